@@ -1,0 +1,30 @@
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { dbConfigFromEnv } from '../../src/db/config.js';
+
+describe('dbConfigFromEnv', () => {
+  it('reads a PostgreSQL URL and its schema parameter', () => {
+    expect(dbConfigFromEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test?schema=t_abc123' })).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://postgres@127.0.0.1:5432/test?schema=t_abc123',
+      schema: 't_abc123',
+    });
+    expect(dbConfigFromEnv({ DATABASE_URL: 'postgres://u:p@db/meibo' })).toEqual({ kind: 'postgres', url: 'postgres://u:p@db/meibo' });
+  });
+
+  it('rejects other schemes clearly', () => {
+    expect(() => dbConfigFromEnv({ DATABASE_URL: 'file:./dev.db' })).toThrow(/unsupported scheme "file"/);
+    expect(() => dbConfigFromEnv({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(/PostgreSQL only/);
+  });
+
+  it('defaults to PGlite in a created data directory, or in memory', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'meibo-config-')), 'a/b');
+    expect(dbConfigFromEnv({ MEIBO_DATA_DIR: dir })).toEqual({ kind: 'pglite', dataDir: resolve(dir) });
+    expect(existsSync(dir)).toBe(true);
+    expect(dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory' })).toEqual({ kind: 'pglite', dataDir: null });
+    expect(dbConfigFromEnv({})).toEqual({ kind: 'pglite', dataDir: resolve('.meibo/pglite') });
+  });
+});
