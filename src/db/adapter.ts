@@ -1,0 +1,323 @@
+// Prisma driver-adapter factories for the two places meibo's data can live: an embedded PGlite
+// (one instance per data directory per process) or a PostgreSQL server (one pg pool per factory).
+// The same factory serves the Prisma client and the wasm schema engine, so both also get a shadow
+// database for migration work.
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+} from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+import type { DbConfig } from './config.js';
+
+export interface DbAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
+  readonly config: DbConfig;
+  /** Releases what this factory opened (pg pools). A shared PGlite stays open: see closeDatabase. */
+  close(): Promise<void>;
+}
+
+export function createAdapterFactory(config: DbConfig): DbAdapterFactory {
+  return config.kind === 'pglite' ? pgliteFactory(config) : postgresFactory(config);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PGlite
+
+// Migrations say CREATE EXTENSION btree_gist (exclusion constraints over date ranges); PGlite can
+// only create extensions whose wasm was handed to it at start-up.
+const PGLITE_EXTENSIONS = { btree_gist };
+
+type PgliteEntry = { db: Promise<PGlite>; refs: number };
+// Keyed by data directory, 'memory:' for the in-memory database. A fresh PGlite costs seconds to
+// initialise and two in-memory instances are two different databases, so one per process.
+const pglites = new Map<string, PgliteEntry>();
+
+const pgliteKey = (dataDir: string | null) => dataDir ?? 'memory:';
+
+function pgliteEntry(dataDir: string | null): PgliteEntry {
+  const key = pgliteKey(dataDir);
+  let entry = pglites.get(key);
+  if (!entry) {
+    const db = dataDir ? PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS }) : freshMemoryPGlite();
+    entry = { db, refs: 0 };
+    pglites.set(key, entry);
+    // A failed start must not poison the cache for the next attempt.
+    db.catch(() => pglites.get(key) === entry && pglites.delete(key));
+  }
+  return entry;
+}
+
+// initdb dominates the start of an in-memory PGlite (~4 s); loading a dump of a pristine cluster
+// takes ~1.5 s. Shadow databases and in-memory databases after the first start from that dump.
+let pristine: Promise<Blob> | undefined;
+
+async function freshMemoryPGlite(): Promise<PGlite> {
+  const dump = await pristine?.catch(() => undefined);
+  if (dump) return PGlite.create({ loadDataDir: dump, extensions: PGLITE_EXTENSIONS });
+  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
+  if (!pristine) {
+    pristine = db.dumpDataDir('none');
+    await pristine.catch(() => (pristine = undefined));
+  }
+  return db;
+}
+
+/** The process-wide PGlite for a data directory (null = in memory), opened on first use. */
+export function getPGlite(dataDir: string | null): Promise<PGlite> {
+  return pgliteEntry(dataDir).db;
+}
+
+/**
+ * Counts a long-lived user (a Prisma client) of the PGlite instance; the returned release closes
+ * the instance when the last such user is gone. Short-lived users (migrations) do not count, so
+ * an in-memory database survives `deployMigrations` for the client created after it.
+ */
+export function retainPGlite(dataDir: string | null): () => Promise<void> {
+  const entry = pgliteEntry(dataDir);
+  entry.refs += 1;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    entry.refs -= 1;
+    if (entry.refs <= 0 && pglites.get(pgliteKey(dataDir)) === entry) {
+      pglites.delete(pgliteKey(dataDir));
+      await (await entry.db).close();
+    }
+  };
+}
+
+// pglite-prisma-adapter 0.7.2 does not await exec() in executeScript: a failing script reports
+// success and the rejection then kills Node. Replace it with an awaited one that maps errors the
+// way the adapter maps query errors (its private onError).
+function fixExecuteScript(adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter {
+  const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await db.exec(script);
+    } catch (e) {
+      onError(e);
+    }
+  };
+  return adapter;
+}
+
+// Shadow databases are dropped by whoever disposes the shadow adapter, but the wasm engine does
+// not always dispose it: each factory remembers its shadows and drops what is left on close().
+function shadowTracker() {
+  const cleanups = new Set<() => Promise<void>>();
+  return {
+    /** Returns a once-only cleanup, also run by closeAll. */
+    add(cleanup: () => Promise<void>) {
+      let done: Promise<void> | undefined;
+      const once = () => {
+        cleanups.delete(once);
+        return (done ??= cleanup());
+      };
+      cleanups.add(once);
+      return once;
+    },
+    async closeAll() {
+      await Promise.all([...cleanups].map((c) => c()));
+    },
+  };
+}
+
+function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>): DbAdapterFactory {
+  const shadows = shadowTracker();
+  return {
+    config,
+    provider: 'postgres',
+    adapterName: 'pglite-prisma-adapter',
+    async connect() {
+      const db = await getPGlite(config.dataDir);
+      return fixExecuteScript(await new PrismaPGlite(db).connect(), db);
+    },
+    // The adapter's own shadow is a PGlite without btree_gist that is never closed.
+    async connectToShadowDb() {
+      const shadow = await freshMemoryPGlite();
+      const adapter = fixExecuteScript(await new PrismaPGlite(shadow).connect(), shadow);
+      adapter.dispose = shadows.add(() => shadow.close());
+      return adapter;
+    },
+    async close() {
+      await shadows.closeAll();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+type PgResult = { fields: { dataTypeID: number }[] };
+type PgQueryable = {
+  performIO(query: SqlQuery): Promise<PgResult>;
+  queryRaw(query: SqlQuery): Promise<SqlResultSet>;
+};
+
+// @prisma/adapter-pg throws on columns of type "char" (OID 18: pg_constraint.contype,
+// pg_class.relkind…), which the schema engine's introspection selects, and the engine reads them
+// as Character (reading them as text panics it on an exclusion constraint). The adapter maps
+// OIDs privately, so: let it see text, and correct the column type it reports. The query object
+// links the two steps (queryRaw hands its own argument to performIO), so concurrency is safe.
+function readCharColumns<T extends object>(queryable: T): T {
+  const q = queryable as unknown as PgQueryable;
+  const charColumns = new WeakMap<SqlQuery, number[]>();
+  const performIO = q.performIO.bind(q);
+  const queryRaw = q.queryRaw.bind(q);
+  q.performIO = async (query) => {
+    const result = await performIO(query);
+    const columns: number[] = [];
+    (result?.fields ?? []).forEach((field, i) => {
+      if (field.dataTypeID === PG_CHAR_OID) {
+        field.dataTypeID = PG_TEXT_OID;
+        columns.push(i);
+      }
+    });
+    if (columns.length) charColumns.set(query, columns);
+    return result;
+  };
+  q.queryRaw = async (query) => {
+    const set = await queryRaw(query);
+    for (const i of charColumns.get(query) ?? []) set.columnTypes[i] = ColumnTypeEnum.Character;
+    return set;
+  };
+  return queryable;
+}
+
+function patchPgAdapter(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  readCharColumns(adapter);
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => readCharColumns(await startTransaction(isolationLevel));
+  return wholeScripts(adapter, pool);
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function poolConfig(url: string, schema: string | undefined): pg.PoolConfig {
+  return {
+    connectionString: url,
+    // Migration SQL is unqualified ("CREATE TABLE "seat""): a per-connection search_path puts it
+    // in the configured schema. Only that schema, so nothing resolves silently to public.
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    // Idle connections must not keep a finished CLI or test process alive.
+    idleTimeoutMillis: 1_000,
+    allowExitOnIdle: true,
+  };
+}
+
+function withDatabase(url: string, database: string): string {
+  // pg lets connectionString override an explicit `database`, so the URL itself is rewritten.
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  u.searchParams.delete('schema');
+  return u.toString();
+}
+
+// adapter-pg splits scripts on ';', which breaks dollar-quoted bodies and string literals. A
+// simple-protocol query runs a multi-statement script whole, on one connection.
+function wholeScripts(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (e) {
+      onError(e);
+    }
+  };
+  return adapter;
+}
+
+function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>): DbAdapterFactory {
+  const pools = new Set<pg.Pool>();
+  const newPool = (url: string, schema?: string) => {
+    const pool = new pg.Pool(poolConfig(url, schema));
+    pool.on('error', () => {}); // an idle client dropped by the server is not worth a crash
+    pools.add(pool);
+    return pool;
+  };
+  const endPool = async (pool: pg.Pool) => {
+    if (pools.delete(pool)) await pool.end();
+  };
+  const shadows = shadowTracker();
+  let main: pg.Pool | undefined;
+  const options = config.schema ? { schema: config.schema } : undefined;
+
+  return {
+    config,
+    provider: 'postgres',
+    adapterName: '@prisma/adapter-pg',
+    async connect() {
+      main ??= newPool(config.url, config.schema);
+      // An external pool: the adapter's dispose leaves it open, close() ends it.
+      return patchPgAdapter(await new PrismaPg(main, options).connect(), main);
+    },
+    // adapter-pg's own shadow ignores the database override when given a connection string and
+    // drops the database while its pool still holds connections; this one does neither. It also
+    // uses the main schema name, as the native engine does, so that diffs compare like with like.
+    async connectToShadowDb() {
+      main ??= newPool(config.url, config.schema);
+      const admin = main;
+      const name = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`;
+      await admin.query(`CREATE DATABASE ${quoteIdent(name)}`); // needs CREATEDB
+      const url = withDatabase(config.url, name);
+      const dispose = shadows.add(async () => {
+        await endPool(shadow);
+        await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      });
+      if (config.schema) await createSchema(url, config.schema);
+      const shadow = newPool(url, config.schema);
+      const adapter = patchPgAdapter(await new PrismaPg(shadow, options).connect(), shadow);
+      adapter.dispose = dispose;
+      return adapter;
+    },
+    async close() {
+      await shadows.closeAll();
+      main = undefined;
+      await Promise.all([...pools].map(endPool));
+    },
+  };
+}
+
+/** CREATE SCHEMA IF NOT EXISTS, tolerating a concurrent creator. */
+export async function createSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  } catch (e) {
+    // Two processes creating the same schema at once: the loser sees a unique violation.
+    if ((e as { code?: string }).code !== '23505') throw e;
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Closes the process-wide PGlite of this config, if open (no-op for PostgreSQL). */
+export async function closeDatabase(config: DbConfig): Promise<void> {
+  if (config.kind !== 'pglite') return;
+  const key = pgliteKey(config.dataDir);
+  const entry = pglites.get(key);
+  if (!entry) return;
+  pglites.delete(key);
+  await (await entry.db).close();
+}
+
+/** Closes every PGlite this process opened: for the end of CLIs and test files. */
+export async function closeAllDatabases(): Promise<void> {
+  const entries = [...pglites.values()];
+  pglites.clear();
+  await Promise.all(entries.map(async (e) => (await e.db.catch(() => null))?.close()));
+}
