@@ -1,0 +1,141 @@
+// `prisma migrate deploy`, `prisma migrate dev --create-only` and a drift check, done by Prisma's
+// own schema engine (wasm) so that the migrations folder and the `_prisma_migrations` table are
+// exactly what the stock CLI writes and reads.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createSchema } from './adapter.js';
+import type { DbConfig } from './config.js';
+import { withSchemaEngine, type SchemaFile } from './schema-engine.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type MigrationPaths = {
+  /** prisma/schema.prisma */
+  schemaPath?: string;
+  /** prisma/migrations */
+  migrationsDir?: string;
+};
+
+function paths(p: MigrationPaths = {}) {
+  return {
+    schemaPath: resolve(p.schemaPath ?? join(ROOT, 'prisma/schema.prisma')),
+    migrationsDir: resolve(p.migrationsDir ?? join(ROOT, 'prisma/migrations')),
+  };
+}
+
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+const LOCKFILE = 'migration_lock.toml';
+
+/** The migrations folder as the engine takes it; the same reading as the Prisma 7 CLI's. */
+export async function listMigrations(migrationsDir: string) {
+  const lockfile = { path: LOCKFILE, content: await readFile(join(migrationsDir, LOCKFILE), 'utf8').catch(() => null) };
+  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
+  const migrationDirectories = await Promise.all(
+    entries
+      .filter((e) => e.isDirectory())
+      .map(async (e) => ({
+        path: e.name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: await readFile(join(migrationsDir, e.name, 'migration.sql'), 'utf8').then(
+            (value) => ({ tag: 'ok' as const, value }),
+            (error: Error) => ({ tag: 'error' as const, value: error.message }),
+          ),
+        },
+      })),
+  );
+  migrationDirectories.sort((a, b) => a.path.localeCompare(b.path));
+  return { baseDir: migrationsDir, lockfile, shadowDbInitScript: '', migrationDirectories };
+}
+
+async function schemaFiles(schemaPath: string): Promise<SchemaFile[]> {
+  return [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
+}
+
+// The engine creates tables, not the schema they live in (the native engine does on connect).
+async function ensurePostgresSchema(config: DbConfig): Promise<void> {
+  if (config.kind === 'postgres' && config.schema) await createSchema(config.url, config.schema);
+}
+
+/**
+ * Applies every migration of the folder not yet in `_prisma_migrations` (what
+ * `prisma migrate deploy` does, rows included) and returns the names it applied, oldest first.
+ */
+export async function deployMigrations(config: DbConfig, p?: MigrationPaths): Promise<string[]> {
+  const { migrationsDir } = paths(p);
+  await ensurePostgresSchema(config);
+  const migrationsList = await listMigrations(migrationsDir);
+  return withSchemaEngine(config, undefined, async (engine) => {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+    return appliedMigrationNames;
+  });
+}
+
+export type CreatedMigration = { name: string; dir: string; script: string };
+
+/**
+ * `prisma migrate dev --create-only`: brings the database of `config` up to the folder, then
+ * writes `<timestamp>_<name>/migration.sql` with the SQL from the migrations to
+ * prisma/schema.prisma (empty when they agree: a migration to write by hand), and the lock file.
+ * Replays the migrations on a shadow database (PGlite: in memory; PostgreSQL: needs CREATEDB).
+ */
+export async function createMigration(config: DbConfig, name: string, p?: MigrationPaths): Promise<CreatedMigration> {
+  const { schemaPath, migrationsDir } = paths(p);
+  await ensurePostgresSchema(config);
+  const migrationsList = await listMigrations(migrationsDir);
+  const schema = { files: await schemaFiles(schemaPath) };
+  return withSchemaEngine(config, schema.files, async (engine) => {
+    // This order matters: devDiagnostic needs `_prisma_migrations` to exist, and createMigration
+    // has no shadow database until devDiagnostic has run.
+    await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+    const { action } = await engine.devDiagnostic({ migrationsList, filters: NO_FILTER });
+    if (action.tag === 'reset') {
+      throw new Error(`The database must be reset before a migration can be created: ${action.reason}`);
+    }
+    const out = await engine.createMigration({ draft: true, migrationName: name, migrationsList, schema, filters: NO_FILTER });
+    const script = out.migrationScript ?? '';
+    const dir = join(migrationsDir, out.generatedMigrationName);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `migration.${out.extension}`), script, 'utf8');
+    // Byte-identical to what the CLI writes.
+    const lock = `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${out.connectorType}"\n`;
+    await writeFile(join(migrationsDir, LOCKFILE), lock, 'utf8');
+    return { name: out.generatedMigrationName, dir, script };
+  });
+}
+
+export type DriftReport = {
+  /** true when prisma/schema.prisma asks for something the migrations do not build */
+  drift: boolean;
+  /** the SQL a new migration would need ("-- This is an empty migration." when none) */
+  script: string;
+};
+
+/**
+ * Whether prisma/schema.prisma and the migrations folder disagree: replays the migrations on a
+ * shadow database of `config` (in-memory PGlite by default) and diffs the result against the
+ * datamodel, as `prisma migrate diff --from-migrations … --to-schema-datamodel …` does.
+ *
+ * What Prisma's schema cannot express is not drift: the engine does not diff extensions (without
+ * the postgresqlExtensions preview feature), exclusion constraints, CHECK constraints or
+ * expression indexes (a GiST index on daterange(valid_from, valid_to)), so hand-written SQL of
+ * those kinds passes. A hand-written object Prisma *can* express (a plain index, a column) must
+ * also be in schema.prisma, or it is reported.
+ */
+export async function checkDrift(config: DbConfig = { kind: 'pglite', dataDir: null }, p?: MigrationPaths): Promise<DriftReport> {
+  const { schemaPath, migrationsDir } = paths(p);
+  const migrationsList = await listMigrations(migrationsDir);
+  const files = await schemaFiles(schemaPath);
+  return withSchemaEngine(config, files, async (engine) => {
+    const { exitCode, stdout } = await engine.diff({
+      from: { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files },
+      script: true,
+      exitCode: true, // 2 when the diff is not empty
+      filters: NO_FILTER,
+    });
+    return { drift: exitCode === 2, script: stdout ?? '' };
+  });
+}
