@@ -93,6 +93,20 @@ CREATE TABLE "provision" (
     CONSTRAINT "provision_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "unit" (
+    "id" SERIAL NOT NULL,
+    "name" TEXT NOT NULL,
+    "name_en" TEXT,
+    "abbreviation" TEXT,
+    "organization_id" INTEGER NOT NULL,
+    "valid_from" DATE,
+    "valid_to" DATE,
+    "successor_id" INTEGER,
+
+    CONSTRAINT "unit_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "organization_name_key" ON "organization"("name");
 
@@ -132,6 +146,12 @@ CREATE UNIQUE INDEX "seat_revision_id_body_id_role_position_key" ON "seat"("revi
 -- CreateIndex
 CREATE INDEX "provision_kind_valid_from_idx" ON "provision"("kind", "valid_from");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "unit_name_key" ON "unit"("name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "unit_successor_id_key" ON "unit"("successor_id");
+
 -- AddForeignKey
 ALTER TABLE "post" ADD CONSTRAINT "post_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organization"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
@@ -161,3 +181,9 @@ ALTER TABLE "provision" ADD CONSTRAINT "provision_body_id_fkey" FOREIGN KEY ("bo
 
 -- AddForeignKey
 ALTER TABLE "provision" ADD CONSTRAINT "provision_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "post"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "unit" ADD CONSTRAINT "unit_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organization"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "unit" ADD CONSTRAINT "unit_successor_id_fkey" FOREIGN KEY ("successor_id") REFERENCES "unit"("id") ON DELETE SET NULL ON UPDATE CASCADE;
