@@ -1,0 +1,72 @@
+// Puts meibo together: a database (migrated and seeded when asked), and the GraphQL server over it.
+import { readdir } from 'node:fs/promises';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { seedDatabase, type SeedResult } from '../prisma/seed.js';
+import { createContext, type Context } from './context.js';
+import { createPrismaClient, type DbClient, type PrismaClientOptions } from './db/client.js';
+import type { DbConfig } from './db/config.js';
+import { deployMigrations } from './db/migrate.js';
+import { schema } from './schema/index.js';
+
+export interface OpenOptions {
+  /** apply pending migrations first (the embedded default always does) */
+  migrate?: boolean;
+  /** seed the directory from prisma/data when the database holds none */
+  seed?: boolean;
+  prismaOptions?: PrismaClientOptions;
+}
+
+export interface Directory extends DbClient {
+  applied: string[];
+  seeded: SeedResult | null;
+}
+
+export async function openDirectory(config: DbConfig, options: OpenOptions = {}): Promise<Directory> {
+  const applied = options.migrate ? await deployMigrations(config) : [];
+  const client = createPrismaClient(config, options.prismaOptions);
+  try {
+    const seeded = options.seed ? await seedDatabase(client.prisma) : null;
+    return { ...client, applied, seeded };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+/** Names of migrations in the folder that the database has not applied (empty when up to date). */
+export async function pendingMigrations(client: DbClient): Promise<string[]> {
+  const folder = new URL('../prisma/migrations/', import.meta.url);
+  const names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  let applied: string[] = [];
+  try {
+    const rows = await client.prisma.$queryRaw<Array<{ migration_name: string }>>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    applied = rows.map((r) => r.migration_name);
+  } catch {
+    // no _prisma_migrations table: nothing applied yet
+  }
+  return names.filter((n) => !applied.includes(n)).sort();
+}
+
+export function createApp(prisma: Context['prisma']): YogaServerInstance<Record<string, unknown>, Context> {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => createContext(prisma),
+    // Unexpected errors are masked (Yoga's default): no stack trace or SQL reaches a client.
+    maskedErrors: true,
+    graphiql: {
+      title: 'meibo',
+      defaultQuery: `# Who chairs the secretariat (幹事会) the day the 2025 amendment takes effect?
+{
+  chair(body: "secretariat", asOf: "令和7年7月1日") {
+    post { title organization { name } }
+    validFrom
+    source { instrument { title } revision { decidedOn effectiveOn } clause }
+  }
+}
+`,
+    },
+    logging: false,
+  });
+}

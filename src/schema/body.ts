@@ -1,0 +1,148 @@
+// Body: a council or meeting whose seats an instrument fixes; who sits on it as of a day.
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { covers, describeRanges } from '../domain/coverage.js';
+import type { IsoDay } from '../domain/dates.js';
+import { notFound, outOfCoverage } from '../errors.js';
+import type { Role } from '../generated/prisma/client.js';
+import { RevisionRef } from './revision.js';
+import { loadSeatsInForce, RoleEnum } from './seat.js';
+
+export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
+
+/** Throws OUT_OF_COVERAGE, naming the covered days, unless the data covers `day` for the body. */
+export async function assertCovered(ctx: Context, body: { id: number; code: string; name: string }, day: IsoDay): Promise<void> {
+  const ranges = await ctx.loaders.coverage.load(body.id);
+  if (covers(ranges, day)) return;
+  const what = ranges.length === 0
+    ? `The sources do not give the composition of ${body.name} (${body.code}) for any day`
+    : `The data covers ${body.name} (${body.code}) ${describeRanges(ranges)}, not ${day}`;
+  throw outOfCoverage(`${what}. meibo does not answer with the nearest list.`, {
+    body: body.code,
+    asOf: day,
+    covered: ranges,
+  });
+}
+
+export async function findBodyOrThrow(ctx: Context, code: string) {
+  const body = await ctx.prisma.body.findUnique({ where: { code } });
+  if (!body) {
+    const known = (await ctx.prisma.body.findMany({ select: { code: true }, orderBy: { position: 'asc' } })).map((b) => b.code);
+    throw notFound(`No body has the code "${code}". Known codes: ${known.join(', ')}.`, { body: code });
+  }
+  return body;
+}
+
+const DayRangeRef = builder.objectRef<{ from: IsoDay; to: IsoDay | null }>('DayRange').implement({
+  description: 'Days from `from` up to, not including, `to` (null: no end known).',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', resolve: (r) => r.from }),
+    to: t.field({ type: 'Date', nullable: true, resolve: (r) => r.to }),
+  }),
+});
+
+const CoverageRef = builder
+  .objectRef<{ bodyId: number; note: string; rosterKnown: boolean; ranges: Array<{ from: IsoDay; to: IsoDay | null }> }>('Coverage')
+  .implement({
+    description: 'Which days the data answers for a body. Other days get OUT_OF_COVERAGE, never the nearest list.',
+    fields: (t) => ({
+      from: t.field({ type: 'Date', nullable: true, description: 'First covered day; null when none is.', resolve: (c) => c.ranges[0]?.from ?? null }),
+      to: t.field({
+        type: 'Date',
+        nullable: true,
+        description: 'Day coverage ends (exclusive); null when it runs on to the latest known revision.',
+        resolve: (c) => c.ranges.at(-1)?.to ?? null,
+      }),
+      ranges: t.field({ type: [DayRangeRef], description: 'Covered ranges; more than one when an unknown revision opens a gap.', resolve: (c) => c.ranges }),
+      rosterKnown: t.exposeBoolean('rosterKnown', { description: 'Whether the sources give this body’s seats at all.' }),
+      note: t.exposeString('note', { description: 'What the sources say and do not say about this body.' }),
+    }),
+  });
+
+
+export const BodyRef = builder.prismaNode('Body', {
+  id: { field: 'id' },
+  description: 'A council or meeting (会議) whose composition an instrument fixes.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: BODY_CODES.join(' | ') }),
+    name: t.exposeString('name'),
+    nameEn: t.exposeString('nameEn', { nullable: true, description: 'Official English name; null where none is official.' }),
+    parent: t.relation('parent', { nullable: true, description: 'The body it sits under.' }),
+    children: t.relation('children', { query: { orderBy: { position: 'asc' } } }),
+    instrument: t.relation('instrument', { nullable: true, description: 'The instrument that fixes its seats.' }),
+    clause: t.exposeString('clause', { nullable: true, description: 'The clause of that instrument (第1項…).' }),
+    revisions: t.field({
+      type: [RevisionRef],
+      description: 'Every known revision of its instrument, oldest first, including those known by date only.',
+      select: { instrument: { select: { revisions: { orderBy: { sequence: 'asc' } } } } },
+      resolve: (body) => body.instrument?.revisions ?? [],
+    }),
+    coverage: t.field({
+      type: CoverageRef,
+      select: { coverageNote: true, instrument: { select: { revisions: { where: { contentKnown: true }, select: { id: true }, take: 1 } } } },
+      resolve: async (body, _args, ctx) => ({
+        bodyId: body.id,
+        note: body.coverageNote,
+        rosterKnown: (body.instrument?.revisions.length ?? 0) > 0,
+        ranges: await ctx.loaders.coverage.load(body.id),
+      }),
+    }),
+    chair: t.prismaField({
+      type: 'Seat',
+      nullable: true,
+      description: 'The chair in force on `asOf`; null when the body has none that day (or the sources name none).',
+      args: { asOf: t.arg({ type: 'Date', required: true }) },
+      resolve: async (query, body, args, ctx) => {
+        await assertCovered(ctx, body, args.asOf);
+        const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR');
+        return chair ?? null;
+      },
+    }),
+    members: t.prismaField({
+      type: ['Seat'],
+      description: 'Seats in force on `asOf`, in listing order (chair, vice-chairs, members, observers); one role if `role` is given.',
+      args: { asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }) },
+      resolve: async (query, body, args, ctx) => {
+        await assertCovered(ctx, body, args.asOf);
+        return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null);
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  bodies: t.prismaField({
+    type: ['Body'],
+    description: 'The four bodies, parents first.',
+    resolve: (query, _root, _args, ctx) => ctx.prisma.body.findMany({ ...query, orderBy: { position: 'asc' } }),
+  }),
+  body: t.prismaField({
+    type: 'Body',
+    nullable: true,
+    description: 'A body by code; null when no body has that code.',
+    args: { code: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.body.findUnique({ ...query, where: { code: String(args.code) } }),
+  }),
+  chair: t.prismaField({
+    type: 'Seat',
+    nullable: true,
+    description: 'The chair of `body` in force on `asOf`; null when the body has none that day.',
+    args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const body = await findBodyOrThrow(ctx, String(args.body));
+      await assertCovered(ctx, body, args.asOf);
+      const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR');
+      return chair ?? null;
+    },
+  }),
+  members: t.prismaField({
+    type: ['Seat'],
+    description: 'The seats of `body` in force on `asOf`, in listing order; all roles unless `role` is given.',
+    args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }) },
+    resolve: async (query, _root, args, ctx) => {
+      const body = await findBodyOrThrow(ctx, String(args.body));
+      await assertCovered(ctx, body, args.asOf);
+      return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null);
+    },
+  }),
+}));

@@ -1,0 +1,83 @@
+// MembershipDiff: what changed in a body between two days.
+import { builder } from '../builder.js';
+import type { IsoDay } from '../domain/dates.js';
+import { diffSeats } from '../domain/diff.js';
+import { assertCovered, findBodyOrThrow } from './body.js';
+import { loadSeatsInForce } from './seat.js';
+
+interface DiffResult {
+  from: IsoDay;
+  to: IsoDay;
+  added: number[];
+  removed: number[];
+  renamed: Array<{ before: number; after: number }>;
+  unchanged: number;
+}
+
+const SeatRenameRef = builder.objectRef<{ before: number; after: number }>('SeatRename').implement({
+  description: 'A seat whose post was retitled: same body, role and seat, a new title.',
+  fields: (t) => ({
+    before: t.prismaField({
+      type: 'Seat',
+      resolve: (query, r, _args, ctx) => ctx.prisma.seat.findUniqueOrThrow({ ...query, where: { id: r.before } }),
+    }),
+    after: t.prismaField({
+      type: 'Seat',
+      resolve: (query, r, _args, ctx) => ctx.prisma.seat.findUniqueOrThrow({ ...query, where: { id: r.after } }),
+    }),
+  }),
+});
+
+const seatsById = (ids: number[]) => ({ where: { id: { in: ids } }, orderBy: [{ role: 'asc' as const }, { position: 'asc' as const }] });
+
+const MembershipDiffRef = builder.objectRef<DiffResult>('MembershipDiff').implement({
+  description: 'What changed in a body from `from` to `to`: seats added, removed, renamed, and how many stayed.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', resolve: (d) => d.from }),
+    to: t.field({ type: 'Date', resolve: (d) => d.to }),
+    added: t.prismaField({
+      type: ['Seat'],
+      description: 'Seats in force on `to` but not on `from`, as listed on `to`.',
+      resolve: (query, d, _args, ctx) => ctx.prisma.seat.findMany({ ...query, ...seatsById(d.added) }),
+    }),
+    removed: t.prismaField({
+      type: ['Seat'],
+      description: 'Seats in force on `from` but not on `to`, as listed on `from`.',
+      resolve: (query, d, _args, ctx) => ctx.prisma.seat.findMany({ ...query, ...seatsById(d.removed) }),
+    }),
+    renamed: t.field({ type: [SeatRenameRef], resolve: (d) => d.renamed }),
+    unchanged: t.exposeInt('unchanged', { description: 'Seats held by the same post on both days.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  membershipDiff: t.field({
+    type: MembershipDiffRef,
+    description: 'What changed in `body` from `from` to `to` (either order). Both days must be covered.',
+    args: {
+      body: t.arg.id({ required: true }),
+      from: t.arg({ type: 'Date', required: true }),
+      to: t.arg({ type: 'Date', required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const body = await findBodyOrThrow(ctx, String(args.body));
+      await assertCovered(ctx, body, args.from);
+      await assertCovered(ctx, body, args.to);
+      const shape = { select: { id: true, seatKey: true, postId: true } };
+      type Row = { id: number; seatKey: string; postId: number };
+      const [before, after] = await Promise.all([
+        loadSeatsInForce<Row>(ctx, shape, body.id, args.from, null),
+        loadSeatsInForce<Row>(ctx, shape, body.id, args.to, null),
+      ]);
+      const diff = diffSeats(before, after);
+      return {
+        from: args.from,
+        to: args.to,
+        added: diff.added.map((s) => s.id),
+        removed: diff.removed.map((s) => s.id),
+        renamed: diff.renamed.map((r) => ({ before: r.before.id, after: r.after.id })),
+        unchanged: diff.unchanged.length,
+      };
+    },
+  }),
+}));
