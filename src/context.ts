@@ -18,23 +18,19 @@ export interface Loaders {
 }
 
 export function createContext(prisma: PrismaClient): Context {
+  // One statement for any number of bodies: the revisions of each body's instrument.
   const coverage = new DataLoader<number, DayRange[]>(async (bodyIds) => {
-    const bodies = await prisma.body.findMany({
-      where: { id: { in: [...bodyIds] } },
-      select: { id: true, instrument: { select: { revisions: { select: { decidedOn: true, effectiveOn: true, contentKnown: true } } } } },
-    });
-    const byId = new Map(
-      bodies.map((b) => [
-        b.id,
-        coveredRanges(
-          (b.instrument?.revisions ?? []).map((r) => ({
-            inForceFrom: fromDate(r.effectiveOn ?? r.decidedOn),
-            contentKnown: r.contentKnown,
-          })),
-        ),
-      ]),
+    const rows = await prisma.$queryRaw<Array<{ body_id: number; decided_on: Date; effective_on: Date | null; content_known: boolean }>>`
+      SELECT b.id AS body_id, r.decided_on, r.effective_on, r.content_known
+      FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
+      WHERE b.id = ANY(${[...bodyIds]}::int[])`;
+    return bodyIds.map((id) =>
+      coveredRanges(
+        rows
+          .filter((r) => r.body_id === id)
+          .map((r) => ({ inForceFrom: fromDate(r.effective_on ?? r.decided_on), contentKnown: r.content_known })),
+      ),
     );
-    return bodyIds.map((id) => byId.get(id) ?? []);
   });
   return { prisma, loaders: { coverage, seatLoaders: new Map() } };
 }

@@ -1,0 +1,56 @@
+// Finding posts and organizations by what people type.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
+
+describe.each(ENGINES)('search and organizations on %s', (engine) => {
+  let t: TestDirectory;
+  beforeAll(async () => {
+    t = await openTestDirectory(engine);
+  });
+  afterAll(() => t?.close());
+
+  const titles = async (text: string) => {
+    const r = await t.gql<{ searchPosts: Array<{ title: string }> }>(`query($s: String!) { searchPosts(text: $s) { title } }`, { s: text });
+    return r.data!.searchPosts.map((p) => p.title);
+  };
+
+  it('finds 「ＡＩ」 when asked for "AI" (NFKC on both sides), and in full width too', async () => {
+    const expected = ['防衛省整備計画局サイバー整備課ＡＩ・サイバーセキュリティ政策調整官'];
+    expect(await titles('AI')).toEqual(expected);
+    expect(await titles('ＡＩ')).toEqual(expected);
+    expect(await titles('ai・サイバー')).toEqual(expected);
+  });
+
+  it('matches full-width brackets typed as half-width ones', async () => {
+    expect(await titles('警察庁長官官房審議官(サイバー警察局担当)')).toEqual(['警察庁長官官房審議官（サイバー警察局担当）']);
+  });
+
+  it('returns posts in the instrument’s order of ministries', async () => {
+    const found = await titles('サイバーセキュリティ・情報化審議官');
+    expect(found[0]).toBe('人事院事務総局サイバーセキュリティ・情報化審議官');
+    expect(found.at(-1)).toBe('会計検査院事務総長官房サイバーセキュリティ・情報化審議官');
+    expect(found).toContain('内閣府大臣官房サイバーセキュリティ・情報化審議官');
+  });
+
+  it('finds nothing for a title that is not there', async () => {
+    expect(await titles('存在しない職')).toEqual([]);
+  });
+
+  it('gives organizations their official English names and their posts', async () => {
+    const r = await t.gql<{ organization: any }>(`{ organization(name: "警察庁") { name nameEn posts(first: 10) { totalCount edges { node { title } } } } }`);
+    expect(r.data!.organization.nameEn).toBe('National Police Agency');
+    expect(r.data!.organization.posts.totalCount).toBe(4);
+    expect(r.data!.organization.posts.edges.map((e: any) => e.node.title)).toContain('警察庁長官官房技術総括審議官');
+    const u = await t.gql<{ organization: any }>(`{ organization(name: "内閣官房") { units { name nameEn abbreviation validFrom validTo successor { name } } } }`);
+    expect(u.data!.organization.units).toContainEqual({
+      name: '国家サイバー統括室', nameEn: 'National Cybersecurity Office', abbreviation: 'NCO', validFrom: '2025-07-01', validTo: null, successor: null,
+    });
+    expect(u.data!.organization.units).toContainEqual(expect.objectContaining({ abbreviation: 'NISC', validTo: '2025-07-01', successor: { name: '国家サイバー統括室' } }));
+  });
+
+  it('resolves Relay global ids through node()', async () => {
+    const r = await t.gql<{ chair: any }>(`{ chair(body: "secretariat", asOf: "2025-07-01") { id post { id title } } }`);
+    const node = await t.gql<{ node: any }>(`query($id: ID!) { node(id: $id) { ... on Post { title } } }`, { id: r.data!.chair.post.id });
+    expect(node.data!.node.title).toBe(r.data!.chair.post.title);
+  });
+});

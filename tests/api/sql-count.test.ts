@@ -1,0 +1,44 @@
+// No N+1: the number of SQL statements for a dashboard-sized query does not grow with the data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
+
+describe.each(ENGINES)('SQL statements per request on %s', (engine) => {
+  let t: TestDirectory;
+  beforeAll(async () => {
+    t = await openTestDirectory(engine);
+  });
+  afterAll(() => t?.close());
+
+  const count = async (query: string) => {
+    t.sql.length = 0;
+    const r = await t.gql(query);
+    expect(r.errors?.[0]?.extensions?.code ?? 'none').not.toBe('INTERNAL_SERVER_ERROR');
+    return t.sql.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim())).length;
+  };
+
+  it('loads every body with members, posts, organizations and sources in a fixed number of statements', async () => {
+    // (the promotion council is out of coverage, so the three bodies with rosters are asked for)
+    const one = await count(`{ body(code: "secretariat") { members(asOf: "2025-07-01") { role post { title organization { name } } source { revision { instrument { title } } } } } }`);
+    const three = await count(`{ a: body(code: "secretariat") { ...m } b: body(code: "deputy-director-meeting") { ...m } c: body(code: "advisor-liaison-meeting") { ...m } }
+      fragment m on Body { members(asOf: "2025-07-01") { role post { title organization { name } } source { revision { instrument { title } } } } }`);
+    // 39 seats vs 39 + 32 + 2 seats across three bodies: the same statements, batched
+    expect(three).toBeLessThanOrEqual(one + 3);
+    expect(three).toBeLessThanOrEqual(12);
+  });
+
+  it('does not grow with the number of seats: members of one body, 2 seats vs 39', async () => {
+    const q = (body: string) => `{ members(body: "${body}", asOf: "2025-07-01") { role post { title organization { name } } source { revision { decidedOn instrument { title } } } } }`;
+    const small = await count(q('advisor-liaison-meeting'));
+    const large = await count(q('secretariat'));
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps a diff to a fixed number of statements whatever the number of renames', async () => {
+    const q = (body: string) => `{ membershipDiff(body: "${body}", from: "2025-06-30", to: "2025-07-01") {
+      renamed { before { post { title organization { name } } } after { post { title organization { name } } } } unchanged } }`;
+    const oneRename = await count(q('advisor-liaison-meeting'));
+    const threeRenames = await count(q('secretariat'));
+    expect(threeRenames).toBe(oneRename);
+  });
+});
