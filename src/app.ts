@@ -1,6 +1,6 @@
 // Puts meibo together: a database (migrated and seeded when asked), and the GraphQL server over it.
 import { readdir } from 'node:fs/promises';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { seedDatabase, type SeedResult } from '../prisma/seed.js';
 import { createContext, type Context } from './context.js';
 import { createPrismaClient, type DbClient, type PrismaClientOptions } from './db/client.js';
@@ -48,9 +48,15 @@ export async function pendingMigrations(client: DbClient): Promise<string[]> {
   return names.filter((n) => !applied.includes(n)).sort();
 }
 
-export function createApp(prisma: Context['prisma']): YogaServerInstance<Record<string, unknown>, Context> {
+export interface AppOptions {
+  /** extra Yoga/Envelop plugins (response cache, health checks…), run after meibo's own */
+  plugins?: Array<Plugin<Record<string, unknown>>>;
+}
+
+export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
   return createYoga<Record<string, unknown>, Context>({
     schema,
+    plugins: [...(options.plugins ?? [])],
     graphqlEndpoint: '/graphql',
     context: () => createContext(prisma),
     // Unexpected errors are masked (Yoga's default): no stack trace or SQL reaches a client.
