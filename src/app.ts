@@ -2,6 +2,8 @@
 import { readdir } from 'node:fs/promises';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { seedDatabase, type SeedResult } from '../prisma/seed.js';
+import type { Dataset } from './domain/dataset.js';
+import { authenticate, type TokenEntry } from './auth.js';
 import { createContext, type Context } from './context.js';
 import { createPrismaClient, type DbClient, type PrismaClientOptions } from './db/client.js';
 import type { DbConfig } from './db/config.js';
@@ -14,6 +16,8 @@ export interface OpenOptions {
   /** seed the directory from prisma/data when the database holds none */
   seed?: boolean;
   prismaOptions?: PrismaClientOptions;
+  /** what to seed (default: prisma/data/directory.yaml) */
+  dataset?: Dataset;
 }
 
 export interface Directory extends DbClient {
@@ -25,7 +29,7 @@ export async function openDirectory(config: DbConfig, options: OpenOptions = {})
   const applied = options.migrate ? await deployMigrations(config) : [];
   const client = createPrismaClient(config, options.prismaOptions);
   try {
-    const seeded = options.seed ? await seedDatabase(client.prisma) : null;
+    const seeded = options.seed ? await seedDatabase(client.prisma, options.dataset) : null;
     return { ...client, applied, seeded };
   } catch (error) {
     await client.close();
@@ -51,6 +55,10 @@ export async function pendingMigrations(client: DbClient): Promise<string[]> {
 export interface AppOptions {
   /** extra Yoga/Envelop plugins (response cache, health checks…), run after meibo's own */
   plugins?: Array<Plugin<Record<string, unknown>>>;
+  /** tokens that may write (src/auth.ts); none: every mutation is refused */
+  tokens?: TokenEntry[];
+  /** called after each committed write with the ids of the bodies it changed */
+  afterWrite?: (bodyIds: number[]) => Promise<void>;
 }
 
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
@@ -58,7 +66,11 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     schema,
     plugins: [...(options.plugins ?? [])],
     graphqlEndpoint: '/graphql',
-    context: () => createContext(prisma),
+    context: ({ request }) =>
+      createContext(prisma, {
+        principal: authenticate(request.headers.get('authorization'), options.tokens ?? []),
+        afterWrite: options.afterWrite,
+      }),
     // Unexpected errors are masked (Yoga's default): no stack trace or SQL reaches a client.
     maskedErrors: true,
     graphiql: {

@@ -3,6 +3,8 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Context } from './context.js';
@@ -11,6 +13,7 @@ import type { IsoDay } from './domain/dates.js';
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: Context;
+  AuthScopes: { editor: boolean };
   DefaultFieldNullability: false;
   Scalars: {
     ID: { Input: string; Output: string | number };
@@ -18,7 +21,17 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // Scope auth first, so that no resolver (and no query) runs for a caller without authority.
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({ editor: ctx.principal?.scopes.includes('editor') ?? false }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.principal === null
+        ? new GraphQLError('This needs an editor token: send `Authorization: Bearer <token>`.', { extensions: { code: 'UNAUTHENTICATED' } })
+        : ctx.principal === undefined
+          ? new GraphQLError('The bearer token is not recognized.', { extensions: { code: 'UNAUTHENTICATED' } })
+          : new GraphQLError(`Token "${ctx.principal.name}" lacks the editor scope.`, { extensions: { code: 'FORBIDDEN' } }),
+  },
   prisma: {
     // Each app (and each test) owns its client, so the plugin takes it from the context.
     client: (ctx) => ctx.prisma,
@@ -34,3 +47,4 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({});

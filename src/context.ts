@@ -1,6 +1,7 @@
 // What every resolver can reach: the Prisma client and per-request loaders (so one request
 // never asks the database the same thing twice, and lists never ask once per item).
 import DataLoader from 'dataloader';
+import type { Principal } from './auth.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { coveredRanges, type DayRange } from './domain/coverage.js';
 import { fromDate } from './domain/dates.js';
@@ -8,29 +9,48 @@ import { fromDate } from './domain/dates.js';
 export interface Context {
   prisma: PrismaClient;
   loaders: Loaders;
+  /** who is asking: null without a token, undefined with a token that is not recognized */
+  principal: Principal | null | undefined;
+  /** called after a write commits, with the bodies whose seats changed (cache invalidation) */
+  afterWrite: (bodyIds: number[]) => Promise<void>;
+}
+
+export interface ContextOptions {
+  principal?: Principal | null | undefined;
+  afterWrite?: (bodyIds: number[]) => Promise<void>;
 }
 
 export interface Loaders {
-  /** covered day ranges of a body, by body id */
-  coverage: DataLoader<number, DayRange[]>;
+  /** covered day ranges of a body, by `${bodyId}|${knownAt ?? ''}` */
+  coverage: DataLoader<string, DayRange[]>;
   /** per query shape: seats in force, by `${bodyId}|${day}|${role ?? ''}` */
   seatLoaders: Map<string, DataLoader<number, unknown[]>>;
 }
 
-export function createContext(prisma: PrismaClient): Context {
-  // One statement for any number of bodies: the revisions of each body's instrument.
-  const coverage = new DataLoader<number, DayRange[]>(async (bodyIds) => {
+export function createContext(prisma: PrismaClient, options: ContextOptions = {}): Context {
+  // One statement for any number of bodies: the revisions of each body's instrument (decided by
+  // knownAt, when the question is asked as known on a past day).
+  const coverage = new DataLoader<string, DayRange[]>(async (keys) => {
+    const parsed = keys.map((k) => {
+      const [id, knownAt] = k.split('|');
+      return { id: Number(id), knownAt: knownAt || null };
+    });
     const rows = await prisma.$queryRaw<Array<{ body_id: number; decided_on: Date; effective_on: Date | null; content_known: boolean }>>`
       SELECT b.id AS body_id, r.decided_on, r.effective_on, r.content_known
       FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
-      WHERE b.id = ANY(${[...bodyIds]}::int[])`;
-    return bodyIds.map((id) =>
+      WHERE b.id = ANY(${[...new Set(parsed.map((p) => p.id))]}::int[])`;
+    return parsed.map(({ id, knownAt }) =>
       coveredRanges(
         rows
-          .filter((r) => r.body_id === id)
+          .filter((r) => r.body_id === id && (knownAt === null || fromDate(r.decided_on) <= knownAt))
           .map((r) => ({ inForceFrom: fromDate(r.effective_on ?? r.decided_on), contentKnown: r.content_known })),
       ),
     );
   });
-  return { prisma, loaders: { coverage, seatLoaders: new Map() } };
+  return {
+    prisma,
+    loaders: { coverage, seatLoaders: new Map() },
+    principal: 'principal' in options ? options.principal : null,
+    afterWrite: options.afterWrite ?? (async () => {}),
+  };
 }

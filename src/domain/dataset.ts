@@ -66,8 +66,29 @@ function seatKeyOf(body: string, role: RoleName, position: number, firstRevision
   return `${body}/${role}/${position}@${firstRevision}`;
 }
 
-export function loadDataset(path = DATASET_PATH): Dataset {
-  return buildDataset(parse(readFileSync(path, 'utf8')));
+export interface LoadOptions {
+  /** only what had been decided before this day: the directory as it stood then */
+  decidedBefore?: IsoDay;
+}
+
+export function loadDataset(path = DATASET_PATH, options: LoadOptions = {}): Dataset {
+  const raw = parse(readFileSync(path, 'utf8'));
+  return buildDataset(options.decidedBefore ? decidedBefore(raw, options.decidedBefore) : raw);
+}
+
+/** The raw dataset without the revisions (and their lists and provisions) decided on or after `cutoff`. */
+function decidedBefore(raw: Raw, cutoff: IsoDay): Raw {
+  const early = (value: unknown) => compareDays(day(value, 'decidedBefore'), cutoff) < 0;
+  return {
+    ...raw,
+    instruments: (raw.instruments as Raw[]).map((i) => ({ ...i, revisions: (i.revisions as Raw[]).filter((r) => early(r.decidedOn)) })),
+    bodies: (raw.bodies as Raw[]).map((b) => ({ ...b, lists: ((b.lists ?? []) as Raw[]).filter((l) => early(l.revision)) })),
+    provisions: ((raw.provisions ?? []) as Raw[]).map((p) => ({
+      ...p,
+      ...(p.texts ? { texts: (p.texts as Raw[]).filter((t) => early(t.revision)) } : {}),
+      ...(p.posts ? { posts: (p.posts as Raw[]).filter((t) => early(t.revision)) } : {}),
+    })),
+  };
 }
 
 export function buildDataset(raw: Raw): Dataset {

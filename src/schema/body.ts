@@ -11,16 +11,20 @@ import { loadSeatsInForce, RoleEnum } from './seat.js';
 export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
 
 /** Throws OUT_OF_COVERAGE, naming the covered days, unless the data covers `day` for the body. */
-export async function assertCovered(ctx: Context, body: { id: number; code: string; name: string }, day: IsoDay): Promise<void> {
-  const ranges = await ctx.loaders.coverage.load(body.id);
+export async function assertCovered(
+  ctx: Context, body: { id: number; code: string; name: string }, day: IsoDay, knownAt: IsoDay | null = null,
+): Promise<void> {
+  const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
   if (covers(ranges, day)) return;
+  const known = knownAt ? ` as known on ${knownAt}` : '';
   const what = ranges.length === 0
-    ? `The sources do not give the composition of ${body.name} (${body.code}) for any day`
-    : `The data covers ${body.name} (${body.code}) ${describeRanges(ranges)}, not ${day}`;
+    ? `The sources do not give the composition of ${body.name} (${body.code}) for any day${known}`
+    : `The data covers ${body.name} (${body.code}) ${describeRanges(ranges)}${known}, not ${day}`;
   throw outOfCoverage(`${what}. meibo does not answer with the nearest list.`, {
     body: body.code,
     asOf: day,
     covered: ranges,
+    ...(knownAt ? { knownAt } : {}),
   });
 }
 
@@ -32,6 +36,8 @@ export async function findBodyOrThrow(ctx: Context, code: string) {
   }
   return body;
 }
+
+export const KNOWN_AT = 'Answer from what had been decided by this day (bitemporal: in force on asOf, as known on knownAt). Default: everything recorded.';
 
 const DayRangeRef = builder.objectRef<{ from: IsoDay; to: IsoDay | null }>('DayRange').implement({
   description: 'Days from `from` up to, not including, `to` (null: no end known).',
@@ -84,27 +90,27 @@ export const BodyRef = builder.prismaNode('Body', {
         bodyId: body.id,
         note: body.coverageNote,
         rosterKnown: (body.instrument?.revisions.length ?? 0) > 0,
-        ranges: await ctx.loaders.coverage.load(body.id),
+        ranges: await ctx.loaders.coverage.load(`${body.id}|`),
       }),
     }),
     chair: t.prismaField({
       type: 'Seat',
       nullable: true,
       description: 'The chair in force on `asOf`; null when the body has none that day (or the sources name none).',
-      args: { asOf: t.arg({ type: 'Date', required: true }) },
+      args: { asOf: t.arg({ type: 'Date', required: true }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       resolve: async (query, body, args, ctx) => {
-        await assertCovered(ctx, body, args.asOf);
-        const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR');
+        await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
+        const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR', args.knownAt ?? null);
         return chair ?? null;
       },
     }),
     members: t.prismaField({
       type: ['Seat'],
       description: 'Seats in force on `asOf`, in listing order (chair, vice-chairs, members, observers); one role if `role` is given.',
-      args: { asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }) },
+      args: { asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       resolve: async (query, body, args, ctx) => {
-        await assertCovered(ctx, body, args.asOf);
-        return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null);
+        await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
+        return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
       },
     }),
   }),
@@ -127,22 +133,22 @@ builder.queryFields((t) => ({
     type: 'Seat',
     nullable: true,
     description: 'The chair of `body` in force on `asOf`; null when the body has none that day.',
-    args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }) },
+    args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
     resolve: async (query, _root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      await assertCovered(ctx, body, args.asOf);
-      const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR');
+      await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
+      const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR', args.knownAt ?? null);
       return chair ?? null;
     },
   }),
   members: t.prismaField({
     type: ['Seat'],
     description: 'The seats of `body` in force on `asOf`, in listing order; all roles unless `role` is given.',
-    args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }) },
+    args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
     resolve: async (query, _root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      await assertCovered(ctx, body, args.asOf);
-      return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null);
+      await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
+      return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
     },
   }),
 }));

@@ -2,7 +2,7 @@
 import { builder } from '../builder.js';
 import type { IsoDay } from '../domain/dates.js';
 import { diffSeats } from '../domain/diff.js';
-import { assertCovered, findBodyOrThrow } from './body.js';
+import { assertCovered, findBodyOrThrow, KNOWN_AT } from './body.js';
 import { loadSeatsInForce } from './seat.js';
 
 interface DiffResult {
@@ -58,16 +58,18 @@ builder.queryFields((t) => ({
       body: t.arg.id({ required: true }),
       from: t.arg({ type: 'Date', required: true }),
       to: t.arg({ type: 'Date', required: true }),
+      knownAt: t.arg({ type: 'Date', description: KNOWN_AT }),
     },
     resolve: async (_root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      await assertCovered(ctx, body, args.from);
-      await assertCovered(ctx, body, args.to);
+      const knownAt = args.knownAt ?? null;
+      await assertCovered(ctx, body, args.from, knownAt);
+      await assertCovered(ctx, body, args.to, knownAt);
       const shape = { select: { id: true, seatKey: true, postId: true } };
       type Row = { id: number; seatKey: string; postId: number };
       const [before, after] = await Promise.all([
-        loadSeatsInForce<Row>(ctx, shape, body.id, args.from, null),
-        loadSeatsInForce<Row>(ctx, shape, body.id, args.to, null),
+        loadSeatsInForce<Row>(ctx, shape, body.id, args.from, null, knownAt),
+        loadSeatsInForce<Row>(ctx, shape, body.id, args.to, null, knownAt),
       ]);
       const diff = diffSeats(before, after);
       return {

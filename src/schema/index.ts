@@ -7,5 +7,6 @@ import './post.js';
 import './organization.js';
 import './revision.js';
 import './diff.js';
+import './amendment.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

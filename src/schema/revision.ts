@@ -19,6 +19,7 @@ export const RevisionRef = builder.prismaNode('Revision', {
   fields: (t) => ({
     instrument: t.relation('instrument'),
     sequence: t.exposeInt('sequence'),
+    title: t.exposeString('title', { nullable: true, description: 'The amendment’s own title, where an editor recorded it.' }),
     decidedOn: t.expose('decidedOn', { type: 'Date', description: '決定日' }),
     effectiveOn: t.expose('effectiveOn', { type: 'Date', nullable: true, description: '施行日, where the sources state it.' }),
     inForceFrom: t.field({

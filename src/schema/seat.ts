@@ -58,13 +58,27 @@ const ORDER: Prisma.SeatOrderByWithRelationInput[] = [{ bodyId: 'asc' }, { role:
 /**
  * Ids of the seats of `bodyIds` in force on `day`. Raw SQL so that PostgreSQL can use the GiST
  * range index (migration temporal_constraints): the lookup stays flat however long the history.
+ * With `knownAt`, the answer is what was in force on `day` as decided by `knownAt`: the list of
+ * the latest revision decided by then and in force by `day` (bitemporal).
  */
-async function seatIdsInForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null): Promise<number[]> {
-  const rows = await ctx.prisma.$queryRaw<Array<{ id: number }>>`
-    SELECT id FROM seat
-    WHERE body_id = ANY(${bodyIds}::int[])
-      AND daterange(valid_from, valid_to, '[)') @> ${day}::date
-      AND (${role}::text IS NULL OR role::text = ${role}::text)`;
+async function seatIdsInForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<number[]> {
+  const rows = knownAt === null
+    ? await ctx.prisma.$queryRaw<Array<{ id: number }>>`
+        SELECT id FROM seat
+        WHERE body_id = ANY(${bodyIds}::int[])
+          AND daterange(valid_from, valid_to, '[)') @> ${day}::date
+          AND (${role}::text IS NULL OR role::text = ${role}::text)`
+    : await ctx.prisma.$queryRaw<Array<{ id: number }>>`
+        SELECT s.id FROM seat s
+        WHERE s.body_id = ANY(${bodyIds}::int[])
+          AND (${role}::text IS NULL OR s.role::text = ${role}::text)
+          AND s.revision_id IN (
+            SELECT DISTINCT ON (b.id) r.id
+            FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
+            WHERE b.id = ANY(${bodyIds}::int[])
+              AND r.decided_on <= ${knownAt}::date
+              AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
+            ORDER BY b.id, COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC)`;
   return rows.map((r) => r.id);
 }
 
@@ -74,12 +88,14 @@ type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
  * The seats of a body in force on a day, in listing order. Batched per request: every body in
  * one query shape (the fields the client asked for) is loaded with one findMany.
  */
-export function loadSeatsInForce<T>(ctx: Context, query: SeatQuery, bodyId: number, day: IsoDay, role: Role | null): Promise<T[]> {
-  const shape = `${day}|${role ?? ''}|${JSON.stringify(query)}`;
+export function loadSeatsInForce<T>(
+  ctx: Context, query: SeatQuery, bodyId: number, day: IsoDay, role: Role | null, knownAt: IsoDay | null = null,
+): Promise<T[]> {
+  const shape = `${day}|${role ?? ''}|${knownAt ?? ''}|${JSON.stringify(query)}`;
   let loader = ctx.loaders.seatLoaders.get(shape) as DataLoader<number, T[]> | undefined;
   if (!loader) {
     loader = new DataLoader<number, T[]>(async (bodyIds) => {
-      const ids = await seatIdsInForce(ctx, [...bodyIds], day, role);
+      const ids = await seatIdsInForce(ctx, [...bodyIds], day, role, knownAt);
       const select = query.select ? { ...query.select, bodyId: true } : undefined;
       const where = { id: { in: ids } };
       const seats = ids.length === 0

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createApp, openDirectory, type Directory } from '../../src/app.js';
+import type { TokenEntry } from '../../src/auth.js';
+import type { Dataset } from '../../src/domain/dataset.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
 import type { DbConfig } from '../../src/db/config.js';
 
@@ -28,7 +30,13 @@ export interface GqlResult<T> {
 }
 
 /** A fresh database on `engine`, migrated and seeded. PostgreSQL gets a schema of its own, dropped on close. */
-export async function openTestDirectory(engine: 'pglite' | 'postgres'): Promise<TestDirectory> {
+export interface TestOptions {
+  dataset?: Dataset;
+  tokens?: TokenEntry[];
+  afterWrite?: (bodyIds: number[]) => Promise<void>;
+}
+
+export async function openTestDirectory(engine: 'pglite' | 'postgres', options: TestOptions = {}): Promise<TestDirectory> {
   let config: DbConfig;
   let dropSchema = async () => {};
   if (engine === 'postgres') {
@@ -48,10 +56,11 @@ export async function openTestDirectory(engine: 'pglite' | 'postgres'): Promise<
   const directory = await openDirectory(config, {
     migrate: true,
     seed: true,
+    dataset: options.dataset,
     prismaOptions: { log: [{ emit: 'event', level: 'query' }] },
   });
   (directory.prisma as unknown as { $on(e: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => sql.push(e.query));
-  const yoga = createApp(directory.prisma);
+  const yoga = createApp(directory.prisma, { tokens: options.tokens, afterWrite: options.afterWrite });
   return {
     engine,
     directory,

@@ -1,0 +1,254 @@
+/**
+ * The write path: recording an amendment, previewing it, and reverting the latest one. Each is a
+ * single transaction that first locks the instrument's row, so two editors amending the same
+ * instrument are serialized and the second one plans against what the first one wrote.
+ */
+import { addDays, fromDate, toDate, type IsoDay } from './domain/dates.js';
+import { AmendmentRejected, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
+import type { Prisma, PrismaClient } from './generated/prisma/client.js';
+
+export class UnknownInstrument extends Error {
+  override readonly name = 'UnknownInstrument';
+  constructor(readonly code: string, known: string[]) {
+    super(`No instrument has the code "${code}". Known codes: ${known.join(', ')}.`);
+  }
+}
+
+export interface WriteOutcome {
+  dryRun: boolean;
+  instrument: { id: number; code: string; title: string };
+  revision: { id: number | null; sequence: number; title: string; decidedOn: IsoDay; effectiveOn: IsoDay };
+  /** per body of the instrument: the lists before and after, and what changed */
+  plan: AmendmentPlan;
+  /** ids of the bodies whose seats changed (for cache invalidation) */
+  changedBodyIds: number[];
+  bodyIds: Record<string, number>;
+  auditId: number | null;
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function lockInstrument(tx: Tx, code: string) {
+  const instrument = await tx.instrument.findUnique({ where: { code } });
+  if (!instrument) {
+    const known = (await tx.instrument.findMany({ select: { code: true }, orderBy: { id: 'asc' } })).map((i) => i.code);
+    throw new UnknownInstrument(code, known);
+  }
+  // Row lock for the rest of the transaction: concurrent writers of this instrument queue here.
+  await tx.$queryRaw`SELECT id FROM instrument WHERE id = ${instrument.id} FOR UPDATE`;
+  return instrument;
+}
+
+/** Exclusion and check constraints are the database's last word; say which rule was hit. */
+function constraintMessage(error: unknown): string | null {
+  const text = String((error as Error)?.message ?? '') + JSON.stringify((error as { meta?: unknown })?.meta ?? '');
+  const rules: Array<[string, string]> = [
+    ['seat_one_chair_per_day', 'a body would have two chairs on one day'],
+    ['seat_post_once_per_body', 'a post would sit twice in one body on overlapping days'],
+    ['seat_position_once', 'two seats would share one listing position'],
+    ['revision_effective_after_decided', 'a revision would take effect before it is decided'],
+    ['seat_valid_range', 'a seat would end before it starts'],
+  ];
+  const hit = rules.find(([name]) => text.includes(name));
+  return hit ? `The database refused the amendment: ${hit[1]} (${hit[0]}). Nothing was written.` : null;
+}
+
+export async function recordAmendment(
+  prisma: PrismaClient,
+  amendment: Amendment,
+  options: { actor: string; dryRun?: boolean },
+): Promise<WriteOutcome> {
+  try {
+    return await prisma.$transaction(async (tx) => record(tx, amendment, options), { timeout: 30_000, maxWait: 30_000 });
+  } catch (error) {
+    const message = constraintMessage(error);
+    if (message) throw new AmendmentRejected(message);
+    throw error;
+  }
+}
+
+async function record(tx: Tx, amendment: Amendment, options: { actor: string; dryRun?: boolean }): Promise<WriteOutcome> {
+  const instrument = await lockInstrument(tx, amendment.instrument);
+  const latest = await tx.revision.findFirst({ where: { instrumentId: instrument.id }, orderBy: { sequence: 'desc' } });
+  if (latest && !latest.contentKnown) {
+    throw new AmendmentRejected(
+      `The text of ${instrument.code} as last amended (${fromDate(latest.decidedOn)}) is not in the data, so changes cannot be applied to it.`,
+    );
+  }
+  const bodies = await tx.body.findMany({ where: { instrumentId: instrument.id }, orderBy: { position: 'asc' } });
+  const open = await tx.seat.findMany({
+    where: { bodyId: { in: bodies.map((b) => b.id) }, validTo: null },
+    include: { post: { select: { title: true } } },
+    orderBy: [{ role: 'asc' }, { position: 'asc' }],
+  });
+  const posts = new Set((await tx.post.findMany({ select: { title: true } })).map((p) => p.title));
+  const organizations = await tx.organization.findMany({ where: { collective: false } });
+  const byLength = [...organizations].sort((a, b) => b.name.length - a.name.length);
+  const organizationFor = (title: string, explicit?: string) =>
+    explicit ? organizations.find((o) => o.name === explicit) : byLength.find((o) => title.startsWith(o.name));
+
+  const plan = planAmendment(
+    amendment,
+    {
+      code: instrument.code,
+      latest: latest && {
+        decidedOn: fromDate(latest.decidedOn),
+        inForceFrom: fromDate(latest.effectiveOn ?? latest.decidedOn),
+        sequence: latest.sequence,
+      },
+      bodies: bodies.map((b) => ({
+        code: b.code,
+        seats: open
+          .filter((s) => s.bodyId === b.id)
+          .map((s) => ({ seatKey: s.seatKey, role: s.role, position: s.position, title: s.post.title })),
+      })),
+    },
+    (title, explicit) => {
+      if (explicit && !organizations.some((o) => o.name === explicit)) {
+        return `organization 「${explicit}」 is unknown (known: ${organizations.map((o) => o.name).join('、')})`;
+      }
+      if (posts.has(title) || organizationFor(title, explicit)) return null;
+      return `「${title}」 is a new post whose organization cannot be told from its title; give its organization`;
+    },
+  );
+
+  const bodyIds = Object.fromEntries(bodies.map((b) => [b.code, b.id]));
+  const changedBodyIds = plan.bodies.filter((b) => b.added.length + b.removed.length + b.renamed.length > 0).map((b) => bodyIds[b.code]);
+  const revisionView = {
+    id: null as number | null, sequence: plan.sequence, title: amendment.title.trim(),
+    decidedOn: amendment.decidedOn, effectiveOn: amendment.effectiveOn,
+  };
+  const outcome: WriteOutcome = {
+    dryRun: Boolean(options.dryRun), instrument: { id: instrument.id, code: instrument.code, title: instrument.title },
+    revision: revisionView, plan, changedBodyIds, bodyIds, auditId: null,
+  };
+  if (options.dryRun) return outcome;
+
+  // New posts, each with the organization its title (or the change) names.
+  const changeOrg = new Map<string, string | undefined>();
+  for (const c of amendment.changes) {
+    if (c.kind === 'replace') changeOrg.set(c.to.replace(/\s+/g, ''), c.organization);
+    else if (c.kind !== 'remove') changeOrg.set(c.post.replace(/\s+/g, ''), c.organization);
+  }
+  const fresh = plan.newTitles.filter((t) => !posts.has(t));
+  if (fresh.length) {
+    await tx.post.createMany({
+      data: fresh.map((title) => ({ title, titleSearch: title.normalize('NFKC'), organizationId: organizationFor(title, changeOrg.get(title))!.id })),
+    });
+  }
+  const postId = new Map((await tx.post.findMany({ where: { title: { in: plan.bodies.flatMap((b) => b.after.map((s) => s.title)) } }, select: { id: true, title: true } })).map((p) => [p.title, p.id]));
+
+  const effective = toDate(amendment.effectiveOn);
+  const revision = await tx.revision.create({
+    data: {
+      instrumentId: instrument.id, sequence: plan.sequence, title: revisionView.title, decidedOn: toDate(amendment.decidedOn),
+      effectiveOn: effective, contentKnown: true, note: amendment.note ?? null,
+    },
+  });
+  // The lists in force end the day the amendment takes effect; the amended lists begin then.
+  await tx.seat.updateMany({ where: { id: { in: open.map((s) => s.id) } }, data: { validTo: effective } });
+  const clauseOf = new Map(bodies.map((b) => [b.code, b.clause ?? '']));
+  await tx.seat.createMany({
+    data: plan.bodies.flatMap((b) =>
+      b.after.map((s: PlannedSeat) => ({
+        bodyId: bodyIds[b.code], postId: postId.get(s.title)!, revisionId: revision.id, clause: clauseOf.get(b.code)!,
+        role: s.role, position: s.position, seatKey: s.seatKey ?? `${b.code}/${s.role}/${s.position}@${amendment.decidedOn}#${plan.sequence}`,
+        validFrom: effective, validTo: null,
+      })),
+    ),
+  });
+  const audit = await tx.auditEntry.create({
+    data: {
+      action: 'RECORD_AMENDMENT', actor: options.actor, instrumentId: instrument.id, revisionSequence: plan.sequence,
+      amendment: amendmentJson(amendment), diff: diffJson(plan),
+    },
+  });
+  return { ...outcome, revision: { ...revisionView, id: revision.id }, auditId: audit.id };
+}
+
+/**
+ * Undoes the latest revision of an instrument that an editor recorded: its seats go, the seats it
+ * ended are open again, posts only it introduced go. The audit trail keeps both entries.
+ */
+export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode: string, options: { actor: string }): Promise<WriteOutcome> {
+  return prisma.$transaction(async (tx) => {
+    const instrument = await lockInstrument(tx, instrumentCode);
+    const latest = await tx.revision.findFirst({ where: { instrumentId: instrument.id }, orderBy: { sequence: 'desc' } });
+    const recorded = latest && (await tx.auditEntry.findFirst({
+      where: { instrumentId: instrument.id, revisionSequence: latest.sequence, action: 'RECORD_AMENDMENT' },
+      orderBy: { id: 'desc' },
+    }));
+    if (!latest || !recorded) {
+      throw new AmendmentRejected(`The latest revision of ${instrument.code} was not recorded by an editor (it comes from the source data), so it cannot be reverted.`);
+    }
+    const bodies = await tx.body.findMany({ where: { instrumentId: instrument.id }, orderBy: { position: 'asc' } });
+    const effective = latest.effectiveOn ?? latest.decidedOn;
+    const [removedSeats, restored] = await Promise.all([
+      tx.seat.findMany({ where: { revisionId: latest.id }, include: { post: { select: { title: true } } } }),
+      tx.seat.findMany({ where: { bodyId: { in: bodies.map((b) => b.id) }, validTo: effective }, include: { post: { select: { title: true } } } }),
+    ]);
+    await tx.seat.deleteMany({ where: { revisionId: latest.id } });
+    await tx.seat.updateMany({ where: { id: { in: restored.map((s) => s.id) } }, data: { validTo: null } });
+    await tx.revision.delete({ where: { id: latest.id } });
+    // Posts that only the reverted revision seated.
+    await tx.post.deleteMany({ where: { id: { in: removedSeats.map((s) => s.postId) }, seats: { none: {} }, provisions: { none: {} } } });
+
+    const view = (s: (typeof removedSeats)[number]): PlannedSeat => ({ seatKey: s.seatKey, role: s.role, position: s.position, title: s.post.title });
+    const plan: AmendmentPlan = {
+      sequence: latest.sequence,
+      newTitles: [],
+      bodies: bodies.map((b) => {
+        const before = removedSeats.filter((s) => s.bodyId === b.id).map(view);
+        const after = restored.filter((s) => s.bodyId === b.id).map(view);
+        const keys = new Set(after.map((s) => s.seatKey));
+        const beforeKeys = new Set(before.map((s) => s.seatKey));
+        const renamed = before.flatMap((s) => {
+          const a = after.find((x) => x.seatKey === s.seatKey);
+          return a && a.title !== s.title ? [{ before: s, after: a }] : [];
+        });
+        const removed = before.filter((s) => !keys.has(s.seatKey));
+        return {
+          code: b.code, before, after, removed, renamed,
+          added: after.filter((s) => !beforeKeys.has(s.seatKey)),
+          unchanged: before.length - removed.length - renamed.length,
+        };
+      }),
+    };
+    const bodyIds = Object.fromEntries(bodies.map((b) => [b.code, b.id]));
+    const audit = await tx.auditEntry.create({
+      data: {
+        action: 'REVERT_AMENDMENT', actor: options.actor, instrumentId: instrument.id, revisionSequence: latest.sequence,
+        amendment: recorded.amendment as Prisma.InputJsonValue, diff: diffJson(plan),
+      },
+    });
+    return {
+      dryRun: false,
+      instrument: { id: instrument.id, code: instrument.code, title: instrument.title },
+      revision: {
+        id: null, sequence: latest.sequence, title: latest.title ?? '', decidedOn: fromDate(latest.decidedOn), effectiveOn: fromDate(effective),
+      },
+      plan,
+      changedBodyIds: plan.bodies.filter((b) => b.added.length + b.removed.length + b.renamed.length > 0).map((b) => bodyIds[b.code]),
+      bodyIds,
+      auditId: audit.id,
+    };
+  }, { timeout: 30_000, maxWait: 30_000 });
+}
+
+function amendmentJson(a: Amendment): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify({ ...a, note: a.note ?? null }));
+}
+
+function diffJson(plan: AmendmentPlan): Prisma.InputJsonValue {
+  const seat = (s: PlannedSeat) => ({ role: s.role, position: s.position, title: s.title });
+  return plan.bodies.map((b) => ({
+    body: b.code,
+    added: b.added.map(seat),
+    removed: b.removed.map(seat),
+    renamed: b.renamed.map((r) => ({ before: seat(r.before), after: seat(r.after) })),
+    unchanged: b.unchanged,
+  }));
+}
+
+/** The day before an amendment takes effect: the "from" of the diff it makes. */
+export const dayBefore = (day: IsoDay) => addDays(day, -1);

@@ -1,0 +1,217 @@
+// Amendments: recording one (or previewing it), reverting the latest, and the audit trail.
+import { builder } from '../builder.js';
+import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
+import type { Context } from '../context.js';
+import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment.js';
+import { addDays } from '../domain/dates.js';
+import type { RoleName } from '../domain/dataset.js';
+import { badUserInput, notFound } from '../errors.js';
+import { BodyRef } from './body.js';
+import { InstrumentRef, RevisionRef } from './revision.js';
+import { RoleEnum } from './seat.js';
+
+const ChangeKind = builder.enumType('ChangeKind', {
+  values: {
+    REPLACE: { description: 'Post `from` is replaced by post `to` in the same seat (a rename: the seat stays).' },
+    ADD: { description: 'A new seat for `post` in `role`, at `position` (default: last); later seats move down.' },
+    REMOVE: { description: 'The seat of `post` ends; later seats of its role move up.' },
+    SET_CHAIR: { description: '`post` becomes the chair in a new seat; the previous chair’s seat ends.' },
+  } as const,
+});
+
+const ChangeInput = builder.inputType('AmendmentChangeInput', {
+  description: 'One change of an amendment. Which fields are needed depends on `kind`.',
+  fields: (t) => ({
+    kind: t.field({ type: ChangeKind, required: true }),
+    body: t.id({ required: true, description: 'Body code, e.g. secretariat.' }),
+    role: t.field({ type: RoleEnum, description: 'ADD: required. REPLACE/REMOVE: narrows which seat is meant.' }),
+    post: t.string({ description: 'ADD, REMOVE, SET_CHAIR: the post’s title as printed.' }),
+    from: t.string({ description: 'REPLACE: the title now seated.' }),
+    to: t.string({ description: 'REPLACE: the title that takes the seat.' }),
+    position: t.int({ description: 'ADD: 1-based listing position within the role.' }),
+    organization: t.string({ description: 'For a new post whose title does not begin with its organization’s name.' }),
+  }),
+});
+
+const AmendmentInput = builder.inputType('AmendmentInput', {
+  fields: (t) => ({
+    instrument: t.id({ required: true, description: 'Instrument code, e.g. designated-posts.' }),
+    title: t.string({ required: true, description: 'The amendment’s title: 「…の一部改正について」.' }),
+    decidedOn: t.field({ type: 'Date', required: true, description: '決定日' }),
+    effectiveOn: t.field({ type: 'Date', required: true, description: '施行日' }),
+    note: t.string(),
+    changes: t.field({ type: [ChangeInput], required: true }),
+  }),
+});
+
+const PlannedSeatRef = builder.objectRef<PlannedSeat & { organization?: string }>('AmendedSeat').implement({
+  description: 'A seat as an amendment leaves it (or finds it).',
+  fields: (t) => ({
+    role: t.field({ type: RoleEnum, resolve: (s) => s.role }),
+    position: t.exposeInt('position'),
+    title: t.exposeString('title'),
+  }),
+});
+
+const PlannedRenameRef = builder.objectRef<{ before: PlannedSeat; after: PlannedSeat }>('AmendedRename').implement({
+  fields: (t) => ({
+    before: t.field({ type: PlannedSeatRef, resolve: (r) => r.before }),
+    after: t.field({ type: PlannedSeatRef, resolve: (r) => r.after }),
+  }),
+});
+
+type BodyDiff = WriteOutcome['plan']['bodies'][number] & { bodyId: number; from: string; to: string };
+
+const AmendmentDiffRef = builder.objectRef<BodyDiff>('AmendmentDiff').implement({
+  description:
+    'What an amendment does to one body: the membershipDiff from the day before it takes effect to the day it does.',
+  fields: (t) => ({
+    body: t.prismaField({
+      type: BodyRef,
+      resolve: (query, d, _args, ctx) => ctx.prisma.body.findUniqueOrThrow({ ...query, where: { id: d.bodyId } }),
+    }),
+    from: t.field({ type: 'Date', resolve: (d) => d.from as never }),
+    to: t.field({ type: 'Date', resolve: (d) => d.to as never }),
+    added: t.field({ type: [PlannedSeatRef], resolve: (d) => d.added }),
+    removed: t.field({ type: [PlannedSeatRef], resolve: (d) => d.removed }),
+    renamed: t.field({ type: [PlannedRenameRef], resolve: (d) => d.renamed }),
+    unchanged: t.exposeInt('unchanged'),
+    after: t.field({ type: [PlannedSeatRef], description: 'The whole list in force from `to`.', resolve: (d) => d.after }),
+  }),
+});
+
+const AmendmentResultRef = builder.objectRef<WriteOutcome>('AmendmentResult').implement({
+  fields: (t) => ({
+    dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written (a preview).' }),
+    instrument: t.prismaField({
+      type: InstrumentRef,
+      resolve: (query, o, _args, ctx) => ctx.prisma.instrument.findUniqueOrThrow({ ...query, where: { id: o.instrument.id } }),
+    }),
+    sequence: t.int({ resolve: (o) => o.revision.sequence }),
+    title: t.string({ resolve: (o) => o.revision.title }),
+    decidedOn: t.field({ type: 'Date', resolve: (o) => o.revision.decidedOn }),
+    effectiveOn: t.field({ type: 'Date', resolve: (o) => o.revision.effectiveOn }),
+    revision: t.prismaField({
+      type: RevisionRef,
+      nullable: true,
+      description: 'The revision written; null for a preview or a revert.',
+      resolve: (query, o, _args, ctx) => (o.revision.id === null ? null : ctx.prisma.revision.findUnique({ ...query, where: { id: o.revision.id } })),
+    }),
+    diffs: t.field({
+      type: [AmendmentDiffRef],
+      description: 'One per body of the instrument.',
+      resolve: (o) =>
+        o.plan.bodies.map((b) => ({ ...b, bodyId: o.bodyIds[b.code], from: addDays(o.revision.effectiveOn, -1), to: o.revision.effectiveOn })),
+    }),
+    auditEntry: t.prismaField({
+      type: 'AuditEntry',
+      nullable: true,
+      resolve: (query, o, _args, ctx) => (o.auditId === null ? null : ctx.prisma.auditEntry.findUnique({ ...query, where: { id: o.auditId } })),
+    }),
+  }),
+});
+
+builder.prismaNode('AuditEntry', {
+  id: { field: 'id' },
+  description: 'One write, as the audit trail keeps it: who, when, what, and the diff it made.',
+  fields: (t) => ({
+    action: t.exposeString('action', { description: 'RECORD_AMENDMENT or REVERT_AMENDMENT' }),
+    actor: t.exposeString('actor', { description: 'The name of the token (or CLI user) that wrote.' }),
+    at: t.string({ resolve: (e) => e.at.toISOString() }),
+    instrument: t.relation('instrument'),
+    revisionSequence: t.exposeInt('revisionSequence'),
+    amendment: t.string({ description: 'The amendment as submitted (JSON).', resolve: (e) => JSON.stringify(e.amendment) }),
+    diff: t.string({ description: 'Per body: added, removed, renamed, unchanged (JSON).', resolve: (e) => JSON.stringify(e.diff) }),
+  }),
+});
+
+/** GraphQL input → domain change, naming the change when a field its kind needs is missing. */
+function toChange(input: typeof ChangeInput.$inferInput, index: number): AmendmentChange {
+  const need = (field: 'post' | 'from' | 'to' | 'role'): string => {
+    const value = input[field];
+    if (value === null || value === undefined || value === '') {
+      throw badUserInput(`change #${index + 1} (${input.kind} in ${input.body}): \`${field}\` is required for ${input.kind}.`, { changeIndex: index });
+    }
+    return String(value);
+  };
+  const body = String(input.body);
+  const role = (input.role ?? undefined) as RoleName | undefined;
+  const organization = input.organization ?? undefined;
+  switch (input.kind) {
+    case 'REPLACE': return { kind: 'replace', body, role, from: need('from'), to: need('to'), organization };
+    case 'ADD': return { kind: 'add', body, role: need('role') as RoleName, post: need('post'), position: input.position ?? undefined, organization };
+    case 'REMOVE': return { kind: 'remove', body, role, post: need('post') };
+    case 'SET_CHAIR': return { kind: 'setChair', body, post: need('post'), organization };
+  }
+}
+
+/** Domain refusals become errors a client can act on; anything else stays masked. */
+async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AmendmentRejected) {
+      throw badUserInput(error.message, { changeIndex: error.changeIndex, title: error.changeTitle });
+    }
+    if (error instanceof UnknownInstrument) throw notFound(error.message, { instrument: error.code });
+    throw error;
+  }
+}
+
+async function afterWrite(ctx: Context, outcome: WriteOutcome) {
+  // Every body of the instrument gets new seat rows (their source is the new revision), so all of
+  // them change, not only those with added, removed or renamed seats.
+  if (!outcome.dryRun) await ctx.afterWrite(Object.values(outcome.bodyIds));
+}
+
+builder.mutationFields((t) => ({
+  recordAmendment: t.field({
+    type: AmendmentResultRef,
+    authScopes: { editor: true },
+    description:
+      'Records an amendment of an instrument as one unit, or previews it with `dryRun: true` (nothing is written). ' +
+      'The seats it changes take effect on `effectiveOn`; until then as-of queries answer the old lists.',
+    args: { input: t.arg({ type: AmendmentInput, required: true }), dryRun: t.arg.boolean({ defaultValue: false }) },
+    resolve: async (_root, { input, dryRun }, ctx) => {
+      const amendment = {
+        instrument: String(input.instrument),
+        title: input.title,
+        decidedOn: input.decidedOn,
+        effectiveOn: input.effectiveOn,
+        note: input.note ?? null,
+        changes: input.changes.map(toChange),
+      };
+      const outcome = await asUserErrors(() =>
+        recordAmendment(ctx.prisma, amendment, { actor: ctx.principal!.name, dryRun: dryRun ?? false }),
+      );
+      await afterWrite(ctx, outcome);
+      return outcome;
+    },
+  }),
+  revertLatestAmendment: t.field({
+    type: AmendmentResultRef,
+    authScopes: { editor: true },
+    description: 'Undoes the latest amendment an editor recorded for the instrument, leaving the directory as it was before it.',
+    args: { instrument: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const outcome = await asUserErrors(() => revertLatestAmendment(ctx.prisma, String(args.instrument), { actor: ctx.principal!.name }));
+      await afterWrite(ctx, outcome);
+      return outcome;
+    },
+  }),
+}));
+
+builder.queryFields((t) => ({
+  amendments: t.prismaConnection({
+    type: 'AuditEntry',
+    cursor: 'id',
+    description: 'The audit trail of writes, newest first.',
+    args: { instrument: t.arg.id({ description: 'Only this instrument’s entries.' }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.auditEntry.findMany({
+        ...query,
+        where: args.instrument ? { instrument: { code: String(args.instrument) } } : {},
+        orderBy: { id: 'desc' },
+      }),
+  }),
+}));

@@ -1,0 +1,267 @@
+// Recording amendments: replaying the 2025-06-27 notice, previews, revert, time travel, bad
+// input, tokens and the audit trail — through the API as an editor would.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAmendment } from '../../src/amendments.js';
+import { issueToken, parseTokens } from '../../src/auth.js';
+import { parseAmendmentFile } from '../../src/domain/amendment-file.js';
+import { parseDay } from '../../src/domain/dates.js';
+import { loadDataset } from '../../src/domain/dataset.js';
+import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
+
+const editor = issueToken('alice');
+const readerOnly = issueToken('bob', []);
+const TOKENS = parseTokens(`${editor.entry},${readerOnly.entry}`);
+const AS_EDITOR = { authorization: `Bearer ${editor.token}` };
+
+const notice = (name: string) =>
+  parseAmendmentFile(readFileSync(new URL(`../../prisma/data/amendments/${name}`, import.meta.url), 'utf8'), name);
+
+const RECORD = `mutation($input: AmendmentInput!, $dryRun: Boolean) {
+  recordAmendment(input: $input, dryRun: $dryRun) {
+    dryRun sequence decidedOn effectiveOn revision { sequence title contentKnown }
+    diffs { body { code } from to unchanged added { role position title } removed { role position title } renamed { before { title } after { title } } }
+    auditEntry { actor action }
+  } }`;
+
+/** Row counts of every table an amendment touches: "nothing written" means these do not move. */
+async function rowCounts(t: TestDirectory) {
+  const p = t.directory.prisma;
+  return { seats: await p.seat.count(), revisions: await p.revision.count(), posts: await p.post.count(), audit: await p.auditEntry.count() };
+}
+
+/** Every seat row, as a comparable dump. */
+async function seatDump(t: TestDirectory) {
+  const seats = await t.directory.prisma.seat.findMany({ include: { post: true }, orderBy: { id: 'asc' } });
+  return seats.map((s) => `${s.bodyId}|${s.role}|${s.position}|${s.post.title}|${s.seatKey}|${s.validFrom.toISOString()}|${s.validTo?.toISOString() ?? '-'}`);
+}
+
+const membersQuery = `query($b: ID!, $d: Date!, $k: Date) { members(body: $b, asOf: $d, knownAt: $k) { role position post { title } source { revision { decidedOn effectiveOn } } } }`;
+
+describe.each(ENGINES)('amendments on %s', (engine) => {
+  describe('replaying the 2025-06-27 notice over the data as it stood before it', () => {
+    let t: TestDirectory;
+    const full = loadDataset();
+    beforeAll(async () => {
+      t = await openTestDirectory(engine, { dataset: loadDataset(undefined, { decidedBefore: parseDay('2025-06-27') }), tokens: TOKENS });
+    });
+    afterAll(() => t?.close());
+
+    it('starts from the old lists only', async () => {
+      const r = await t.gql<{ members: any[] }>(membersQuery, { b: 'secretariat', d: '2025-07-01' });
+      expect(r.data!.members[0].post.title).toBe('内閣官房内閣審議官（内閣サイバーセキュリティセンター）');
+    });
+
+    it('gives exactly the post-2025 lists of the dataset, in order, with their source', async () => {
+      for (const file of ['2025-06-27-designated-posts.yaml', '2025-06-27-advisor-liaison-meeting.yaml']) {
+        await recordAmendment(t.directory.prisma, notice(file), { actor: 'test' });
+      }
+      for (const body of ['deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting']) {
+        const expected = full.seats.filter((s) => s.body === body && s.revision === '2025-06-27').map((s) => `${s.role} ${s.position} ${s.title}`);
+        const r = await t.gql<{ members: any[] }>(membersQuery, { b: body, d: '2025-07-01' });
+        expect(r.data!.members.map((s) => `${s.role} ${s.position} ${s.post.title}`), body).toEqual(expected);
+        expect(new Set(r.data!.members.map((s) => JSON.stringify(s.source.revision)))).toEqual(new Set([JSON.stringify({ decidedOn: '2025-06-27', effectiveOn: '2025-07-01' })]));
+        const old = await t.gql<{ members: any[] }>(membersQuery, { b: body, d: '2025-06-30' });
+        const expectedOld = full.seats.filter((s) => s.body === body && s.validTo === '2025-07-01').map((s) => `${s.role} ${s.position} ${s.title}`);
+        expect(old.data!.members.map((s) => `${s.role} ${s.position} ${s.post.title}`), body).toEqual(expectedOld);
+      }
+    });
+
+    it('reports the replayed change as renames, as the seeded data does', async () => {
+      const r = await t.gql<{ membershipDiff: any }>(`{ membershipDiff(body: "deputy-director-meeting", from: "2025-06-30", to: "2025-07-01") { unchanged added { position } removed { position } renamed { after { post { title } } } } }`);
+      expect(r.data!.membershipDiff).toEqual({
+        unchanged: 29, added: [], removed: [],
+        renamed: [{ after: { post: { title: '内閣サイバー官' } } }, { after: { post: { title: 'デジタル庁統括官付審議官' } } }, { after: { post: { title: '最高裁判所事務総局サイバーセキュリティ管理官' } } }],
+      });
+    });
+  });
+
+  describe('an editor at work', () => {
+    let t: TestDirectory;
+    const invalidated: number[][] = [];
+    beforeAll(async () => {
+      t = await openTestDirectory(engine, { tokens: TOKENS, afterWrite: async (ids) => void invalidated.push(ids) });
+    });
+    afterAll(() => t?.close());
+
+    const addMember = (extra: Record<string, unknown> = {}) => ({
+      instrument: 'designated-posts',
+      title: '「サイバーセキュリティ対策推進会議議長の指定する職について」の一部改正について',
+      decidedOn: '令和8年11月26日',
+      effectiveOn: '令和9年4月1日',
+      changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
+      ...extra,
+    });
+
+    it('previews an amendment without writing anything', async () => {
+      const before = await rowCounts(t);
+      const r = await t.gql<{ recordAmendment: any }>(RECORD, { input: addMember(), dryRun: true }, AS_EDITOR);
+      expect(r.errors).toBeUndefined();
+      const preview = r.data!.recordAmendment;
+      expect(preview).toMatchObject({ dryRun: true, sequence: 16, decidedOn: '2026-11-26', effectiveOn: '2027-04-01', revision: null, auditEntry: null });
+      const secretariat = preview.diffs.find((d: any) => d.body.code === 'secretariat');
+      expect(secretariat).toMatchObject({ from: '2027-03-31', to: '2027-04-01', unchanged: 39, removed: [], renamed: [] });
+      expect(secretariat.added).toEqual([{ role: 'MEMBER', position: 3, title: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }]);
+      expect(preview.diffs.find((d: any) => d.body.code === 'deputy-director-meeting')).toMatchObject({ unchanged: 32, added: [] });
+      expect(await rowCounts(t)).toEqual(before);
+      expect(invalidated).toEqual([]);
+    });
+
+    it('records it: the old list answers until effectiveOn, the new one from then, as the preview said', async () => {
+      const preview = (await t.gql<{ recordAmendment: any }>(RECORD, { input: addMember(), dryRun: true }, AS_EDITOR)).data!.recordAmendment;
+      const r = await t.gql<{ recordAmendment: any }>(RECORD, { input: addMember() }, AS_EDITOR);
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.recordAmendment).toMatchObject({ dryRun: false, revision: { sequence: 16, contentKnown: true }, auditEntry: { actor: 'alice', action: 'RECORD_AMENDMENT' } });
+      expect(r.data!.recordAmendment.diffs).toEqual(preview.diffs);
+      expect(invalidated.at(-1)!.length).toBe(2); // both bodies of the instrument
+
+      const titles = async (d: string, k?: string) =>
+        (await t.gql<{ members: any[] }>(membersQuery, { b: 'secretariat', d, k })).data!.members.filter((s) => s.role === 'MEMBER').map((s) => s.post.title);
+      expect(await titles('2027-03-31')).toHaveLength(32);
+      const after = await titles('2027-04-01');
+      expect(after).toHaveLength(33);
+      expect(after[2]).toBe('デジタル庁統括官付参事官（サイバーセキュリティ担当）');
+      expect(after[3]).toBe('内閣官房内閣参事官（内閣広報室）'); // was 3rd, moved down one
+
+      // Bitemporal: in force on 2027-04-01 as known the day before the decision, the old list.
+      expect(await titles('2027-04-01', '2026-11-25')).toHaveLength(32);
+      expect(await titles('2027-04-01', '2026-11-26')).toHaveLength(33);
+
+      const diff = await t.gql<{ membershipDiff: any }>(`{ membershipDiff(body: "secretariat", from: "2027-03-31", to: "2027-04-01") { unchanged added { role position post { title } } } }`);
+      expect(diff.data!.membershipDiff).toEqual({ unchanged: 39, added: [{ role: 'MEMBER', position: 3, post: { title: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' } }] });
+    });
+
+    it('answers "not covered" for a day before anything was decided, as known then', async () => {
+      const r = await t.gql(membersQuery, { b: 'secretariat', d: '2025-07-01', k: '2024-01-01' });
+      expect(r.errors![0].extensions).toMatchObject({ code: 'OUT_OF_COVERAGE', knownAt: '2024-01-01' });
+    });
+
+    it('lists the audit trail newest first', async () => {
+      const r = await t.gql<{ amendments: any }>(`{ amendments(first: 5) { edges { node { action actor revisionSequence instrument { code } diff } } } }`);
+      const nodes = r.data!.amendments.edges.map((e: any) => e.node);
+      expect(nodes[0]).toMatchObject({ action: 'RECORD_AMENDMENT', actor: 'alice', revisionSequence: 16, instrument: { code: 'designated-posts' } });
+      expect(JSON.parse(nodes[0].diff).find((d: any) => d.body === 'secretariat').added[0].title).toBe('デジタル庁統括官付参事官（サイバーセキュリティ担当）');
+    });
+
+    it.each([
+      ['two chairs of one body', { changes: [{ kind: 'ADD', body: 'secretariat', role: 'CHAIR', post: '内閣官房内閣審議官（国家サイバー統括室）２' }] }, 0, /already has a chair/],
+      ['a post seated twice in one body', { changes: [{ kind: 'ADD', body: 'secretariat', role: 'OBSERVER', post: '日本銀行システム情報局情報セキュリティ課長' }] }, 0, /already seated/],
+      ['effectiveOn before decidedOn', { decidedOn: '2028-05-01', effectiveOn: '2028-04-01' }, null, /before decidedOn/],
+      ['a change naming a seat that is not there', {
+        changes: [
+          { kind: 'REPLACE', body: 'secretariat', from: '環境省大臣官房総務課環境情報室長', to: '環境省大臣官房総務課環境情報管理室長' },
+          { kind: 'REMOVE', body: 'secretariat', post: '存在しない職' },
+        ],
+      }, 1, /not seated/],
+      ['a body the instrument does not fix', { changes: [{ kind: 'REMOVE', body: 'advisor-liaison-meeting', post: 'サイバーセキュリティ参与' }] }, 0, /not one whose seats/],
+      ['an amendment taking effect before the latest one', { decidedOn: '2026-12-01', effectiveOn: '2026-12-01' }, null, /not after 2027-04-01/],
+      ['a missing field', { changes: [{ kind: 'REPLACE', body: 'secretariat', from: '環境省大臣官房総務課環境情報室長' }] }, 0, /`to` is required/],
+    ])('rejects %s with BAD_USER_INPUT naming the change, writing nothing', async (_name, patch, index, message) => {
+      const before = await rowCounts(t);
+      const dump = await seatDump(t);
+      const input = { ...addMember({ decidedOn: '2028-01-01', effectiveOn: '2028-04-01' }), ...patch };
+      const r = await t.gql(RECORD, { input }, AS_EDITOR);
+      expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors)).toBe('BAD_USER_INPUT');
+      expect(r.errors![0].message).toMatch(message);
+      if (index !== null) {
+        expect(r.errors![0].extensions!.changeIndex).toBe(index);
+        expect(r.errors![0].message).toContain(`change #${index + 1}`);
+      }
+      expect(await rowCounts(t)).toEqual(before);
+      expect(await seatDump(t)).toEqual(dump);
+    });
+
+    it('enforces the temporal rules in the database too, not only in the application', async () => {
+      const p = t.directory.prisma;
+      const chair = await p.seat.findFirstOrThrow({ where: { role: 'CHAIR', validTo: null, body: { code: 'secretariat' } } });
+      const other = await p.post.findFirstOrThrow({ where: { title: '内閣サイバー官' } });
+      const overlappingChair = p.seat.create({ data: { ...chair, id: undefined, postId: other.id, position: 2, seatKey: 'x', validFrom: new Date('2030-01-01') } });
+      await expect(overlappingChair).rejects.toThrow(/seat_one_chair_per_day/);
+      const twice = p.seat.create({ data: { ...chair, id: undefined, role: 'OBSERVER', position: 99, seatKey: 'y', validFrom: new Date('2030-01-01') } });
+      await expect(twice).rejects.toThrow(/seat_post_once_per_body/);
+      await expect(p.revision.create({ data: { instrumentId: chair.revisionId, sequence: 99, decidedOn: new Date('2030-02-01'), effectiveOn: new Date('2030-01-01') } })).rejects.toThrow(/revision_effective_after_decided/);
+    });
+
+    it('refuses writes without authority: no token, a wrong token, a token without the editor scope', async () => {
+      const before = await rowCounts(t);
+      const input = addMember({ decidedOn: '2028-01-01', effectiveOn: '2028-04-01' });
+      const none = await t.gql(RECORD, { input });
+      expect(none.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+      const wrong = await t.gql(RECORD, { input }, { authorization: 'Bearer meibo_not-a-real-token' });
+      expect(wrong.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+      const reader = await t.gql(RECORD, { input }, { authorization: `Bearer ${readerOnly.token}` });
+      expect(reader.errors![0].extensions!.code).toBe('FORBIDDEN');
+      expect(JSON.stringify([none, wrong, reader])).not.toContain(editor.token);
+      expect(await rowCounts(t)).toEqual(before);
+      // reads stay public
+      expect((await t.gql(`{ bodies { code } }`)).errors).toBeUndefined();
+    });
+
+    it('reverts the latest amendment, leaving the directory exactly as before it', async () => {
+      const beforeAmendment = await seatDump(t);
+      const postsBefore = await t.directory.prisma.post.count();
+      const r0 = await t.gql<{ recordAmendment: any }>(RECORD, { input: addMember({ decidedOn: '2028-01-10', effectiveOn: '2028-04-01', changes: [
+        { kind: 'SET_CHAIR', body: 'deputy-director-meeting', post: '内閣官房副長官補（事態対処・危機管理）' },
+        { kind: 'REMOVE', body: 'secretariat', role: 'OBSERVER', post: '日本銀行システム情報局情報セキュリティ課長' },
+      ] }) }, AS_EDITOR);
+      expect(r0.errors).toBeUndefined();
+      const revert = `mutation { revertLatestAmendment(instrument: "designated-posts") { sequence diffs { body { code } added { title } removed { title } } auditEntry { action actor } } }`;
+      const r = await t.gql<{ revertLatestAmendment: any }>(revert, {}, AS_EDITOR);
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.revertLatestAmendment.auditEntry).toEqual({ action: 'REVERT_AMENDMENT', actor: 'alice' });
+      const chair = await t.gql<{ chair: any }>(`{ chair(body: "deputy-director-meeting", asOf: "2028-04-01") { post { title } validTo } }`);
+      expect(chair.data!.chair).toEqual({ post: { title: '内閣サイバー官' }, validTo: null });
+      expect(await t.directory.prisma.post.count({ where: { title: '内閣官房副長官補（事態対処・危機管理）' } })).toBe(0);
+      expect(await seatDump(t)).toEqual(beforeAmendment);
+      expect(await t.directory.prisma.post.count()).toBe(postsBefore);
+    });
+
+    it('answers an unknown instrument with NOT_FOUND', async () => {
+      const r = await t.gql(RECORD, { input: addMember({ instrument: 'no-such-instrument' }) }, AS_EDITOR);
+      expect(r.errors![0].extensions!.code).toBe('NOT_FOUND');
+    });
+  });
+  describe('a correction', () => {
+    // A directory of its own: the in-memory embedded database is one per process.
+    let seeded: TestDirectory;
+    beforeAll(async () => {
+      seeded = await openTestDirectory(engine, { tokens: TOKENS });
+    });
+    afterAll(() => seeded?.close());
+    const addMember = () => ({
+      instrument: 'designated-posts', title: 'test amendment', decidedOn: '2026-11-26', effectiveOn: '2027-04-01',
+      changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
+    });
+
+    it('reverts back to exactly the seeded rows (every column), and refuses to revert source data', async () => {
+        const before = await seatDump(seeded);
+        const counts = await rowCounts(seeded);
+        expect((await seeded.gql(RECORD, { input: addMember() }, AS_EDITOR)).errors).toBeUndefined();
+        expect(await seatDump(seeded)).not.toEqual(before);
+        expect((await seeded.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }`, {}, AS_EDITOR)).errors).toBeUndefined();
+        expect(await seatDump(seeded)).toEqual(before);
+        expect({ ...(await rowCounts(seeded)), audit: counts.audit }).toEqual(counts);
+        const again = await seeded.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }`, {}, AS_EDITOR);
+        expect(again.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+        expect(await seatDump(seeded)).toEqual(before);
+    });
+
+    it('serializes two editors racing on one instrument: one wins, the other fails cleanly', async () => {
+      const input = (post: string) => ({ ...addMember(), effectiveOn: '2029-04-01', changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post }] });
+      const revisions = await seeded.directory.prisma.revision.count();
+      const results = await Promise.all([
+        seeded.gql(RECORD, { input: input('内閣官房競合テスト用参事官Ａ') , dryRun: false }, AS_EDITOR),
+        seeded.gql(RECORD, { input: input('内閣官房競合テスト用参事官Ｂ') , dryRun: false }, AS_EDITOR),
+      ]);
+      const ok = results.filter((r) => !r.errors);
+      const failed = results.filter((r) => r.errors);
+      expect(ok).toHaveLength(1);
+      expect(failed).toHaveLength(1);
+      expect(failed[0].errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(failed[0].errors![0].message).toMatch(/not after 2029-04-01/);
+      expect(await seeded.directory.prisma.revision.count()).toBe(revisions + 1);
+      const members = await seeded.gql<{ members: any[] }>(`{ members(body: "secretariat", asOf: "2029-04-01", role: MEMBER) { post { title } } }`);
+      expect(members.data!.members.filter((m) => m.post.title.startsWith('内閣官房競合テスト用'))).toHaveLength(1);
+    });
+  });
+});
