@@ -1,19 +1,50 @@
 // `npm start`: serves meibo on PORT (default 4000). With no DATABASE_URL it runs on the embedded
 // PGlite database, migrating and seeding it on first start; on PostgreSQL it does so only with
 // MEIBO_MIGRATE_ON_START=true (otherwise run `npm run db:deploy` and `npm run db:seed`).
+//
+// Response cache (src/cache.ts): MEIBO_RESPONSE_CACHE=off|memory|redis; by default redis when
+// REDIS_URL is set, memory on the embedded database, off on PostgreSQL without Redis.
+// MEIBO_RESPONSE_CACHE_TTL_MS (default 1 h), MEIBO_REDIS_PREFIX (default `meibo:`).
+// HOST: interface to listen on (default: all). /health: liveness; /ready: 503 while the database does not answer or the server is stopping.
+// SIGTERM/SIGINT: stop accepting, finish in-flight requests (at most MEIBO_SHUTDOWN_TIMEOUT_MS,
+// default 10 s), then close Redis and the database.
 import { createServer } from 'node:http';
 import { createApp, openDirectory, pendingMigrations } from './app.js';
+import { parseTokens } from './auth.js';
+import { createResponseCache, DEFAULT_TTL_MS, responseCacheModeFromEnv } from './cache.js';
 import { closeAllDatabases } from './db/adapter.js';
 import { dbConfigFromEnv, describeDbConfig } from './db/config.js';
+import { useDatabaseReadiness } from './health.js';
 
 const started = performance.now();
-const port = Number(process.env.PORT ?? 4000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
+const env = process.env;
+function fail(message: string): never {
+  console.error(message);
   process.exit(2);
 }
+const port = Number(env.PORT ?? 4000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not ${JSON.stringify(env.PORT)}`);
+const ttlMs = Number(env.MEIBO_RESPONSE_CACHE_TTL_MS ?? DEFAULT_TTL_MS);
+if (!Number.isFinite(ttlMs) || ttlMs <= 0) fail(`MEIBO_RESPONSE_CACHE_TTL_MS must be a positive number of ms, not ${JSON.stringify(env.MEIBO_RESPONSE_CACHE_TTL_MS)}`);
+const shutdownTimeoutMs = Number(env.MEIBO_SHUTDOWN_TIMEOUT_MS ?? 10_000);
+if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) fail(`MEIBO_SHUTDOWN_TIMEOUT_MS must be a number of ms`);
+
 const config = dbConfigFromEnv();
-const flag = process.env.MEIBO_MIGRATE_ON_START?.toLowerCase();
+let cacheMode;
+try {
+  cacheMode = responseCacheModeFromEnv(env, config.kind);
+} catch (error) {
+  fail((error as Error).message);
+}
+if (cacheMode === 'redis' && !env.REDIS_URL) fail('MEIBO_RESPONSE_CACHE=redis needs REDIS_URL');
+const tokens = (() => {
+  try {
+    return parseTokens(env.MEIBO_TOKENS);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+})();
+const flag = env.MEIBO_MIGRATE_ON_START?.toLowerCase();
 const prepare = config.kind === 'pglite' ? flag !== 'false' : flag === 'true' || flag === '1';
 
 const directory = await openDirectory(config, { migrate: prepare, seed: prepare });
@@ -28,28 +59,53 @@ if (pending.length > 0) {
   process.exit(1);
 }
 
-const yoga = createApp(directory.prisma);
+const cache = createResponseCache({
+  mode: cacheMode,
+  redisUrl: env.REDIS_URL,
+  keyPrefix: env.MEIBO_REDIS_PREFIX || 'meibo:',
+  ttlMs,
+  db: directory.prisma,
+  exposeCacheStatus: env.MEIBO_RESPONSE_CACHE_DEBUG === 'true',
+});
+let draining = false;
+const yoga = createApp(directory.prisma, {
+  plugins: [useDatabaseReadiness({ db: directory.prisma, draining: () => draining }), cache.plugin],
+  tokens,
+  // after each committed write: bump the versions of the bodies it changed, in every instance
+  afterWrite: (bodyIds) => cache.invalidateBodies(bodyIds),
+});
 const server = createServer(yoga);
-server.listen(port, () => {
+server.listen(port, env.HOST || undefined, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const seeded = directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats` : '';
   const applied = directory.applied.length ? `, applied ${directory.applied.length} migrations` : '';
   console.log(
-    `meibo ready on http://localhost:${actual}/graphql (${describeDbConfig(config)}${applied}${seeded}; ${Math.round(performance.now() - started)} ms)`,
+    `meibo ready on http://localhost:${actual}/graphql (${describeDbConfig(config)}${applied}${seeded}; ` +
+      `response cache ${cache.mode}; ${Math.round(performance.now() - started)} ms)`,
   );
 });
 
-let stopping = false;
 async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: finishing in-flight requests, then closing the database`);
-  // Stop accepting connections and wait for requests already running to finish.
+  if (draining) return;
+  draining = true;
+  console.log(`${signal}: finishing in-flight requests, then closing the cache and the database`);
+  // Stop accepting; close keep-alive connections as soon as they are idle (their request done).
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => {
+    console.error(`requests still running after ${shutdownTimeoutMs} ms; closing their connections`);
+    server.closeAllConnections();
+  }, shutdownTimeoutMs);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(deadline);
+  await yoga.dispose();
+  await cache.close();
   await directory.close();
   await closeAllDatabases();
+  console.log('stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
