@@ -1,0 +1,254 @@
+// Scale-out: two `src/server.ts` processes on one PostgreSQL schema and one Redis (a key prefix of
+// this run's own). An answer cached on B is fresh on B as soon as a write has been invalidated
+// anywhere — by a direct write plus the shared invalidation path, and by the recordAmendment
+// mutation sent to A. Also /health, /ready and a graceful SIGTERM that lets an in-flight request
+// finish. Runs when MEIBO_TEST_PG_URL and MEIBO_TEST_REDIS_URL are set (.ci/run sets both).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDirectory, type Directory } from '../src/app.js';
+import { createResponseCache, type ResponseCache } from '../src/cache.js';
+import { closeAllDatabases } from '../src/db/adapter.js';
+
+const PG_URL = process.env.MEIBO_TEST_PG_URL;
+const REDIS_URL = process.env.MEIBO_TEST_REDIS_URL;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const CHAIR = `query($b: ID!, $d: Date!) { chair(body: $b, asOf: $d) { role post { title } } }`;
+const MEMBERS = `query($b: ID!, $d: Date!, $r: Role) { members(body: $b, asOf: $d, role: $r) { role post { title } } }`;
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+async function startServer(name: string, env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 90 s:\n${output.join('')}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.join('')}`));
+    });
+  });
+  return { name, child, url, output, exited };
+}
+
+async function stopServer(server: Server | undefined) {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
+  if ((await Promise.race([server.exited, timeout])) === 'timeout') server.child.kill('SIGKILL');
+}
+
+async function gql(server: Server, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Record<string, any>) } as {
+    status: number;
+    data?: Record<string, any>;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    extensions?: { responseCache?: { hit: boolean } };
+  };
+}
+
+describe.skipIf(!PG_URL || !REDIS_URL)('two instances on one PostgreSQL and one Redis', () => {
+  const schema = `scale_${randomBytes(5).toString('hex')}`;
+  const prefix = `meibo-test-${randomBytes(5).toString('hex')}:`;
+  const databaseUrl = (() => {
+    const url = new URL(PG_URL ?? 'postgresql://localhost/x');
+    url.searchParams.set('schema', schema);
+    return url.toString();
+  })();
+  let editorToken: string | undefined;
+  let a: Server;
+  let b: Server;
+  let directory: Directory;
+  let invalidation: ResponseCache;
+
+  async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  beforeAll(async () => {
+    await withPg((c) => c.query('CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public'));
+    // A token for the mutation, when the write path (src/auth.ts) is there.
+    const env: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: REDIS_URL!,
+      MEIBO_REDIS_PREFIX: prefix,
+      MEIBO_RESPONSE_CACHE_DEBUG: 'true',
+      MEIBO_MIGRATE_ON_START: 'true',
+    };
+    try {
+      const auth = await import('../src/auth.js');
+      const issued = auth.issueToken('scale-out-test');
+      editorToken = issued.token;
+      env.MEIBO_TOKENS = issued.entry;
+    } catch {
+      editorToken = undefined;
+    }
+    // One after the other: the first migrates and seeds, the second finds it done.
+    a = await startServer('A', env);
+    b = await startServer('B', env);
+    directory = await openDirectory({ kind: 'postgres', url: databaseUrl, schema });
+    // The invalidation path every instance runs after a write, from this process: versions live
+    // in Redis, so it does not matter which process bumps them.
+    invalidation = createResponseCache({ mode: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix, db: directory.prisma });
+  });
+
+  afterAll(async () => {
+    await Promise.all([stopServer(a), stopServer(b)]);
+    await invalidation?.close();
+    await directory?.close();
+    await closeAllDatabases();
+    await withPg((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    if (REDIS_URL) {
+      const redis = new Redis(REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      await redis.quit();
+    }
+  });
+
+  it('serves /health and /ready', async () => {
+    for (const server of [a, b]) {
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+    }
+  });
+
+  it('shares the cache: an answer computed on A is a hit on B', async () => {
+    const vars = { b: 'secretariat', d: '2025-07-01' };
+    const onA = await gql(a, CHAIR, vars);
+    expect(onA.errors).toBeUndefined();
+    const onB = await gql(b, CHAIR, vars);
+    expect(onB.extensions?.responseCache?.hit).toBe(true);
+    expect(onB.data).toEqual(onA.data);
+  });
+
+  it('a direct write, invalidated from another process, is fresh on B at once (null chair, empty list)', async () => {
+    const advisor = { b: 'advisor-liaison-meeting', d: '2025-07-01' };
+    // Warm B with answers that hold no entity.
+    for (let i = 0; i < 2; i++) {
+      await gql(b, CHAIR, advisor);
+      await gql(b, MEMBERS, { ...advisor, r: 'CHAIR' });
+    }
+    const warmChair = await gql(b, CHAIR, advisor);
+    expect(warmChair.extensions?.responseCache?.hit).toBe(true);
+    expect(warmChair.data!.chair).toBeNull();
+    const warmList = await gql(b, MEMBERS, { ...advisor, r: 'CHAIR' });
+    expect(warmList.extensions?.responseCache?.hit).toBe(true);
+    expect(warmList.data!.members).toEqual([]);
+
+    const [{ id }] = await directory.prisma.body.findMany({ where: { code: 'advisor-liaison-meeting' }, select: { id: true } });
+    const inserted = await directory.prisma.$executeRaw`
+      INSERT INTO seat (body_id, post_id, revision_id, clause, role, position, seat_key, valid_from, valid_to)
+      SELECT body_id, (SELECT min(id) FROM post WHERE id NOT IN (SELECT post_id FROM seat WHERE body_id = ${id})),
+             revision_id, clause, 'CHAIR'::"Role", 1, 'scale-out-chair', DATE '2025-04-01', DATE '2025-12-01'
+      FROM seat WHERE body_id = ${id} AND role = 'MEMBER' AND valid_to IS NULL ORDER BY position LIMIT 1`;
+    expect(inserted).toBe(1);
+    await invalidation.invalidateBodies([id]);
+
+    const chair = await gql(b, CHAIR, advisor);
+    expect(chair.extensions?.responseCache?.hit).toBe(false);
+    expect(chair.data!.chair).toMatchObject({ role: 'CHAIR' });
+    const list = await gql(b, MEMBERS, { ...advisor, r: 'CHAIR' });
+    expect(list.data!.members).toHaveLength(1);
+    expect((await gql(a, CHAIR, advisor)).data!.chair).toMatchObject({ role: 'CHAIR' });
+  });
+
+  it('a recordAmendment sent to A is fresh on B at once', async (ctx) => {
+    const probe = await gql(a, `{ __type(name: "Mutation") { fields { name } } }`);
+    const names = (probe.data?.__type?.fields ?? []).map((f: { name: string }) => f.name);
+    if (!editorToken || !names.includes('recordAmendment')) ctx.skip();
+
+    const day = { b: 'advisor-liaison-meeting', d: '2026-02-01' };
+    await gql(b, CHAIR, day);
+    const warm = await gql(b, CHAIR, day);
+    expect(warm.extensions?.responseCache?.hit).toBe(true);
+    expect(warm.data!.chair).toBeNull();
+
+    const title = (await gql(a, CHAIR, { b: 'secretariat', d: '2025-07-01' })).data!.chair.post.title as string;
+    const recorded = await gql(
+      a,
+      `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`,
+      {
+        input: {
+          instrument: 'advisor-liaison-meeting',
+          title: 'scale-out test amendment',
+          decidedOn: '2026-01-05',
+          effectiveOn: '2026-01-05',
+          changes: [{ kind: 'SET_CHAIR', body: 'advisor-liaison-meeting', post: title }],
+        },
+      },
+      { authorization: `Bearer ${editorToken}` },
+    );
+    expect(recorded.errors).toBeUndefined();
+
+    const fresh = await gql(b, CHAIR, day);
+    expect(fresh.extensions?.responseCache?.hit).toBe(false);
+    expect(fresh.data!.chair).toMatchObject({ role: 'CHAIR', post: { title } });
+  });
+
+  it('on SIGTERM, finishes the in-flight request, then exits', async () => {
+    const locker = new pg.Client({ connectionString: PG_URL });
+    await locker.connect();
+    try {
+      // Hold every reader of the seat table, so a request to B is in flight for as long as we like.
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE "${schema}".seat IN ACCESS EXCLUSIVE MODE`);
+      const inFlight = gql(b, MEMBERS, { b: 'secretariat', d: '2024-12-24', r: 'OBSERVER' });
+      await new Promise((r) => setTimeout(r, 500));
+      b.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 700));
+      expect(b.child.exitCode).toBeNull(); // still draining
+      await expect(fetch(`${b.url}/health`)).rejects.toThrow(); // no longer accepting
+      await locker.query('COMMIT');
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.members.length).toBeGreaterThan(0);
+      const code = await Promise.race([b.exited, new Promise((r) => setTimeout(r, 15_000, 'timeout'))]);
+      expect(code).toBe(0);
+      expect(b.output.join('')).toContain('stopped');
+    } finally {
+      await locker.end();
+    }
+  });
+});
