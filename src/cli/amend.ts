@@ -3,6 +3,7 @@
 // The operator's own database access is the authority here; the audit trail names them `cli:<user>`.
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { createResponseCache } from '../cache.js';
 import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
 import { closeAllDatabases } from '../db/adapter.js';
 import { createPrismaClient } from '../db/client.js';
@@ -40,6 +41,18 @@ async function main(argv: string[]): Promise<number> {
       : await recordAmendment(client.prisma, parseAmendmentFile(readFileSync(file!, 'utf8'), file), { actor, dryRun });
     print(outcome);
     console.log(outcome.dryRun ? 'Dry run: nothing was written.' : `Written to ${describeDbConfig(config)}.`);
+    if (!outcome.dryRun && process.env.REDIS_URL) {
+      // Servers sharing this Redis must not answer from responses cached before the write.
+      const cache = createResponseCache({
+        mode: 'redis', redisUrl: process.env.REDIS_URL, keyPrefix: process.env.MEIBO_REDIS_PREFIX || 'meibo:', db: client.prisma,
+      });
+      try {
+        await cache.invalidateBodies(Object.values(outcome.bodyIds));
+        console.log('Invalidated the shared response cache for the bodies of this instrument.');
+      } finally {
+        await cache.close();
+      }
+    }
     return 0;
   } catch (error) {
     if (error instanceof AmendmentRejected || error instanceof AmendmentFileError || error instanceof UnknownInstrument) {
