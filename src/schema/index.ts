@@ -8,5 +8,6 @@ import './organization.js';
 import './revision.js';
 import './diff.js';
 import './amendment.js';
+import './provision.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

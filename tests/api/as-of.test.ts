@@ -103,4 +103,20 @@ describe.each(ENGINES)('as-of answers on %s', (engine) => {
     expect(revisions.filter((x: any) => x.contentKnown).map((x: any) => x.decidedOn)).toEqual(['2024-03-25', '2025-06-27']);
     expect(revisions.at(-1)).toEqual({ sequence: 15, decidedOn: '2025-06-27', effectiveOn: '2025-07-01', inForceFrom: '2025-07-01', contentKnown: true });
   });
+
+  it('says who leads CYMAT and whom the chairs may invite, before and after 2025-07-01', async () => {
+    const q = `query($d: Date!) { provisions(asOf: $d, kind: CYMAT_LEAD) { clause post { title } revision { decidedOn } }
+      body(code: "secretariat") { provisions(asOf: $d) { kind post { title } text } } }`;
+    const before = await t.gql<{ provisions: any[]; body: any }>(q, { d: '2025-06-30' });
+    expect(before.data!.provisions).toEqual([{ clause: '４(1)', post: { title: 'NISCセンター長' }, revision: { decidedOn: '2016-10-07' } }]);
+    expect(before.data!.body.provisions[0].text).toContain('内閣サイバーセキュリティセンターに副センター長等を置く規則');
+    const after = await t.gql<{ provisions: any[]; body: any }>(q, { d: '2025-07-01' });
+    expect(after.data!.provisions.map((p) => p.post.title)).toEqual(['内閣サイバー官']);
+    expect(after.data!.body.provisions).toEqual([
+      expect.objectContaining({ kind: 'INVITEE', post: { title: 'サイバーセキュリティ参与' } }),
+    ]);
+    expect(after.data!.body.provisions[0].text).toContain('国家サイバー統括室に統括官等を置く規則');
+    const deputy = await t.gql<{ provisions: any[] }>(`{ provisions(asOf: "2025-07-01", kind: CYMAT_DEPUTY_LEAD) { post { title } } }`);
+    expect(deputy.data!.provisions[0].post.title).toBe('国家サイバー統括室統括官（監視・対処調整・官民連携担当）');
+  });
 });
