@@ -106,7 +106,12 @@ export const BodyRef = builder.prismaNode('Body', {
     }),
     members: t.prismaField({
       type: ['Seat'],
-      description: 'Seats in force on `asOf`, in listing order (chair, vice-chairs, members, observers); one role if `role` is given.',
+      // Nullable here (unlike Query.members) so that one body out of coverage in a list of bodies
+      // answers null with its error, and the other bodies still answer.
+      nullable: true,
+      description:
+        'Seats in force on `asOf`, in listing order (chair, vice-chairs, members, observers); one role if `role` is given. ' +
+        'null, with an OUT_OF_COVERAGE error, for a day the data does not cover for this body.',
       args: { asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       resolve: async (query, body, args, ctx) => {
         await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);

@@ -41,4 +41,15 @@ describe.each(ENGINES)('SQL statements per request on %s', (engine) => {
     const threeRenames = await count(q('secretariat'));
     expect(threeRenames).toBe(oneRename);
   });
+
+  it('answers all bodies with members at once: the uncovered one is null with its error, the rest answer, in fixed statements', async () => {
+    const q = `{ bodies { code members(asOf: "2025-07-01") { role post { title organization { name } } source { revision { instrument { title } } } } } }`;
+    const statements = await count(q);
+    const r = await t.gql<{ bodies: Array<{ code: string; members: unknown[] | null }> }>(q);
+    expect(r.data!.bodies.map((b) => [b.code, b.members?.length ?? null])).toEqual([
+      ['promotion-council', null], ['deputy-director-meeting', 32], ['secretariat', 39], ['advisor-liaison-meeting', 2],
+    ]);
+    expect(r.errors!.map((e) => [e.path!.join('.'), e.extensions!.code])).toEqual([['bodies.0.members', 'OUT_OF_COVERAGE']]);
+    expect(statements).toBeLessThanOrEqual(9);
+  });
 });
