@@ -1,0 +1,182 @@
+// Child processes for the benchmarks: spawned in their own process group, waited on until they
+// print a "ready" line, sampled for RSS, and killed (by their own pid/group) when the bench ends,
+// whether it ends normally, by an exception or by Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  /** stdout + stderr so far (bounded) */
+  output(): string;
+  /** resolves with the first match of `pattern` on stdout/stderr; rejects on exit or timeout */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<{ match: RegExpMatchArray; ms: number }>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited */
+  stop(graceMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+const live = new Set<Child>();
+
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal); // the group this bench created (detached: true)
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+const interruptHooks = new Set<() => Promise<unknown> | unknown>();
+/** Runs `fn` (after the children are killed) when the bench is interrupted by a signal. */
+export function atInterrupt(fn: () => Promise<unknown> | unknown) {
+  hookExit();
+  interruptHooks.add(fn);
+}
+
+let hooked = false;
+function hookExit() {
+  if (hooked) return;
+  hooked = true;
+  const killAll = () => {
+    for (const c of live) killGroup(c.pid, 'SIGKILL');
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      killAll();
+      // then the bench's own cleanups (temp dirs, PostgreSQL schemas), bounded
+      const timer = setTimeout(() => process.exit(130), 10_000);
+      void Promise.allSettled([...interruptHooks].map((f) => f())).then(() => {
+        clearTimeout(timer);
+        process.exit(130);
+      });
+    });
+  }
+}
+
+export function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Child {
+  hookExit();
+  const started = performance.now();
+  const proc = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!proc.pid) throw new Error(`could not start ${name}`);
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+    for (const l of listeners) l();
+  };
+  proc.stdout!.on('data', onData);
+  proc.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const child: Child = {
+    name,
+    proc,
+    pid: proc.pid,
+    output: () => out,
+    exited,
+    waitFor(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = out.match(pattern);
+          if (match) {
+            cleanup();
+            resolve({ match, ms: performance.now() - started });
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`${name}: no ${pattern} within ${timeoutMs} ms. Output:\n${out.slice(-4000)}`));
+        }, timeoutMs);
+        const onExit = (code: number | null) => {
+          cleanup();
+          reject(new Error(`${name} exited (${code}) before ${pattern}. Output:\n${out.slice(-4000)}`));
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          proc.off('exit', onExit);
+        };
+        listeners.add(check);
+        proc.on('exit', onExit);
+        check();
+      });
+    },
+    async stop(graceMs = 10_000) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        killGroup(proc.pid!, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(proc.pid!, 'SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      // npm and tsx exit on the signal before the server below them has finished closing its
+      // database: wait for the whole group to be gone.
+      const deadline = Date.now() + graceMs;
+      while (groupPids(proc.pid!).length > 0) {
+        if (Date.now() > deadline) killGroup(proc.pid!, 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      live.delete(child);
+    },
+  };
+  live.add(child);
+  return child;
+}
+
+/** VmRSS of one process in MiB, or null when it is gone. */
+export function rssMiB(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples VmRSS every `everyMs` until stopped; returns the peak and the last sample. */
+export function sampleRss(pid: number, everyMs = 200) {
+  let peak = 0;
+  let last = 0;
+  const take = () => {
+    const v = rssMiB(pid);
+    if (v !== null) {
+      peak = Math.max(peak, v);
+      last = v;
+    }
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return { peak, last };
+    },
+  };
+}
+
+/** Live (non-zombie) processes whose process group is `pgid`. */
+export function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') pids.push(Number(name));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+/** npm → sh → tsx → node: the largest RSS in the group is the server's. */
+export function groupMaxRss(pgid: number): number {
+  return Math.max(...groupPids(pgid).map((p) => rssMiB(p) ?? 0));
+}

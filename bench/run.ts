@@ -1,0 +1,425 @@
+// `npm run bench`: meibo over HTTP next to a SQL floor and a precomputed ceiling, on the embedded
+// database (PGlite) and on PostgreSQL, plus cold start of `npm start` and RSS under load.
+//
+//   npm run bench      # defaults: 10 connections, 8 s per server and operation (2 interleaved rounds of 4 s) after a 1 s warm-up
+//   npm run bench -- --duration=10 --rounds=2 --connections=10 --engines=pglite,postgres --cache=memory --no-write
+//
+// --cache=memory|redis passes MEIBO_RESPONSE_CACHE to the meibo servers (and REDIS_URL for redis), so
+// the same table shows what response caching buys once src/ honours the variable.
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { atInterrupt, groupMaxRss, startChild, sampleRss, rssMiB, type Child } from './lib/children.js';
+import { fmt, machineFacts, percentile, table, writeSection } from './lib/report.js';
+import { OPERATIONS, requestBody, type Operation } from './queries.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'] as const;
+  }),
+);
+const DURATION = Number(args.get('duration') ?? 8);
+const WARMUP = Number(args.get('warmup') ?? 1);
+const CONNECTIONS = Number(args.get('connections') ?? 10);
+const ROUNDS = Math.max(1, Math.min(10, Math.round(Number(args.get('rounds') ?? 2))));
+const SINGLE_DURATION = Number(args.get('single-duration') ?? 3);
+const ENGINES = (args.get('engines') ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>;
+const CACHE = args.get('cache') ?? 'off';
+const WRITE = args.get('no-write') !== 'true';
+const PG_URL = process.env.MEIBO_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+if (![DURATION, WARMUP, CONNECTIONS, SINGLE_DURATION].every((n) => Number.isFinite(n) && n > 0 && n <= 120)) {
+  throw new Error('--duration, --warmup, --connections and --single-duration must be between 0 and 120');
+}
+if (!['off', 'memory', 'redis'].includes(CACHE)) throw new Error('--cache is off, memory or redis');
+
+const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const READY = /meibo ready on http:\/\/localhost:(\d+)\/graphql \((.*); (\d+) ms\)/;
+const BARE_READY = /ready on http:\/\/127\.0\.0\.1:(\d+)\/graphql/;
+// Always explicit: the server's default depends on the engine (memory on the embedded database).
+// Redis: a key prefix per server of this run (so two servers never share answers), deleted at the end.
+const RUN_ID = randomBytes(4).toString('hex');
+const cacheEnv: NodeJS.ProcessEnv = { MEIBO_RESPONSE_CACHE: CACHE, REDIS_URL: CACHE === 'redis' ? REDIS_URL : undefined };
+const cacheEnvFor = (id: string): NodeJS.ProcessEnv =>
+  CACHE === 'redis' ? { ...cacheEnv, MEIBO_REDIS_PREFIX: `meibo-bench-${RUN_ID}-${id}:` } : cacheEnv;
+
+async function deleteRedisKeys() {
+  if (CACHE !== 'redis') return;
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    for (let i = 0; i < 10_000; i++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `meibo-bench-${RUN_ID}-*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+const srcReadsCache = (() => {
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+  return walk(join(ROOT, 'src')).some((f) => f.endsWith('.ts') && readFileSync(f, 'utf8').includes('MEIBO_RESPONSE_CACHE'));
+})();
+
+// ------------------------------------------------------------------------------------------------
+// Servers
+
+interface Target {
+  id: string;
+  label: string;
+  engine: 'pglite' | 'postgres' | null;
+  kind: 'meibo' | 'floor' | 'ceiling';
+  child: Child;
+  url: string;
+  idleRss: number;
+  peakRss: number;
+}
+
+const targets: Target[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+atInterrupt(async () => {
+  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
+});
+
+async function addTarget(t: Omit<Target, 'url' | 'idleRss' | 'peakRss'>, ready: RegExp, timeoutMs = 180_000) {
+  const { match } = await t.child.waitFor(ready, timeoutMs);
+  const target = { ...t, url: `http://127.0.0.1:${match[1]}/graphql`, idleRss: rssMiB(t.child.pid) ?? NaN, peakRss: 0 };
+  targets.push(target);
+  return target;
+}
+
+/** `npm start` on a data dir: wall time to the ready line, the server's own figure, RSS of the group's server. */
+async function npmStart(dataDir: string, label: string) {
+  const child = startChild(`npm start (${label})`, 'npm', ['start', '--silent'], { MEIBO_DATA_DIR: dataDir, PORT: '0', ...cacheEnvFor('start') }, ROOT);
+  const { match, ms } = await child.waitFor(READY, 180_000);
+  await new Promise((r) => setTimeout(r, 300));
+  const rss = groupMaxRss(child.pid);
+  await child.stop();
+  return { label, wallMs: ms, selfMs: Number(match[3]), detail: match[2]!, rss };
+}
+
+const tsxNode = (script: string) => ['--import', 'tsx', script];
+
+// ------------------------------------------------------------------------------------------------
+// Load
+
+interface LoadResult {
+  latencies: number[];
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  bad: number;
+  peakRss: number;
+}
+
+function load(url: string, body: string, connections: number, seconds: number, pid?: number): Promise<LoadResult> {
+  return new Promise((resolvePromise, reject) => {
+    const latencies: number[] = [];
+    const rss = pid ? sampleRss(pid) : null;
+    const instance = autocannon(
+      { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds, timeout: 10 },
+      (err, result) => {
+        const r = rss?.stop();
+        if (err) return reject(err);
+        latencies.sort((a, b) => a - b);
+        resolvePromise({
+          latencies,
+          seconds,
+          rps: latencies.length / seconds,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          requests: latencies.length,
+          bad: result.errors + result.timeouts + result.non2xx,
+          peakRss: r?.peak ?? NaN,
+        });
+      },
+    );
+    // autocannon's own histogram has 1 ms resolution; keep the exact (float ms) times instead.
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status === 200) latencies.push(ms);
+    });
+  });
+}
+
+/** A server that died under load makes every later figure meaningless: stop, and say how it died. */
+function assertAlive(t: Target) {
+  const { exitCode, signalCode } = t.child.proc;
+  if (exitCode !== null || signalCode !== null) {
+    throw new Error(`${t.id} (pid ${t.child.pid}) exited during the run (code ${exitCode}, signal ${signalCode}). Its last output:\n${t.child.output().slice(-3000)}`);
+  }
+}
+
+/** Two runs of one server and operation as one: requests over total time, latencies pooled. */
+function merge(a: LoadResult | undefined, b: LoadResult): LoadResult {
+  if (!a) return b;
+  const latencies = [...a.latencies, ...b.latencies].sort((x, y) => x - y);
+  const seconds = a.seconds + b.seconds;
+  return {
+    latencies, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
+    requests: latencies.length, bad: a.bad + b.bad, peakRss: Math.max(a.peakRss, b.peakRss),
+  };
+}
+
+async function post(url: string, op: Operation): Promise<{ status: number; text: string }> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(op) });
+  return { status: r.status, text: await r.text() };
+}
+
+// ------------------------------------------------------------------------------------------------
+
+async function main() {
+  const began = performance.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'meibo-bench-'));
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  cleanups.push(deleteRedisKeys);
+  const cold: Array<Awaited<ReturnType<typeof npmStart>>> = [];
+
+  if (ENGINES.includes('pglite')) {
+    const dir = join(tmp, 'pglite');
+    log('cold start: npm start on an empty embedded data dir');
+    cold.push(await npmStart(dir, 'embedded, empty data dir (initdb + migrate + seed)'));
+    log('cold start: npm start on the same data dir, reopened');
+    cold.push(await npmStart(dir, 'embedded, reopened data dir'));
+    const floorDir = join(tmp, 'pglite-floor');
+    cpSync(dir, floorDir, { recursive: true }); // PGlite: one process per data dir, so the floor gets a copy
+    log('starting meibo (pglite) and floor (pglite)');
+    await addTarget(
+      {
+        id: 'meibo-pglite', label: `meibo · PGlite · cache ${CACHE}`, engine: 'pglite', kind: 'meibo',
+        child: startChild('meibo-pglite', process.execPath, tsxNode('src/server.ts'), { MEIBO_DATA_DIR: dir, PORT: '0', ...cacheEnvFor('pglite') }, ROOT),
+      },
+      READY,
+    );
+    await addTarget(
+      {
+        id: 'floor-pglite', label: 'floor · PGlite (1 SQL + JSON.stringify)', engine: 'pglite', kind: 'floor',
+        child: startChild('floor-pglite', process.execPath, tsxNode('bench/servers/floor.ts'), { FLOOR_ENGINE: 'pglite', FLOOR_PGLITE_DIR: floorDir }, ROOT),
+      },
+      BARE_READY,
+    );
+  }
+
+  if (ENGINES.includes('postgres')) {
+    const schema = `bench_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query('CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public');
+    cleanups.push(async () => {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    });
+    const url = new URL(PG_URL);
+    url.searchParams.set('schema', schema);
+    log(`starting meibo (postgres, fresh schema ${schema}, migrate + seed on start)`);
+    const t0 = performance.now();
+    const meiboPg = await addTarget(
+      {
+        id: 'meibo-postgres', label: `meibo · PostgreSQL · cache ${CACHE}`, engine: 'postgres', kind: 'meibo',
+        child: startChild('meibo-postgres', process.execPath, tsxNode('src/server.ts'),
+          { DATABASE_URL: url.toString(), MEIBO_MIGRATE_ON_START: 'true', PORT: '0', ...cacheEnvFor('postgres') }, ROOT),
+      },
+      READY,
+    );
+    const m = meiboPg.child.output().match(READY)!;
+    cold.push({ label: 'PostgreSQL, fresh schema (migrate + seed), node --import tsx', wallMs: performance.now() - t0, selfMs: Number(m[3]), detail: m[2]!, rss: meiboPg.idleRss });
+    await addTarget(
+      {
+        id: 'floor-postgres', label: 'floor · PostgreSQL (1 SQL + JSON.stringify)', engine: 'postgres', kind: 'floor',
+        child: startChild('floor-postgres', process.execPath, tsxNode('bench/servers/floor.ts'),
+          { FLOOR_ENGINE: 'pg', FLOOR_PG_URL: PG_URL, FLOOR_PG_SCHEMA: schema }, ROOT),
+      },
+      BARE_READY,
+    );
+  }
+
+  // The ceiling serves meibo's own bytes; every server must give the same data as meibo.
+  const reference = targets.find((t) => t.kind === 'meibo')!;
+  const responses: Record<string, string> = {};
+  for (const op of OPERATIONS) {
+    const r = await post(reference.url, op);
+    if (r.status !== 200 || JSON.parse(r.text).errors) throw new Error(`meibo answered ${op.key} with ${r.status}: ${r.text.slice(0, 500)}`);
+    responses[op.query] = r.text;
+  }
+  const responsesFile = join(tmp, 'ceiling.json');
+  writeFileSync(responsesFile, JSON.stringify(responses));
+  await addTarget(
+    {
+      id: 'ceiling', label: 'ceiling (precomputed response)', engine: null, kind: 'ceiling',
+      child: startChild('ceiling', process.execPath, tsxNode('bench/servers/ceiling.ts'), { CEILING_RESPONSES: responsesFile }, ROOT),
+    },
+    BARE_READY,
+  );
+  const mismatches: string[] = [];
+  for (const op of OPERATIONS) {
+    const want = JSON.parse(responses[op.query]!).data;
+    for (const t of targets) {
+      const r = await post(t.url, op);
+      const got = r.status === 200 ? JSON.parse(r.text).data : undefined;
+      if (!isDeepStrictEqual(got, want)) mismatches.push(`${t.id} ${op.key}: ${r.text.slice(0, 300)}`);
+    }
+  }
+  if (mismatches.length) throw new Error(`servers disagree with meibo, so the comparison would be meaningless:\n${mismatches.join('\n')}`);
+  log(`all ${targets.length} servers give meibo's answer to the ${OPERATIONS.length} operations`);
+
+  // Side by side: for each operation, every server in turn, same load; in ROUNDS interleaved
+  // rounds, so that a burst of other work on the machine falls on every server, not on one.
+  const results = new Map<string, LoadResult>();
+  const perRound = DURATION / ROUNDS;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const op of OPERATIONS) {
+      for (const t of targets) {
+        if (round === 0) await load(t.url, requestBody(op), CONNECTIONS, WARMUP);
+        const r = await load(t.url, requestBody(op), CONNECTIONS, perRound, t.child.pid);
+        assertAlive(t);
+        t.peakRss = Math.max(t.peakRss, r.peakRss);
+        const key = `${op.key}|${t.id}`;
+        results.set(key, merge(results.get(key), r));
+        log(`round ${round + 1}/${ROUNDS} ${op.key.padEnd(8)} ${t.id.padEnd(15)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  rss ${fmt(r.peakRss, 0)} MiB${r.bad ? `  ${r.bad} errors/non-2xx!` : ''}`);
+      }
+    }
+  }
+  // One connection: per-request latency without queueing, for the chair target.
+  const chair = OPERATIONS.find((o) => o.key === 'chair')!;
+  const single = new Map<string, LoadResult>();
+  for (const t of targets) {
+    await load(t.url, requestBody(chair), 1, WARMUP);
+    const r = await load(t.url, requestBody(chair), 1, SINGLE_DURATION, t.child.pid);
+    assertAlive(t);
+    single.set(t.id, r);
+    log(`chair x1   ${t.id.padEnd(15)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms`);
+  }
+
+  for (const t of targets) await t.child.stop();
+  const totalS = (performance.now() - began) / 1000;
+  const markdown = render(results, single, cold, totalS);
+  console.log(markdown);
+  if (WRITE) {
+    writeSection(join(ROOT, 'BENCHMARKS.md'), CACHE === 'off' ? 'bench:http' : `bench:http:cache-${CACHE}`, markdown);
+    log('wrote BENCHMARKS.md');
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Report
+
+function render(results: Map<string, LoadResult>, single: Map<string, LoadResult>, cold: Array<Awaited<ReturnType<typeof npmStart>>>, totalS: number) {
+  const ceiling = (op: string) => results.get(`${op}|ceiling`)!;
+  const floorOf = (op: string, engine: string | null) => results.get(`${op}|floor-${engine}`);
+  const ratio = (a: number, b: number | undefined) => (b ? `${fmt(a / b)}×` : '–');
+  const rows: string[][] = [];
+  for (const op of OPERATIONS) {
+    for (const t of targets) {
+      const r = results.get(`${op.key}|${t.id}`)!;
+      const floor = t.kind === 'meibo' ? floorOf(op.key, t.engine) : undefined;
+      rows.push([
+        t === targets[0] ? `**${op.label}**<br>${t.label}` : t.label,
+        fmt(r.rps, 0),
+        fmt(r.p50),
+        fmt(r.p99),
+        t.kind === 'meibo' ? ratio(r.p50, floor?.p50) : '',
+        t.kind === 'meibo' ? ratio(r.rps, floor?.rps) : '',
+        t.kind !== 'ceiling' ? ratio(r.rps, ceiling(op.key).rps) : '',
+        fmt(r.peakRss, 0),
+      ]);
+    }
+  }
+  const main = table(['operation / server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ÷ floor p50', 'req/s ÷ floor', 'req/s ÷ ceiling', 'RSS peak MiB'], rows);
+
+  const singleRows = targets.map((t) => {
+    const r = single.get(t.id)!;
+    const f = t.kind === 'meibo' ? single.get(`floor-${t.engine}`) : undefined;
+    return [t.label, fmt(r.rps, 0), fmt(r.p50), fmt(r.p99), t.kind === 'meibo' ? ratio(r.p50, f?.p50) : ''];
+  });
+  const singleTable = table(['server (chair, 1 connection)', 'req/s', 'p50 ms', 'p99 ms', 'p50 ÷ floor p50'], singleRows);
+
+  const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
+  const targetRows: string[][] = [];
+  for (const t of targets.filter((x) => x.kind === 'meibo')) {
+    const m10 = results.get(`chair|${t.id}`)!;
+    const f10 = results.get(`chair|floor-${t.engine}`)!;
+    const m1 = single.get(t.id)!;
+    const f1 = single.get(`floor-${t.engine}`)!;
+    targetRows.push([`chair: meibo p50 ≤ 2× SQL floor p50, ${t.engine}, ${CONNECTIONS} connections`, `${fmt(m10.p50)} vs ${fmt(f10.p50)} ms = ${fmt(m10.p50 / f10.p50)}×`, verdict(m10.p50 <= 2 * f10.p50)]);
+    targetRows.push([`chair: meibo p50 ≤ 2× SQL floor p50, ${t.engine}, 1 connection`, `${fmt(m1.p50)} vs ${fmt(f1.p50)} ms = ${fmt(m1.p50 / f1.p50)}×`, verdict(m1.p50 <= 2 * f1.p50)]);
+  }
+  for (const t of targets.filter((x) => x.kind === 'meibo')) {
+    for (const op of OPERATIONS) {
+      const r = results.get(`${op.key}|${t.id}`)!;
+      const c = ceiling(op.key);
+      targetRows.push([
+        `repeated ${op.key}: meibo req/s ≥ ½ ceiling, ${t.engine}, cache=${CACHE}`,
+        `${fmt(r.rps, 0)} vs ${fmt(c.rps, 0)} req/s = ${fmt((100 * r.rps) / c.rps, 1)} %`,
+        verdict(r.rps >= c.rps / 2),
+      ]);
+    }
+  }
+  const targetTable = table(['target', 'measured', 'result'], targetRows);
+
+  const coldTable = table(
+    ['start', 'to "meibo ready" (wall, from spawn)', "server's own figure", 'RSS at ready MiB'],
+    cold.map((c) => [c.label, `${fmt(c.wallMs, 0)} ms`, `${fmt(c.selfMs, 0)} ms`, fmt(c.rss, 0)]),
+  );
+  const rssTable = table(
+    ['server', 'RSS idle after start MiB', `RSS peak under load MiB`],
+    targets.map((t) => [t.label, fmt(t.idleRss, 0), fmt(t.peakRss, 0)]),
+  );
+  const bad = [...results.values(), ...single.values()].reduce((n, r) => n + r.bad, 0);
+  const cmd = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+  return `## HTTP: meibo vs SQL floor vs ceiling${CACHE === 'off' ? '' : ` (cache=${CACHE})`}
+
+Command: \`${cmd}\` (${CONNECTIONS} connections, ${DURATION} s per server and operation in ${ROUNDS} interleaved round${ROUNDS > 1 ? 's' : ''} of ${fmt(DURATION / ROUNDS, 1)} s, after a ${WARMUP} s warm-up; chair also with 1 connection for ${SINGLE_DURATION} s; whole run ${fmt(totalS, 0)} s).
+Load generator: autocannon in the bench process, on the same machine as the servers (and PostgreSQL): it takes CPU from them, most visibly against the ceiling.
+Latency: exact per-request times (autocannon's own histogram rounds to 1 ms). ${bad ? `**${bad} requests failed or were not 2xx.**` : 'No errors, timeouts or non-2xx responses.'}
+
+${machineFacts()}
+
+Servers (all checked to give meibo's exact \`data\` before the load):
+- **meibo**: \`node --import tsx src/server.ts\`, embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}${srcReadsCache ? '' : ' (but src/ does not read MEIBO_RESPONSE_CACHE: no response cache in these figures)'}.
+- **floor**: \`bench/servers/floor.ts\`, bare node:http, one hand-written SQL statement per operation + JSON.stringify, on the same engine (pg pool of 10 / PGlite on a copy of meibo's data dir). No coverage check, no GraphQL.
+- **ceiling**: \`bench/servers/ceiling.ts\`, bare node:http returning meibo's response bytes, precomputed.
+
+${main}
+
+Chair, one connection at a time (latency without queueing):
+
+${singleTable}
+
+### Targets
+
+${targetTable}
+
+### Cold start (\`npm start\`) and memory
+
+${coldTable}
+
+${rssTable}
+
+RSS: VmRSS from /proc/<pid>/status, sampled every 200 ms during each run.
+`;
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const t of targets) await t.child.stop().catch(() => {});
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((e) => console.error('cleanup:', e));
+    process.exit(process.exitCode ?? 0);
+  });
