@@ -402,6 +402,9 @@ ${singleTable}
 ### Targets
 
 ${targetTable}
+${CACHE === 'off' ? '' : `
+With a response cache, the repeated requests are cache hits: the floor comparison then sets cache hits against uncached SQL, so the chair/floor rows above say little about the GraphQL path itself (see the cache-off section for that).
+`}
 
 ### Cold start (\`npm start\`) and memory
 
