@@ -23,8 +23,10 @@ export interface ContextOptions {
 export interface Loaders {
   /** covered day ranges of a body, by `${bodyId}|${knownAt ?? ''}` */
   coverage: DataLoader<string, DayRange[]>;
-  /** per query shape: seats in force, by `${bodyId}|${day}|${role ?? ''}` */
-  seatLoaders: Map<string, DataLoader<number, unknown[]>>;
+  /** per `${day}|${role}|${knownAt}`: coverage and ids of the seats in force, by body id */
+  inForce: Map<string, DataLoader<number, { ranges: DayRange[]; seatIds: number[] }>>;
+  /** per query shape (the fields asked for): seat rows by id */
+  seatRows: Map<string, DataLoader<number, unknown>>;
 }
 
 export function createContext(prisma: PrismaClient, options: ContextOptions = {}): Context {
@@ -49,7 +51,7 @@ export function createContext(prisma: PrismaClient, options: ContextOptions = {}
   });
   return {
     prisma,
-    loaders: { coverage, seatLoaders: new Map() },
+    loaders: { coverage, inForce: new Map(), seatRows: new Map() },
     principal: 'principal' in options ? options.principal : null,
     afterWrite: options.afterWrite ?? (async () => {}),
   };

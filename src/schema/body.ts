@@ -1,35 +1,27 @@
 // Body: a council or meeting whose seats an instrument fixes; who sits on it as of a day.
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { covers, describeRanges } from '../domain/coverage.js';
 import type { IsoDay } from '../domain/dates.js';
-import { notFound, outOfCoverage } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { RevisionRef } from './revision.js';
 import { loadSeatsInForce, RoleEnum } from './seat.js';
 
 export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
 
-/** Throws OUT_OF_COVERAGE, naming the covered days, unless the data covers `day` for the body. */
-export async function assertCovered(
-  ctx: Context, body: { id: number; code: string; name: string }, day: IsoDay, knownAt: IsoDay | null = null,
-): Promise<void> {
-  const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
-  if (covers(ranges, day)) return;
-  const known = knownAt ? ` as known on ${knownAt}` : '';
-  const what = ranges.length === 0
-    ? `The sources do not give the composition of ${body.name} (${body.code}) for any day${known}`
-    : `The data covers ${body.name} (${body.code}) ${describeRanges(ranges)}${known}, not ${day}`;
-  throw outOfCoverage(`${what}. meibo does not answer with the nearest list.`, {
-    body: body.code,
-    asOf: day,
-    covered: ranges,
-    ...(knownAt ? { knownAt } : {}),
-  });
-}
+// Bodies never change once seeded (no write path touches them), so each client keeps them by
+// code: an as-of question costs no statement to find its body.
+const bodiesByClient = new WeakMap<object, Map<string, { id: number; code: string; name: string }>>();
 
 export async function findBodyOrThrow(ctx: Context, code: string) {
-  const body = await ctx.prisma.body.findUnique({ where: { code } });
+  let known = bodiesByClient.get(ctx.prisma);
+  const cached = known?.get(code);
+  if (cached) return cached;
+  const body = await ctx.prisma.body.findUnique({ where: { code }, select: { id: true, code: true, name: true } });
+  if (body) {
+    if (!known) bodiesByClient.set(ctx.prisma, (known = new Map()));
+    known.set(code, body);
+  }
   if (!body) {
     const known = (await ctx.prisma.body.findMany({ select: { code: true }, orderBy: { position: 'asc' } })).map((b) => b.code);
     throw notFound(`No body has the code "${code}". Known codes: ${known.join(', ')}.`, { body: code });
@@ -99,8 +91,7 @@ export const BodyRef = builder.prismaNode('Body', {
       description: 'The chair in force on `asOf`; null when the body has none that day (or the sources name none).',
       args: { asOf: t.arg({ type: 'Date', required: true }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       resolve: async (query, body, args, ctx) => {
-        await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
-        const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR', args.knownAt ?? null);
+        const [chair] = await loadSeatsInForce<never>(ctx, query, body, args.asOf, 'CHAIR', args.knownAt ?? null);
         return chair ?? null;
       },
     }),
@@ -114,8 +105,7 @@ export const BodyRef = builder.prismaNode('Body', {
         'null, with an OUT_OF_COVERAGE error, for a day the data does not cover for this body.',
       args: { asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       resolve: async (query, body, args, ctx) => {
-        await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
-        return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
+        return loadSeatsInForce<never>(ctx, query, body, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
       },
     }),
   }),
@@ -141,8 +131,7 @@ builder.queryFields((t) => ({
     args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
     resolve: async (query, _root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
-      const [chair] = await loadSeatsInForce<never>(ctx, query, body.id, args.asOf, 'CHAIR', args.knownAt ?? null);
+      const [chair] = await loadSeatsInForce<never>(ctx, query, body, args.asOf, 'CHAIR', args.knownAt ?? null);
       return chair ?? null;
     },
   }),
@@ -152,8 +141,7 @@ builder.queryFields((t) => ({
     args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
     resolve: async (query, _root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      await assertCovered(ctx, body, args.asOf, args.knownAt ?? null);
-      return loadSeatsInForce<never>(ctx, query, body.id, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
+      return loadSeatsInForce<never>(ctx, query, body, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
     },
   }),
 }));

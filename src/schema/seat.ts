@@ -1,6 +1,8 @@
 // Seat: one post in one body in one role at a listing position, in force over a date range,
 // with the instrument, revision and clause it comes from.
 import DataLoader from 'dataloader';
+import { coveredRanges, covers, describeRanges, type DayRange } from '../domain/coverage.js';
+import { outOfCoverage } from '../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import type { IsoDay } from '../domain/dates.js';
@@ -53,59 +55,115 @@ export const SeatRef = builder.prismaNode('Seat', {
   }),
 });
 
-const ORDER: Prisma.SeatOrderByWithRelationInput[] = [{ bodyId: 'asc' }, { role: 'asc' }, { position: 'asc' }];
+interface InForce { ranges: DayRange[]; seatIds: number[] }
+interface RevisionRow { decided_on: string; effective_on: string | null; content_known: boolean }
 
 /**
- * Ids of the seats of `bodyIds` in force on `day`. Raw SQL so that PostgreSQL can use the GiST
- * range index (migration temporal_constraints): the lookup stays flat however long the history.
- * With `knownAt`, the answer is what was in force on `day` as decided by `knownAt`: the list of
- * the latest revision decided by then and in force by `day` (bitemporal).
+ * For each body: the revisions that say which days are covered, and the ids of its seats in force
+ * on `day` — one statement for any number of bodies. The seat lookup is correlated on one body at
+ * a time so that PostgreSQL uses the GiST index on (body_id, daterange(valid_from, valid_to)) with
+ * both as index conditions: it stays flat however long the history (BENCHMARKS.md).
+ * With `knownAt` it answers from what had been decided by then (bitemporal): the list of the
+ * latest revision decided by `knownAt` and in force by `day`.
  */
-async function seatIdsInForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<number[]> {
-  const rows = knownAt === null
-    ? await ctx.prisma.$queryRaw<Array<{ id: number }>>`
-        SELECT id FROM seat
-        WHERE body_id = ANY(${bodyIds}::int[])
-          AND daterange(valid_from, valid_to, '[)') @> ${day}::date
-          AND (${role}::text IS NULL OR role::text = ${role}::text)`
-    : await ctx.prisma.$queryRaw<Array<{ id: number }>>`
+async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<Map<number, InForce>> {
+  const rows = await ctx.prisma.$queryRaw<Array<{ body_id: number; revisions: RevisionRow[]; seat_ids: number[] }>>`
+    SELECT b.id AS body_id,
+      COALESCE((
+        SELECT json_agg(json_build_object('decided_on', r.decided_on, 'effective_on', r.effective_on, 'content_known', r.content_known))
+        FROM revision r
+        WHERE r.instrument_id = b.instrument_id AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
+      ), '[]'::json) AS revisions,
+      CASE WHEN ${knownAt}::date IS NULL THEN ARRAY(
         SELECT s.id FROM seat s
-        WHERE s.body_id = ANY(${bodyIds}::int[])
+        WHERE s.body_id = b.id
+          AND daterange(s.valid_from, s.valid_to, '[)') @> ${day}::date
           AND (${role}::text IS NULL OR s.role::text = ${role}::text)
-          AND s.revision_id IN (
-            SELECT DISTINCT ON (b.id) r.id
-            FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
-            WHERE b.id = ANY(${bodyIds}::int[])
+      ) ELSE ARRAY(
+        SELECT s.id FROM seat s
+        WHERE s.body_id = b.id
+          AND (${role}::text IS NULL OR s.role::text = ${role}::text)
+          AND s.revision_id = (
+            SELECT r.id FROM revision r
+            WHERE r.instrument_id = b.instrument_id
               AND r.decided_on <= ${knownAt}::date
               AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
-            ORDER BY b.id, COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC)`;
-  return rows.map((r) => r.id);
+            ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+            LIMIT 1)
+      ) END AS seat_ids
+    FROM body b
+    WHERE b.id = ANY(${bodyIds}::int[])`;
+  return new Map(
+    rows.map((r) => [
+      r.body_id,
+      {
+        ranges: coveredRanges(
+          r.revisions.map((x) => ({ inForceFrom: (x.effective_on ?? x.decided_on) as IsoDay, contentKnown: x.content_known })),
+        ),
+        seatIds: r.seat_ids.map(Number),
+      },
+    ]),
+  );
 }
 
 type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
+type BodyRef = { id: number; code: string; name: string };
 
 /**
- * The seats of a body in force on a day, in listing order. Batched per request: every body in
- * one query shape (the fields the client asked for) is loaded with one findMany.
+ * The seats of a body in force on a day, in listing order; OUT_OF_COVERAGE when the data does
+ * not cover the day for that body. Batched per request: every body asked about for one day is
+ * looked up in one statement, and every seat of one query shape (the fields the client asked
+ * for) is loaded with one findMany (relations joined in, see schema.prisma).
  */
-export function loadSeatsInForce<T>(
-  ctx: Context, query: SeatQuery, bodyId: number, day: IsoDay, role: Role | null, knownAt: IsoDay | null = null,
+export async function loadSeatsInForce<T>(
+  ctx: Context, query: SeatQuery, body: BodyRef, day: IsoDay, role: Role | null, knownAt: IsoDay | null = null,
 ): Promise<T[]> {
-  const shape = `${day}|${role ?? ''}|${knownAt ?? ''}|${JSON.stringify(query)}`;
-  let loader = ctx.loaders.seatLoaders.get(shape) as DataLoader<number, T[]> | undefined;
-  if (!loader) {
-    loader = new DataLoader<number, T[]>(async (bodyIds) => {
-      const ids = await seatIdsInForce(ctx, [...bodyIds], day, role, knownAt);
-      const select = query.select ? { ...query.select, bodyId: true } : undefined;
-      const where = { id: { in: ids } };
-      const seats = ids.length === 0
-        ? []
-        : select
-          ? await ctx.prisma.seat.findMany({ select, where, orderBy: ORDER })
-          : await ctx.prisma.seat.findMany({ include: query.include, where, orderBy: ORDER });
-      return bodyIds.map((id) => seats.filter((s) => (s as { bodyId: number }).bodyId === id) as T[]);
+  const key = `${day}|${role ?? ''}|${knownAt ?? ''}`;
+  let lookup = ctx.loaders.inForce.get(key);
+  if (!lookup) {
+    lookup = new DataLoader(async (bodyIds: readonly number[]) => {
+      const found = await inForce(ctx, [...bodyIds], day, role, knownAt);
+      return bodyIds.map((id) => found.get(id) ?? { ranges: [], seatIds: [] });
     });
-    ctx.loaders.seatLoaders.set(shape, loader);
+    ctx.loaders.inForce.set(key, lookup);
   }
-  return loader.load(bodyId);
+  const { ranges, seatIds } = await lookup.load(body.id);
+  if (!covers(ranges, day)) throw outOfCoverageError(body, day, ranges, knownAt);
+  if (seatIds.length === 0) return [];
+
+  const shape = JSON.stringify(query);
+  let rows = ctx.loaders.seatRows.get(shape) as DataLoader<number, T & SeatRow> | undefined;
+  if (!rows) {
+    rows = new DataLoader<number, T & SeatRow>(async (ids) => {
+      const select = query.select ? { ...query.select, id: true, role: true, position: true } : undefined;
+      const where = { id: { in: [...ids] } };
+      const seats = (select
+        ? await ctx.prisma.seat.findMany({ select, where })
+        : await ctx.prisma.seat.findMany({ include: query.include, where })) as unknown as Array<T & SeatRow>;
+      const byId = new Map(seats.map((s) => [s.id, s]));
+      return ids.map((id) => byId.get(id) ?? new Error(`seat ${id} vanished`));
+    });
+    ctx.loaders.seatRows.set(shape, rows as DataLoader<number, unknown>);
+  }
+  const seats = await rows.loadMany(seatIds);
+  const failed = seats.find((s) => s instanceof Error);
+  if (failed) throw failed;
+  return (seats as Array<T & SeatRow>).sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.position - b.position);
+}
+
+type SeatRow = { id: number; role: Role; position: number };
+const ROLE_ORDER: Role[] = ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER'];
+
+/** OUT_OF_COVERAGE, naming the days the data does cover for the body. */
+export function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], knownAt: IsoDay | null) {
+  const known = knownAt ? ` as known on ${knownAt}` : '';
+  const what = ranges.length === 0
+    ? `The sources do not give the composition of ${body.name} (${body.code}) for any day${known}`
+    : `The data covers ${body.name} (${body.code}) ${describeRanges(ranges)}${known}, not ${day}`;
+  return outOfCoverage(`${what}. meibo does not answer with the nearest list.`, {
+    body: body.code,
+    asOf: day,
+    covered: ranges,
+    ...(knownAt ? { knownAt } : {}),
+  });
 }
