@@ -59,16 +59,31 @@ interface Db {
   close(): Promise<void>;
 }
 
-// meibo's statements, as src/schema/seat.ts and Prisma send them (role given twice: $3, $4).
-const AS_OF_SQL = `SELECT id FROM seat
-    WHERE body_id = ANY($1::int[])
-      AND daterange(valid_from, valid_to, '[)') @> $2::date
-      AND ($3::text IS NULL OR role::text = $4::text)`;
+// meibo's statements, as src/schema/seat.ts (inForce) and Prisma send them: whether the day is
+// covered (the revision in force) and the ids of the seats in force, for one body ($2 day,
+// $3 knownAt, $4 role).
+const AS_OF_SQL = `SELECT b.id AS body_id,
+      (SELECT r.content_known FROM revision r
+        WHERE r.instrument_id = b.instrument_id
+          AND COALESCE(r.effective_on, r.decided_on) <= $2::date
+          AND ($3::date IS NULL OR r.decided_on <= $3::date)
+        ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+        LIMIT 1) AS covered,
+      ARRAY(
+        SELECT s.id FROM seat s
+        WHERE s.body_id = b.id
+          AND daterange(s.valid_from, s.valid_to, '[)') @> $2::date
+          AND ($4::text IS NULL OR s.role::text = $4::text)
+      ) AS seat_ids
+    FROM body b
+    WHERE b.id = ANY($1::int[])`;
 const fetchSql = (n: number) =>
   `SELECT "id", "body_id", "seat_key", "post_id" FROM "seat" WHERE "id" IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(',')}) ORDER BY "body_id" ASC, "role" ASC, "position" ASC`;
 
 async function asOfIds(db: Db, bodyId: number, day: string): Promise<number[]> {
-  return (await db.query(AS_OF_SQL, [[bodyId], day, null, null])).map((r) => Number(r.id));
+  const [row] = await db.query(AS_OF_SQL, [[bodyId], day, null, null]);
+  if (row?.covered !== true) throw new Error(`day ${day} not covered`);
+  return (row.seat_ids as Array<number | string>).map(Number);
 }
 async function asOfSeats(db: Db, bodyId: number, day: string) {
   const ids = await asOfIds(db, bodyId, day);
@@ -168,7 +183,11 @@ async function explain(db: Db, day: string): Promise<PlanFacts> {
   const sql = `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${AS_OF_SQL}`;
   const rows = await db.query(sql, [[1], day, null, null]);
   const text = rows.map((r) => String(Object.values(r)[0])).join('\n');
-  const scan = /(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: using| on)? (\S+)/.exec(text);
+  // The statement scans body (a handful of rows), revision and seat: report the seat scan, and
+  // list every scan so a sequential scan of revision or seat would show.
+  const scans = [...text.matchAll(/(Index Only Scan|Index Scan Backward|Index Scan|Bitmap Index Scan|Seq Scan)(?: using| on)? (\S+)/g)];
+  const scan = scans.find((m) => /seat|gist|once|chair/.test(m[2]!)) ?? scans[0] ?? null;
+  const all = scans.map((m) => `${m[1]} ${m[2]}`).join('; ');
   const removed = [...text.matchAll(/Rows Removed by (?:Filter|Index Recheck): (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   return {
     node: scan?.[1] ?? '?',
@@ -177,7 +196,7 @@ async function explain(db: Db, day: string): Promise<PlanFacts> {
     removed,
     buffers: /Buffers: (shared [^\n]*)/.exec(text)?.[1] ?? '',
     ms: Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1] ?? NaN),
-    text,
+    text: `${all}\n${text}`,
   };
 }
 

@@ -24,7 +24,7 @@ export interface Loaders {
   /** covered day ranges of a body, by `${bodyId}|${knownAt ?? ''}` */
   coverage: DataLoader<string, DayRange[]>;
   /** per `${day}|${role}|${knownAt}`: coverage and ids of the seats in force, by body id */
-  inForce: Map<string, DataLoader<number, { ranges: DayRange[]; seatIds: number[] }>>;
+  inForce: Map<string, DataLoader<number, { covered: boolean; seatIds: number[] }>>;
   /** per query shape (the fields asked for): seat rows by id */
   seatRows: Map<string, DataLoader<number, unknown>>;
 }

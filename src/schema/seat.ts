@@ -1,7 +1,7 @@
 // Seat: one post in one body in one role at a listing position, in force over a date range,
 // with the instrument, revision and clause it comes from.
 import DataLoader from 'dataloader';
-import { coveredRanges, covers, describeRanges, type DayRange } from '../domain/coverage.js';
+import { describeRanges, type DayRange } from '../domain/coverage.js';
 import { outOfCoverage } from '../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -55,25 +55,25 @@ export const SeatRef = builder.prismaNode('Seat', {
   }),
 });
 
-interface InForce { ranges: DayRange[]; seatIds: number[] }
-interface RevisionRow { decided_on: string; effective_on: string | null; content_known: boolean }
+interface InForce { covered: boolean; seatIds: number[] }
 
 /**
- * For each body: the revisions that say which days are covered, and the ids of its seats in force
- * on `day` — one statement for any number of bodies. The seat lookup is correlated on one body at
- * a time so that PostgreSQL uses the GiST index on (body_id, daterange(valid_from, valid_to)) with
- * both as index conditions: it stays flat however long the history (BENCHMARKS.md).
- * With `knownAt` it answers from what had been decided by then (bitemporal): the list of the
- * latest revision decided by `knownAt` and in force by `day`.
+ * For each body: whether the data covers `day` (the revision in force that day has a known text)
+ * and the ids of its seats in force — one statement for any number of bodies, and flat however
+ * long the history: the revision is found through revision_in_force_idx, the seats through the
+ * GiST index on (body_id, daterange(valid_from, valid_to)), correlated on one body at a time so
+ * both are index conditions (BENCHMARKS.md). With `knownAt` it answers from what had been decided
+ * by then (bitemporal): the list of the latest revision decided by `knownAt` and in force by `day`.
  */
 async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<Map<number, InForce>> {
-  const rows = await ctx.prisma.$queryRaw<Array<{ body_id: number; revisions: RevisionRow[]; seat_ids: number[] }>>`
+  const rows = await ctx.prisma.$queryRaw<Array<{ body_id: number; covered: boolean | null; seat_ids: number[] }>>`
     SELECT b.id AS body_id,
-      COALESCE((
-        SELECT json_agg(json_build_object('decided_on', r.decided_on, 'effective_on', r.effective_on, 'content_known', r.content_known))
-        FROM revision r
-        WHERE r.instrument_id = b.instrument_id AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
-      ), '[]'::json) AS revisions,
+      (SELECT r.content_known FROM revision r
+        WHERE r.instrument_id = b.instrument_id
+          AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
+          AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
+        ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+        LIMIT 1) AS covered,
       CASE WHEN ${knownAt}::date IS NULL THEN ARRAY(
         SELECT s.id FROM seat s
         WHERE s.body_id = b.id
@@ -93,17 +93,7 @@ async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role 
       ) END AS seat_ids
     FROM body b
     WHERE b.id = ANY(${bodyIds}::int[])`;
-  return new Map(
-    rows.map((r) => [
-      r.body_id,
-      {
-        ranges: coveredRanges(
-          r.revisions.map((x) => ({ inForceFrom: (x.effective_on ?? x.decided_on) as IsoDay, contentKnown: x.content_known })),
-        ),
-        seatIds: r.seat_ids.map(Number),
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.body_id, { covered: r.covered === true, seatIds: r.seat_ids.map(Number) }]));
 }
 
 type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
@@ -123,12 +113,16 @@ export async function loadSeatsInForce<T>(
   if (!lookup) {
     lookup = new DataLoader(async (bodyIds: readonly number[]) => {
       const found = await inForce(ctx, [...bodyIds], day, role, knownAt);
-      return bodyIds.map((id) => found.get(id) ?? { ranges: [], seatIds: [] });
+      return bodyIds.map((id) => found.get(id) ?? { covered: false, seatIds: [] });
     });
     ctx.loaders.inForce.set(key, lookup);
   }
-  const { ranges, seatIds } = await lookup.load(body.id);
-  if (!covers(ranges, day)) throw outOfCoverageError(body, day, ranges, knownAt);
+  const { covered, seatIds } = await lookup.load(body.id);
+  if (!covered) {
+    // Only a refusal needs the whole coverage, to name the days that are covered.
+    const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
+    throw outOfCoverageError(body, day, ranges, knownAt);
+  }
   if (seatIds.length === 0) return [];
 
   const shape = JSON.stringify(query);
