@@ -4,7 +4,7 @@
 // cover [its day, the next revision's day), the newest open-ended; seat keys carried over, one seat
 // renamed or replaced per revision), inserted with multi-row INSERT … SELECT unnest($arrays) with
 // every constraint of the migrations in force (exclusion constraints included), then measures the
-// SQL meibo runs (src/schema/seat.ts seatIdsInForce + the findMany by ids) and a diff (two as-of
+// SQL meibo runs (src/schema/seat.ts inForce + the findMany by ids) and a diff (two as-of
 // lookups + pairing with src/domain/diff.ts), median of many runs, and EXPLAINs the lookup.
 //
 //   npm run bench:history
@@ -360,7 +360,7 @@ ${machineFacts()}
 Data: one body, R revisions × ${SEATS_PER_REVISION} seats (1 chair, 2 vice-chairs, 37 members); revision i is in force over [day i, day i+1), the newest open-ended; each revision retitles or replaces one member seat (keys carried over) and every 50th retitles the chair. Inserted 40,000 rows per \`INSERT … SELECT unnest(arrays)\` with all the migrations' constraints and indexes in place (so the exclusion constraints checked every row), then \`ANALYZE\`. PostgreSQL: a fresh schema per size, migrated by \`deployMigrations\` (src/db/migrate.ts) and dropped afterwards; PGlite: a temp data dir, in process.
 
 Timed from the client (pg over loopback / PGlite in process), in ms:
-- **as-of ids**: the statement of \`seatIdsInForce\` (src/schema/seat.ts), \`daterange(valid_from, valid_to, '[)') @> day\`; **now** = the newest revision's day, **middle** = the middle revision's day.
+- **as-of ids**: the statement of \`inForce\` (src/schema/seat.ts): the revision in force (coverage) and the ids of the seats with \`daterange(valid_from, valid_to, '[)') @> day\`; **now** = the newest revision's day, **middle** = the middle revision's day.
 - **+ rows**: then the findMany by those ids (\`WHERE id IN (…) ORDER BY body_id, role, position\`).
 - **diff**: two as-of lookups with rows (days either side of the middle revision, in parallel as meibo does) and \`diffSeats\` (src/domain/diff.ts).
 - **plan**: \`EXPLAIN (ANALYZE, BUFFERS)\` of the as-of statement.
