@@ -3,7 +3,7 @@
  * single transaction that first locks the instrument's row, so two editors amending the same
  * instrument are serialized and the second one plans against what the first one wrote.
  */
-import { addDays, fromDate, toDate, type IsoDay } from './domain/dates.js';
+import { fromDate, toDate, type IsoDay } from './domain/dates.js';
 import { AmendmentRejected, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
 import type { Prisma, PrismaClient } from './generated/prisma/client.js';
 
@@ -249,6 +249,3 @@ function diffJson(plan: AmendmentPlan): Prisma.InputJsonValue {
     unchanged: b.unchanged,
   }));
 }
-
-/** The day before an amendment takes effect: the "from" of the diff it makes. */
-export const dayBefore = (day: IsoDay) => addDays(day, -1);

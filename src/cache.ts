@@ -22,7 +22,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import { createInMemoryCache, useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import {
-  getOperationAST,
   Kind,
   parse,
   TypeInfo,
