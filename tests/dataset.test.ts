@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseDay } from '../src/domain/dates.js';
 import { loadDataset, type SeatRecord } from '../src/domain/dataset.js';
 
 const SOURCE_PATH = fileURLToPath(new URL('../../shared/sources/000_5a5b03eb7e06fcd7.txt', import.meta.url));
@@ -137,5 +138,25 @@ describe('the dataset, checked against the source document', () => {
     const after = seatsOf('secretariat', '2025-06-27');
     expect(new Set(before.map((s) => `${s.validFrom}..${s.validTo}`))).toEqual(new Set(['2024-03-25..2025-07-01']));
     expect(new Set(after.map((s) => `${s.validFrom}..${s.validTo}`))).toEqual(new Set(['2025-07-01..null']));
+  });
+
+  it('dates every revision with a date the source prints under that instrument’s title', () => {
+    // Each table prints the instrument's title and, right under it, its history of 和暦 dates.
+    const text = sourceLines.join('').replace(/\s/g, '').normalize('NFKC');
+    const printedAfter = (title: string) => {
+      const dates = new Set<string>();
+      for (let at = text.indexOf(title); at >= 0; at = text.indexOf(title, at + 1)) {
+        const tail = text.slice(at + title.length, at + title.length + 400);
+        for (const m of tail.matchAll(/(平成|令和)(\d+|元)年(\d+)月(\d+)日/g)) dates.add(parseDay(m[0]));
+      }
+      return dates;
+    };
+    for (const instrument of dataset.instruments.filter((i) => i.code !== 'promotion-council-establishment')) {
+      const printed = printedAfter(instrument.title);
+      const missing = instrument.revisions.map((r) => r.decidedOn).filter((d) => d !== '2025-06-27' && !printed.has(d));
+      expect(missing, instrument.code).toEqual([]);
+    }
+    // and the check can fail: a date the source does not print for the designated posts
+    expect(printedAfter('サイバーセキュリティ対策推進会議議長の指定する職について').has(parseDay('2024-03-26'))).toBe(false);
   });
 });
