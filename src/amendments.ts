@@ -4,7 +4,7 @@
  * instrument are serialized and the second one plans against what the first one wrote.
  */
 import { fromDate, toDate, type IsoDay } from './domain/dates.js';
-import { AmendmentRejected, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
+import { AmendmentRejected, diffLists, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
 import type { Prisma, PrismaClient } from './generated/prisma/client.js';
 
 export class UnknownInstrument extends Error {
@@ -197,22 +197,10 @@ export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode
     const plan: AmendmentPlan = {
       sequence: latest.sequence,
       newTitles: [],
-      bodies: bodies.map((b) => {
-        const before = removedSeats.filter((s) => s.bodyId === b.id).map(view);
-        const after = restored.filter((s) => s.bodyId === b.id).map(view);
-        const keys = new Set(after.map((s) => s.seatKey));
-        const beforeKeys = new Set(before.map((s) => s.seatKey));
-        const renamed = before.flatMap((s) => {
-          const a = after.find((x) => x.seatKey === s.seatKey);
-          return a && a.title !== s.title ? [{ before: s, after: a }] : [];
-        });
-        const removed = before.filter((s) => !keys.has(s.seatKey));
-        return {
-          code: b.code, before, after, removed, renamed,
-          added: after.filter((s) => !beforeKeys.has(s.seatKey)),
-          unchanged: before.length - removed.length - renamed.length,
-        };
-      }),
+      // The revert goes from the reverted revision's lists back to the ones it had replaced.
+      bodies: bodies.map((b) =>
+        diffLists(b.code, removedSeats.filter((s) => s.bodyId === b.id).map(view), restored.filter((s) => s.bodyId === b.id).map(view)),
+      ),
     };
     const bodyIds = Object.fromEntries(bodies.map((b) => [b.code, b.id]));
     const audit = await tx.auditEntry.create({

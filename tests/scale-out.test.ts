@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirectory, type Directory } from '../src/app.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
 import { closeAllDatabases } from '../src/db/adapter.js';
+import { withPg } from './support/harness.js';
 
 const PG_URL = process.env.MEIBO_TEST_PG_URL;
 const REDIS_URL = process.env.MEIBO_TEST_REDIS_URL;
@@ -90,16 +91,6 @@ describe.skipIf(!PG_URL || !REDIS_URL)('two instances on one PostgreSQL and one 
   let b: Server;
   let directory: Directory;
   let invalidation: ResponseCache;
-
-  async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  }
 
   beforeAll(async () => {
     await withPg((c) => c.query('CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public'));

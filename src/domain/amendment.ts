@@ -177,24 +177,31 @@ export function planAmendment(
   });
 
   const order = (a: PlannedSeat, b: PlannedSeat) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.position - b.position;
-  const bodies = current.bodies.map((b): BodyPlan => {
-    const after = lists.get(b.code)!.sort(order);
-    const afterByKey = new Map(after.filter((s) => s.seatKey !== null).map((s) => [s.seatKey!, s]));
-    const renamed = b.seats.flatMap((s) => {
-      const a = afterByKey.get(s.seatKey!);
-      return a && a.title !== s.title ? [{ before: s, after: a }] : [];
-    });
-    const removed = b.seats.filter((s) => !afterByKey.has(s.seatKey!));
-    return {
-      code: b.code,
-      before: b.seats,
-      after,
-      added: after.filter((s) => s.seatKey === null),
-      removed,
-      renamed,
-      unchanged: b.seats.length - removed.length - renamed.length,
-    };
-  });
+  const bodies = current.bodies.map((b) => diffLists(b.code, b.seats, lists.get(b.code)!.sort(order)));
 
   return { sequence: (current.latest?.sequence ?? -1) + 1, bodies, newTitles: [...newTitles] };
+}
+
+/**
+ * What changed from `before` to `after` in one body, by seat key: a key on both sides with another
+ * title is a rename; a seat of `after` without a key (not yet written) or with a key `before`
+ * lacks is added.
+ */
+export function diffLists(code: string, before: PlannedSeat[], after: PlannedSeat[]): BodyPlan {
+  const afterByKey = new Map(after.filter((s) => s.seatKey !== null).map((s) => [s.seatKey!, s]));
+  const beforeKeys = new Set(before.map((s) => s.seatKey));
+  const renamed = before.flatMap((s) => {
+    const a = afterByKey.get(s.seatKey!);
+    return a && a.title !== s.title ? [{ before: s, after: a }] : [];
+  });
+  const removed = before.filter((s) => !afterByKey.has(s.seatKey!));
+  return {
+    code,
+    before,
+    after,
+    added: after.filter((s) => s.seatKey === null || !beforeKeys.has(s.seatKey)),
+    removed,
+    renamed,
+    unchanged: before.length - removed.length - renamed.length,
+  };
 }

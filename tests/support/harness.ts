@@ -82,7 +82,8 @@ export async function openTestDirectory(engine: 'pglite' | 'postgres', options: 
   };
 }
 
-async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One short-lived connection to the test PostgreSQL (MEIBO_TEST_PG_URL). */
+export async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
