@@ -1,0 +1,149 @@
+// Amendment planning, the amendment file and tokens, on plain values (no database).
+import { describe, expect, it } from 'vitest';
+import { authenticate, issueToken, parseTokens, TokenConfigError } from '../../src/auth.js';
+import { AmendmentFileError, parseAmendmentFile } from '../../src/domain/amendment-file.js';
+import { AmendmentRejected, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment.js';
+import { parseDay } from '../../src/domain/dates.js';
+
+const d = parseDay;
+const council: CurrentInstrument = {
+  code: 'designated-posts',
+  latest: { decidedOn: d('2025-06-27'), inForceFrom: d('2025-07-01'), sequence: 15 },
+  bodies: [
+    {
+      code: 'secretariat',
+      seats: [
+        { seatKey: 'c', role: 'CHAIR', position: 1, title: '議長職' },
+        { seatKey: 'm1', role: 'MEMBER', position: 1, title: '甲省課長' },
+        { seatKey: 'm2', role: 'MEMBER', position: 2, title: '乙省課長' },
+        { seatKey: 'm3', role: 'MEMBER', position: 3, title: '丙省課長' },
+      ],
+    },
+  ],
+};
+const amend = (changes: Amendment['changes'], extra: Partial<Amendment> = {}): Amendment => ({
+  instrument: 'designated-posts', title: 'テスト改正', decidedOn: d('2026-01-10'), effectiveOn: d('2026-04-01'), changes, ...extra,
+});
+const anyPost = () => null;
+const plan = (a: Amendment) => planAmendment(a, council, anyPost).bodies[0];
+const listing = (seats: Array<{ role: string; position: number; title: string }>) => seats.map((s) => `${s.role} ${s.position} ${s.title}`);
+
+describe('planAmendment', () => {
+  it('adds a seat at a position and moves later seats down, keeping their keys', () => {
+    const p = plan(amend([{ kind: 'add', body: 'secretariat', role: 'MEMBER', post: '丁省課長', position: 2 }]));
+    expect(listing(p.after)).toEqual(['CHAIR 1 議長職', 'MEMBER 1 甲省課長', 'MEMBER 2 丁省課長', 'MEMBER 3 乙省課長', 'MEMBER 4 丙省課長']);
+    expect(p.after.find((s) => s.title === '乙省課長')!.seatKey).toBe('m2');
+    expect(p.added.map((s) => s.title)).toEqual(['丁省課長']);
+    expect(p.unchanged).toBe(4);
+  });
+
+  it('removes a seat and moves later seats up', () => {
+    const p = plan(amend([{ kind: 'remove', body: 'secretariat', post: '甲省課長' }]));
+    expect(listing(p.after)).toEqual(['CHAIR 1 議長職', 'MEMBER 1 乙省課長', 'MEMBER 2 丙省課長']);
+    expect(p.removed.map((s) => s.title)).toEqual(['甲省課長']);
+  });
+
+  it('reports a replacement as a rename of the same seat', () => {
+    const p = plan(amend([{ kind: 'replace', body: 'secretariat', from: '乙省課長', to: '乙省室長' }]));
+    expect(p.renamed).toEqual([{ before: expect.objectContaining({ seatKey: 'm2', title: '乙省課長' }), after: expect.objectContaining({ seatKey: 'm2', title: '乙省室長', position: 2 }) }]);
+    expect(p.added).toEqual([]);
+    expect(p.removed).toEqual([]);
+  });
+
+  it('gives a new chair a new seat: the old chair is removed, the new one added', () => {
+    const p = plan(amend([{ kind: 'setChair', body: 'secretariat', post: '新議長職' }]));
+    expect(p.removed.map((s) => s.title)).toEqual(['議長職']);
+    expect(p.added.map((s) => `${s.role} ${s.title}`)).toEqual(['CHAIR 新議長職']);
+  });
+
+  it('applies changes in order, each seeing the lists the previous ones left', () => {
+    const p = plan(amend([
+      { kind: 'remove', body: 'secretariat', post: '甲省課長' },
+      { kind: 'add', body: 'secretariat', role: 'MEMBER', post: '甲省課長', position: 2 },
+    ]));
+    expect(listing(p.after)).toEqual(['CHAIR 1 議長職', 'MEMBER 1 乙省課長', 'MEMBER 2 甲省課長', 'MEMBER 3 丙省課長']);
+  });
+
+  it.each([
+    ['a second chair', [{ kind: 'add', body: 'secretariat', role: 'CHAIR', post: '別議長職' }], 0, /already has a chair/],
+    ['a post seated twice', [{ kind: 'add', body: 'secretariat', role: 'OBSERVER', post: '丙省課長' }], 0, /already seated/],
+    ['a seat that is not there', [{ kind: 'remove', body: 'secretariat', post: '甲省課長' }, { kind: 'remove', body: 'secretariat', post: '甲省課長' }], 1, /not seated/],
+    ['a position out of range', [{ kind: 'add', body: 'secretariat', role: 'MEMBER', post: '丁省課長', position: 9 }], 0, /position must be between 1 and 4/],
+    ['a body the instrument does not fix', [{ kind: 'remove', body: 'advisor-liaison-meeting', post: '甲省課長' }], 0, /not one whose seats/],
+    ['a replacement by the same title', [{ kind: 'replace', body: 'secretariat', from: '甲省課長', to: '甲省課長' }], 0, /same as the old one/],
+  ] as const)('rejects %s, naming the change', (_name, changes, index, message) => {
+    try {
+      plan(amend(changes as unknown as Amendment['changes']));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AmendmentRejected);
+      expect((error as AmendmentRejected).changeIndex).toBe(index);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toContain(`change #${index + 1}`);
+    }
+  });
+
+  it.each([
+    ['effectiveOn before decidedOn', { decidedOn: d('2026-05-01'), effectiveOn: d('2026-04-01') }, /before decidedOn/],
+    ['an effective day not after the latest revision', { decidedOn: d('2025-06-27'), effectiveOn: d('2025-07-01') }, /not after 2025-07-01/],
+    ['a decision before the latest one', { decidedOn: d('2025-06-01'), effectiveOn: d('2026-04-01') }, /before 2025-06-27/],
+    ['no changes', { changes: [] }, /no changes/],
+  ] as const)('rejects %s as a whole', (_name, extra, message) => {
+    expect(() => planAmendment(amend([{ kind: 'remove', body: 'secretariat', post: '甲省課長' }], extra as Partial<Amendment>), council, anyPost)).toThrow(message);
+  });
+
+  it('refuses a new post whose organization cannot be told', () => {
+    const unknown = (title: string) => (title === '謎の職' ? 'no organization' : null);
+    expect(() => planAmendment(amend([{ kind: 'add', body: 'secretariat', role: 'MEMBER', post: '謎の職' }]), council, unknown)).toThrow(/no organization/);
+  });
+});
+
+describe('the amendment file', () => {
+  const file = `
+instrument: designated-posts
+title: テスト改正
+decidedOn: 令和8年1月10日
+effectiveOn: R8.4.1
+changes:
+  - replace: { body: secretariat, from: 乙省課長, to: 乙省室長 }
+  - add: { body: secretariat, role: member, post: 丁省課長, position: 2 }
+`;
+
+  it('reads 和暦 dates and the four kinds of change', () => {
+    const a = parseAmendmentFile(file);
+    expect(a).toMatchObject({ decidedOn: '2026-01-10', effectiveOn: '2026-04-01' });
+    expect(a.changes).toEqual([
+      { kind: 'replace', body: 'secretariat', role: undefined, from: '乙省課長', to: '乙省室長', organization: undefined },
+      { kind: 'add', body: 'secretariat', role: 'MEMBER', post: '丁省課長', position: 2, organization: undefined },
+    ]);
+  });
+
+  it.each([
+    ['a bad date', file.replace('R8.4.1', '令和0年1月1日'), /effectiveOn/],
+    ['an unknown kind', file.replace('  - replace:', '  - rename:'), /change #1 must be exactly one of/],
+    ['add without a role', file.replace('role: member, ', ''), /role is required for add/],
+    ['no changes list', 'instrument: x\ntitle: y\ndecidedOn: 2026-01-01\neffectiveOn: 2026-02-01\n', /`changes` must be a list/],
+    ['not YAML', 'a: [', /not valid YAML/],
+  ])('explains %s', (_name, text, message) => {
+    expect(() => parseAmendmentFile(text)).toThrow(AmendmentFileError);
+    expect(() => parseAmendmentFile(text)).toThrow(message);
+  });
+});
+
+describe('tokens', () => {
+  it('admits the token whose hash is configured, and no other', () => {
+    const alice = issueToken('alice');
+    const tokens = parseTokens(alice.entry);
+    expect(alice.entry).not.toContain(alice.token);
+    expect(authenticate(`Bearer ${alice.token}`, tokens)).toEqual({ name: 'alice', scopes: ['editor'] });
+    expect(authenticate(`Bearer ${alice.token}x`, tokens)).toBeUndefined();
+    expect(authenticate('Basic abc', tokens)).toBeUndefined();
+    expect(authenticate(null, tokens)).toBeNull();
+  });
+
+  it('rejects a malformed configuration, without echoing hashes', () => {
+    expect(() => parseTokens('alice:editor:nothex')).toThrow(TokenConfigError);
+    expect(() => parseTokens(`alice:admin:${'a'.repeat(64)}`)).toThrow(/unknown scope admin/);
+    expect(parseTokens(undefined)).toEqual([]);
+  });
+});
