@@ -20,8 +20,6 @@ export interface WriteOutcome {
   revision: { id: number | null; sequence: number; title: string; decidedOn: IsoDay; effectiveOn: IsoDay };
   /** per body of the instrument: the lists before and after, and what changed */
   plan: AmendmentPlan;
-  /** ids of the bodies whose seats changed (for cache invalidation) */
-  changedBodyIds: number[];
   bodyIds: Record<string, number>;
   auditId: number | null;
 }
@@ -113,14 +111,13 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
   );
 
   const bodyIds = Object.fromEntries(bodies.map((b) => [b.code, b.id]));
-  const changedBodyIds = plan.bodies.filter((b) => b.added.length + b.removed.length + b.renamed.length > 0).map((b) => bodyIds[b.code]);
   const revisionView = {
     id: null as number | null, sequence: plan.sequence, title: amendment.title.trim(),
     decidedOn: amendment.decidedOn, effectiveOn: amendment.effectiveOn,
   };
   const outcome: WriteOutcome = {
     dryRun: Boolean(options.dryRun), instrument: { id: instrument.id, code: instrument.code, title: instrument.title },
-    revision: revisionView, plan, changedBodyIds, bodyIds, auditId: null,
+    revision: revisionView, plan, bodyIds, auditId: null,
   };
   if (options.dryRun) return outcome;
 
@@ -216,7 +213,6 @@ export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode
         id: null, sequence: latest.sequence, title: latest.title ?? '', decidedOn: fromDate(latest.decidedOn), effectiveOn: fromDate(effective),
       },
       plan,
-      changedBodyIds: plan.bodies.filter((b) => b.added.length + b.removed.length + b.renamed.length > 0).map((b) => bodyIds[b.code]),
       bodyIds,
       auditId: audit.id,
     };
