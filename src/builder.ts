@@ -4,11 +4,11 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLError } from 'graphql';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Context } from './context.js';
 import type { IsoDay } from './domain/dates.js';
+import { forbidden, unauthenticated } from './errors.js';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
@@ -27,10 +27,10 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({ editor: ctx.principal?.scopes.includes('editor') ?? false }),
     unauthorizedError: (_parent, ctx) =>
       ctx.principal === null
-        ? new GraphQLError('This needs an editor token: send `Authorization: Bearer <token>`.', { extensions: { code: 'UNAUTHENTICATED' } })
+        ? unauthenticated('This needs an editor token: send `Authorization: Bearer <token>`.')
         : ctx.principal === undefined
-          ? new GraphQLError('The bearer token is not recognized.', { extensions: { code: 'UNAUTHENTICATED' } })
-          : new GraphQLError(`Token "${ctx.principal.name}" lacks the editor scope.`, { extensions: { code: 'FORBIDDEN' } }),
+          ? unauthenticated('The bearer token is not recognized.')
+          : forbidden(`Token "${ctx.principal.name}" lacks the editor scope.`),
   },
   prisma: {
     // Each app (and each test) owns its client, so the plugin takes it from the context.
