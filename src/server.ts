@@ -29,7 +29,13 @@ if (!Number.isFinite(ttlMs) || ttlMs <= 0) fail(`MEIBO_RESPONSE_CACHE_TTL_MS mus
 const shutdownTimeoutMs = Number(env.MEIBO_SHUTDOWN_TIMEOUT_MS ?? 10_000);
 if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) fail(`MEIBO_SHUTDOWN_TIMEOUT_MS must be a number of ms`);
 
-const config = dbConfigFromEnv();
+const config = (() => {
+  try {
+    return dbConfigFromEnv();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+})();
 let cacheMode;
 try {
   cacheMode = responseCacheModeFromEnv(env, config.kind);

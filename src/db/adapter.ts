@@ -2,6 +2,7 @@
 // (one instance per data directory per process) or a PostgreSQL server (one pg pool per factory).
 // The same factory serves the Prisma client and the wasm schema engine, so both also get a shadow
 // database for migration work.
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -23,8 +24,16 @@ export interface DbAdapterFactory extends SqlMigrationAwareDriverAdapterFactory 
   close(): Promise<void>;
 }
 
-export function createAdapterFactory(config: DbConfig): DbAdapterFactory {
-  return config.kind === 'pglite' ? pgliteFactory(config) : postgresFactory(config);
+export interface AdapterOptions {
+  /**
+   * PostgreSQL: run queries as named prepared statements, cached per connection (parsed and
+   * planned once). Off for the schema engine, whose DDL would invalidate them.
+   */
+  preparedStatements?: boolean;
+}
+
+export function createAdapterFactory(config: DbConfig, options: AdapterOptions = {}): DbAdapterFactory {
+  return config.kind === 'pglite' ? pgliteFactory(config) : postgresFactory(config, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,10 +247,28 @@ function wholeScripts(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapte
   return adapter;
 }
 
-function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>): DbAdapterFactory {
+// Prisma's relation-join SQL runs to kilobytes; parsing and planning it cost more than running it
+// (measured: 0.78 ms a chair query unnamed, 0.29 ms prepared). adapter-pg prepares a statement
+// when given a name; the name is a hash of the text, as pg requires one text per name.
+const statementNames = new Map<string, string>();
+function statementName(query: SqlQuery): string {
+  let name = statementNames.get(query.sql);
+  if (!name) {
+    name = `meibo_${createHash('sha1').update(query.sql).digest('base64url')}`;
+    if (statementNames.size >= 2_000) statementNames.clear();
+    statementNames.set(query.sql, name);
+  }
+  return name;
+}
+
+// Each connection keeps the statements it prepared; recycling connections bounds that set however
+// many query shapes clients send.
+const PREPARED_MAX_USES = 20_000;
+
+function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>, adapterOptions: AdapterOptions): DbAdapterFactory {
   const pools = new Set<pg.Pool>();
   const newPool = (url: string, schema?: string) => {
-    const pool = new pg.Pool(poolConfig(url, schema));
+    const pool = new pg.Pool({ ...poolConfig(url, schema), ...(adapterOptions.preparedStatements ? { maxUses: PREPARED_MAX_USES } : {}) });
     pool.on('error', () => {}); // an idle client dropped by the server is not worth a crash
     pools.add(pool);
     return pool;
@@ -251,7 +278,10 @@ function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>): DbAda
   };
   const shadows = shadowTracker();
   let main: pg.Pool | undefined;
-  const options = config.schema ? { schema: config.schema } : undefined;
+  const options = {
+    ...(config.schema ? { schema: config.schema } : {}),
+    ...(adapterOptions.preparedStatements ? { statementNameGenerator: statementName } : {}),
+  };
 
   return {
     config,

@@ -21,7 +21,8 @@ export interface DbClient {
  * then `prisma.$on('query', …)` to see SQL text.
  */
 export function createPrismaClient(config: DbConfig, options: PrismaClientOptions = {}): DbClient {
-  const adapter = createAdapterFactory(config);
+  // Prepared statements for the client's queries (not the schema engine's DDL), unless turned off.
+  const adapter = createAdapterFactory(config, { preparedStatements: config.kind === 'postgres' && config.preparedStatements !== false });
   const release = config.kind === 'pglite' ? retainPGlite(config.dataDir) : async () => {};
   const prisma = new PrismaClient({ ...options, adapter } as Prisma.PrismaClientOptions) as PrismaClient;
   let closing: Promise<void> | undefined;

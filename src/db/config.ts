@@ -6,7 +6,13 @@ import { resolve } from 'node:path';
 
 export type DbConfig =
   | { kind: 'pglite'; dataDir: string | null /* null = in-memory */ }
-  | { kind: 'postgres'; url: string; schema?: string };
+  | {
+      kind: 'postgres';
+      url: string;
+      schema?: string;
+      /** named prepared statements (default on); off behind a pooler that cannot keep them */
+      preparedStatements?: boolean;
+    };
 
 export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
 
@@ -17,7 +23,15 @@ export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
  */
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   const url = env.DATABASE_URL?.trim();
-  if (url) return postgresConfigFromUrl(url);
+  if (url) {
+    const config = postgresConfigFromUrl(url);
+    const prepared = env.MEIBO_PG_PREPARED_STATEMENTS?.trim().toLowerCase();
+    if (prepared === undefined || prepared === '') return config;
+    if (!['true', 'false', '1', '0'].includes(prepared)) {
+      throw new Error(`MEIBO_PG_PREPARED_STATEMENTS must be true or false, not ${JSON.stringify(env.MEIBO_PG_PREPARED_STATEMENTS)}`);
+    }
+    return { ...config, preparedStatements: prepared === 'true' || prepared === '1' };
+  }
   const dir = env.MEIBO_DATA_DIR?.trim() || DEFAULT_PGLITE_DIR;
   if (dir === 'memory') return { kind: 'pglite', dataDir: null };
   const dataDir = resolve(dir);
@@ -26,7 +40,7 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
   return { kind: 'pglite', dataDir };
 }
 
-export function postgresConfigFromUrl(url: string): DbConfig {
+export function postgresConfigFromUrl(url: string): Extract<DbConfig, { kind: 'postgres' }> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
     throw new Error(

@@ -66,35 +66,42 @@ interface InForce { covered: boolean; seatIds: number[] }
  * by then (bitemporal): the list of the latest revision decided by `knownAt` and in force by `day`.
  */
 async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<Map<number, InForce>> {
-  const rows = await ctx.prisma.$queryRaw<Array<{ body_id: number; covered: boolean | null; seat_ids: number[] }>>`
-    SELECT b.id AS body_id,
-      (SELECT r.content_known FROM revision r
+  // Two statement texts rather than one CASE: each is planned (and, prepared, cached) alone.
+  const rows = knownAt === null
+    ? await ctx.prisma.$queryRaw<InForceRow[]>`
+      SELECT b.id AS body_id,
+        (SELECT r.content_known FROM revision r
+          WHERE r.instrument_id = b.instrument_id AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
+          ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+          LIMIT 1) AS covered,
+        ARRAY(
+          SELECT s.id FROM seat s
+          WHERE s.body_id = b.id
+            AND daterange(s.valid_from, s.valid_to, '[)') @> ${day}::date
+            AND (${role}::text IS NULL OR s.role::text = ${role}::text)
+        ) AS seat_ids
+      FROM body b
+      WHERE b.id = ANY(${bodyIds}::int[])`
+    : await ctx.prisma.$queryRaw<InForceRow[]>`
+      SELECT b.id AS body_id, r.content_known AS covered,
+        ARRAY(
+          SELECT s.id FROM seat s
+          WHERE s.revision_id = r.id AND s.body_id = b.id
+            AND (${role}::text IS NULL OR s.role::text = ${role}::text)
+        ) AS seat_ids
+      FROM body b
+      LEFT JOIN LATERAL (
+        SELECT r.id, r.content_known FROM revision r
         WHERE r.instrument_id = b.instrument_id
+          AND r.decided_on <= ${knownAt}::date
           AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
-          AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
         ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
-        LIMIT 1) AS covered,
-      CASE WHEN ${knownAt}::date IS NULL THEN ARRAY(
-        SELECT s.id FROM seat s
-        WHERE s.body_id = b.id
-          AND daterange(s.valid_from, s.valid_to, '[)') @> ${day}::date
-          AND (${role}::text IS NULL OR s.role::text = ${role}::text)
-      ) ELSE ARRAY(
-        SELECT s.id FROM seat s
-        WHERE s.body_id = b.id
-          AND (${role}::text IS NULL OR s.role::text = ${role}::text)
-          AND s.revision_id = (
-            SELECT r.id FROM revision r
-            WHERE r.instrument_id = b.instrument_id
-              AND r.decided_on <= ${knownAt}::date
-              AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
-            ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
-            LIMIT 1)
-      ) END AS seat_ids
-    FROM body b
-    WHERE b.id = ANY(${bodyIds}::int[])`;
+        LIMIT 1) r ON true
+      WHERE b.id = ANY(${bodyIds}::int[])`;
   return new Map(rows.map((r) => [r.body_id, { covered: r.covered === true, seatIds: r.seat_ids.map(Number) }]));
 }
+
+type InForceRow = { body_id: number; covered: boolean | null; seat_ids: number[] };
 
 type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
 type BodyRef = { id: number; code: string; name: string };

@@ -15,6 +15,13 @@ describe('dbConfigFromEnv', () => {
     expect(dbConfigFromEnv({ DATABASE_URL: 'postgres://u:p@db/meibo' })).toEqual({ kind: 'postgres', url: 'postgres://u:p@db/meibo' });
   });
 
+  it('reads MEIBO_PG_PREPARED_STATEMENTS, and refuses what is not a boolean', () => {
+    const url = 'postgresql://postgres@127.0.0.1:5432/test';
+    expect(dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'false' })).toEqual({ kind: 'postgres', url, preparedStatements: false });
+    expect(dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'TRUE' })).toEqual({ kind: 'postgres', url, preparedStatements: true });
+    expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/must be true or false/);
+  });
+
   it('rejects other schemes clearly', () => {
     expect(() => dbConfigFromEnv({ DATABASE_URL: 'file:./dev.db' })).toThrow(/unsupported scheme "file"/);
     expect(() => dbConfigFromEnv({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(/PostgreSQL only/);
