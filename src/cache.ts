@@ -72,9 +72,27 @@ export interface ResponseCache {
   invalidateBodies(bodyIds: readonly number[]): Promise<void>;
   /** Every cached answer, e.g. after `npm run db:seed` or SQL run by hand. */
   invalidateAll(): Promise<void>;
+  /**
+   * The cached answer to a request, if any: the same key and the same version check as the
+   * plugin, for the HTTP fast path (src/fast-path.ts) that answers hits before Yoga. undefined
+   * when the cache is off, the request is not cacheable (a mutation, credentials) or nothing is
+   * cached for it.
+   */
+  lookup(request: CacheableRequest): Promise<{ key: string; result: CachedResult } | undefined>;
   /** Closes the Redis connection (no-op otherwise). */
   close(): Promise<void>;
 }
+
+export interface CacheableRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+  /** whether the request carries credentials (an Authorization header) */
+  authorized: boolean;
+}
+
+/** A stored execution result, as the plugin keeps it (extensions.http carries ETag and Last-Modified). */
+export type CachedResult = { data?: unknown; errors?: unknown; extensions?: Record<string, unknown> & { http?: { headers?: Record<string, string> } } };
 
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
@@ -327,6 +345,35 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     invalidate() {},
   };
 
+  // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
+  const digests = new Map<string, string>();
+  function requestHash(material: string): string {
+    let digest = digests.get(material);
+    if (digest === undefined) {
+      digest = createHash('sha256').update(material).digest('base64url');
+      if (digests.size >= 1_000) digests.delete(digests.keys().next().value!);
+      digests.set(material, digest);
+    }
+    return digest;
+  }
+
+  /** The cache key of a request, or NO_CACHE: what the plugin and the fast path both use. */
+  async function keyFor(documentString: string, variableValues: Record<string, unknown> | null | undefined, operationName: string | null | undefined, authorized: boolean): Promise<string> {
+    if (authorized) return NO_CACHE;
+    const analysis = analysisOf(documentString);
+    const kind = analysis?.operations.get(operationName ?? (analysis.operations.size === 1 ? [...analysis.operations.keys()][0] : '\0'));
+    if (!analysis || kind !== 'query') return NO_CACHE;
+    const fields = versionFields(analysis, variableValues ?? undefined);
+    let state: string[];
+    try {
+      state = await versions.read(fields);
+    } catch (e) {
+      log(`read bypassed the cache: ${(e as Error).message}`);
+      return NO_CACHE;
+    }
+    return buildKey(state, fields, requestHash(JSON.stringify([documentString, variableValues ?? null, operationName ?? null])));
+  }
+
   const responseCache = cache
     ? useResponseCache({
         cache,
@@ -337,24 +384,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         // entities it reports are ignored (the write path bumps versions instead).
         invalidateViaMutation: true,
         includeExtensionMetadata: options.exposeCacheStatus ?? false,
-        async buildResponseCacheKey({ documentString, variableValues, operationName, request }) {
-          if (!publicRequest(request)) return NO_CACHE;
-          const analysis = analysisOf(documentString);
-          const kind = analysis?.operations.get(operationName ?? (analysis.operations.size === 1 ? [...analysis.operations.keys()][0] : '\0'));
-          if (!analysis || kind !== 'query') return NO_CACHE;
-          const fields = versionFields(analysis, variableValues ?? undefined);
-          let state: string[];
-          try {
-            state = await versions.read(fields);
-          } catch (e) {
-            log(`read bypassed the cache: ${(e as Error).message}`);
-            return NO_CACHE;
-          }
-          const hash = createHash('sha256')
-            .update(JSON.stringify([documentString, variableValues ?? null, operationName ?? null]))
-            .digest('base64url');
-          return buildKey(state, fields, hash);
-        },
+        buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>
+          keyFor(documentString, variableValues, operationName, !publicRequest(request)),
       })
     : undefined;
 
@@ -402,6 +433,14 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     async invalidateAll() {
       if (options.mode === 'off') return;
       await withRetry('invalidating everything', () => versions.newEpoch());
+    },
+    async lookup(request) {
+      // With exposeCacheStatus the plugin adds extensions.responseCache to hits: leave them to it.
+      if (!cache || options.exposeCacheStatus) return undefined;
+      const key = await keyFor(request.query, request.variables, request.operationName, request.authorized);
+      if (key === NO_CACHE) return undefined;
+      const result = (await cache.get(key)) as CachedResult | undefined;
+      return result ? { key, result } : undefined;
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis!.disconnect());

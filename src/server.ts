@@ -4,7 +4,8 @@
 //
 // Response cache (src/cache.ts): MEIBO_RESPONSE_CACHE=off|memory|redis; by default redis when
 // REDIS_URL is set, memory on the embedded database, off on PostgreSQL without Redis.
-// MEIBO_RESPONSE_CACHE_TTL_MS (default 1 h), MEIBO_REDIS_PREFIX (default `meibo:`).
+// MEIBO_RESPONSE_CACHE_TTL_MS (default 1 h), MEIBO_REDIS_PREFIX (default `meibo:`). Hits are
+// answered before Yoga by src/fast-path.ts; MEIBO_FAST_PATH=false sends them through Yoga too.
 // HOST: interface to listen on (default: all). /health: liveness; /ready: 503 while the database does not answer or the server is stopping.
 // SIGTERM/SIGINT: stop accepting, finish in-flight requests (at most MEIBO_SHUTDOWN_TIMEOUT_MS,
 // default 10 s), then close Redis and the database.
@@ -14,6 +15,7 @@ import { parseTokens } from './auth.js';
 import { createResponseCache, DEFAULT_TTL_MS, responseCacheModeFromEnv } from './cache.js';
 import { closeAllDatabases } from './db/adapter.js';
 import { dbConfigFromEnv, describeDbConfig } from './db/config.js';
+import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
 
 const started = performance.now();
@@ -80,7 +82,9 @@ const yoga = createApp(directory.prisma, {
   // after each committed write: bump the versions of the bodies it changed, in every instance
   afterWrite: (bodyIds) => cache.invalidateBodies(bodyIds),
 });
-const server = createServer(yoga);
+// Cache hits are answered before Yoga (src/fast-path.ts) unless MEIBO_FAST_PATH=false.
+const fastPath = cache.mode !== 'off' && env.MEIBO_FAST_PATH?.toLowerCase() !== 'false';
+const server = createServer(fastPath ? withFastPath(cache, yoga) : yoga);
 server.listen(port, env.HOST || undefined, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
@@ -88,7 +92,7 @@ server.listen(port, env.HOST || undefined, () => {
   const applied = directory.applied.length ? `, applied ${directory.applied.length} migrations` : '';
   console.log(
     `meibo ready on http://localhost:${actual}/graphql (${describeDbConfig(config)}${applied}${seeded}; ` +
-      `response cache ${cache.mode}; ${Math.round(performance.now() - started)} ms)`,
+      `response cache ${cache.mode}${fastPath ? ' + fast path' : ''}; ${Math.round(performance.now() - started)} ms)`,
   );
 });
 

@@ -1,0 +1,154 @@
+// The HTTP fast path (src/fast-path.ts) over a real node:http server: a cache hit is answered
+// before Yoga with exactly the status, headers and bytes Yoga sends for it; a write invalidates it
+// at once; anything the fast path is not sure about (credentials, CORS, conditional requests,
+// mutations, bad JSON, big bodies) reaches Yoga intact.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { issueToken, parseTokens } from '../src/auth.js';
+import { createResponseCache, type ResponseCache } from '../src/cache.js';
+import { withFastPath } from '../src/fast-path.js';
+import { openTestDirectory, type TestDirectory } from './support/harness.js';
+
+const editor = issueToken('alice');
+const MEMBERS = `query($b: ID!, $d: Date!) { members(body: $b, asOf: $d) { role position post { title organization { name } } } }`;
+const VARS = { b: 'secretariat', d: '2027-04-01' };
+const AMEND = `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`;
+const NEW_POST = 'デジタル庁統括官付参事官（サイバーセキュリティ担当）';
+
+const amendment = () => ({
+  instrument: 'designated-posts',
+  title: '「サイバーセキュリティ対策推進会議議長の指定する職について」の一部改正について',
+  decidedOn: '2026-11-26',
+  effectiveOn: VARS.d,
+  changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: NEW_POST }],
+});
+
+describe('HTTP fast path for cache hits', () => {
+  let t: TestDirectory;
+  let cache: ResponseCache;
+  let fast: Server;
+  let plain: Server;
+  let yogaRequests = 0;
+
+  const listen = async (server: Server) => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  };
+  let fastUrl: string;
+  let plainUrl: string;
+
+  beforeAll(async () => {
+    t = await openTestDirectory('pglite', { tokens: parseTokens(editor.entry) });
+    cache = createResponseCache({ mode: 'memory', db: t.directory.prisma });
+    const yoga = createApp(t.directory.prisma, {
+      plugins: [{ onRequest: () => void yogaRequests++ }, cache.plugin],
+      tokens: parseTokens(editor.entry),
+      afterWrite: (ids) => cache.invalidateBodies(ids),
+    });
+    // Two doors onto one Yoga and one cache: with the fast path, and Yoga alone.
+    fast = createServer(withFastPath(cache, yoga));
+    plain = createServer(yoga);
+    fastUrl = await listen(fast);
+    plainUrl = await listen(plain);
+  });
+  afterAll(async () => {
+    fast?.close();
+    plain?.close();
+    await cache?.close();
+    await t?.close();
+  });
+
+  /** One request; what Yoga saw of it; the response with the headers that vary per response removed. */
+  async function send(url: string, init: RequestInit & { headers?: Record<string, string> }) {
+    const before = yogaRequests;
+    const r = await fetch(url, init);
+    const text = await r.text();
+    const headers = Object.fromEntries([...r.headers].filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k)));
+    return { status: r.status, headers, text, viaYoga: yogaRequests - before };
+  }
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    send(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('answers a repeated query itself, with the bytes and headers Yoga sends for the same hit', async () => {
+    const miss = await post(fastUrl, { query: MEMBERS, variables: VARS });
+    expect(miss.status).toBe(200);
+    expect(miss.viaYoga).toBe(1);
+    expect(JSON.parse(miss.text).data.members).toHaveLength(39);
+    expect(miss.headers.etag).toMatch(/^r\|/);
+
+    const hit = await post(fastUrl, { query: MEMBERS, variables: VARS });
+    expect(hit.viaYoga).toBe(0);
+    const yogaHit = await post(plainUrl, { query: MEMBERS, variables: VARS });
+    expect(yogaHit.viaYoga).toBe(1);
+    expect(hit).toEqual({ ...yogaHit, viaYoga: 0 });
+    expect(hit.text).toBe(miss.text);
+    expect(hit.headers).toEqual(miss.headers);
+  });
+
+  it('answers as Yoga does for each Accept it serves, and for GET', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
+      const a = await post(fastUrl, { query: MEMBERS, variables: VARS }, { accept });
+      const b = await post(plainUrl, { query: MEMBERS, variables: VARS }, { accept });
+      expect(a.viaYoga, accept).toBe(0);
+      expect({ ...a, viaYoga: 1 }, accept).toEqual(b);
+    }
+    const qs = `?query=${encodeURIComponent(MEMBERS)}&variables=${encodeURIComponent(JSON.stringify(VARS))}`;
+    await send(fastUrl + qs, { headers: { accept: 'application/json' } }); // a GET entry: same key as POST
+    const a = await send(fastUrl + qs, { headers: { accept: 'application/json' } });
+    const b = await send(plainUrl + qs, { headers: { accept: 'application/json' } });
+    expect(a.viaYoga).toBe(0);
+    expect({ ...a, viaYoga: 1 }).toEqual(b);
+  });
+
+  it('leaves to Yoga what it is not sure about', async () => {
+    const body = { query: MEMBERS, variables: VARS };
+    await post(fastUrl, body); // cached
+    // CORS, conditional requests and an Accept it does not serve: Yoga, with Yoga's answer.
+    const cors = await post(fastUrl, body, { origin: 'https://dashboard.example' });
+    expect(cors.viaYoga).toBe(1);
+    expect(cors.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+    const conditional = await post(fastUrl, body, { 'if-none-match': (await post(fastUrl, body)).headers.etag! });
+    expect(conditional).toMatchObject({ status: 304, viaYoga: 1 });
+    expect((await post(fastUrl, body, { accept: 'text/event-stream' })).viaYoga).toBe(1);
+    // Credentials: never served from the shared cache.
+    const authorized = await post(fastUrl, body, { authorization: `Bearer ${editor.token}` });
+    expect(authorized.viaYoga).toBe(1);
+    expect(JSON.parse(authorized.text).data.members).toHaveLength(39);
+  });
+
+  it('hands a body it has read to Yoga intact: bad JSON, a mutation, a big document', async () => {
+    const bad = await post(fastUrl, '{"query": "{ bodies { code } }"');
+    expect(bad.viaYoga).toBe(1);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toBe((await post(plainUrl, '{"query": "{ bodies { code } }"')).text);
+
+    // Without a token: Yoga read the whole mutation (else this would be a parse error) and refused it.
+    const mutation = await post(fastUrl, { query: AMEND, variables: { input: amendment() } });
+    expect(mutation.viaYoga).toBe(1);
+    expect(JSON.parse(mutation.text).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+    const padded = `${'#'.repeat(70_000)}\n{ bodies { code } }`;
+    const big = await post(fastUrl, { query: padded });
+    expect(big.viaYoga).toBe(1);
+    expect(JSON.parse(big.text).data.bodies).toHaveLength(4);
+  });
+
+  it('never answers stale: a recorded amendment is visible on the next request', async () => {
+    const before = await post(fastUrl, { query: MEMBERS, variables: VARS });
+    expect((await post(fastUrl, { query: MEMBERS, variables: VARS })).viaYoga).toBe(0);
+    const recorded = await post(fastUrl, { query: AMEND, variables: { input: amendment() } }, { authorization: `Bearer ${editor.token}` });
+    expect(JSON.parse(recorded.text).errors).toBeUndefined();
+
+    const after = await post(fastUrl, { query: MEMBERS, variables: VARS });
+    expect(after.viaYoga).toBe(1);
+    const members = JSON.parse(after.text).data.members;
+    expect(members).toHaveLength(40);
+    expect(members.find((m: { role: string; position: number }) => m.role === 'MEMBER' && m.position === 3).post.title).toBe(NEW_POST);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    // and the new answer is the one the fast path serves from now on
+    const again = await post(fastUrl, { query: MEMBERS, variables: VARS });
+    expect(again).toEqual({ ...after, viaYoga: 0 });
+  });
+});
