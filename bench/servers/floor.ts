@@ -1,6 +1,7 @@
 // FLOOR: a bare node:http handler answering each dashboard operation with ONE hand-written SQL
 // query and JSON.stringify, on the same engine as the meibo it is compared with:
 //   FLOOR_ENGINE=pg      FLOOR_PG_URL=postgresql://… FLOOR_PG_SCHEMA=name  (pg pool of 10)
+//                        FLOOR_PREPARED=true: each statement prepared once per connection, as meibo's are
 //   FLOOR_ENGINE=pglite  FLOOR_PGLITE_DIR=/path (a copy of meibo's data dir; PGlite is one process per dir)
 // It skips what meibo does besides the query (coverage check, GraphQL parse/validate/execute,
 // Prisma), so it is a lower bound on the cost of the answer, not a competing implementation.
@@ -23,7 +24,14 @@ if (engine === 'pg') {
     max: 10,
     options: `-c search_path="${schema.replaceAll('"', '""')}"`,
   });
-  run = async (sql, params) => (await pool.query(sql, params)).rows;
+  const names = new Map<string, string>();
+  run = process.env.FLOOR_PREPARED === 'true'
+    ? async (sql, params) => {
+        let name = names.get(sql);
+        if (!name) names.set(sql, (name = `floor_${names.size}`));
+        return (await pool.query({ name, text: sql, values: params })).rows;
+      }
+    : async (sql, params) => (await pool.query(sql, params)).rows;
   close = () => pool.end();
 } else if (engine === 'pglite') {
   const db = await PGlite.create({ dataDir: process.env.FLOOR_PGLITE_DIR!, extensions: { btree_gist } });
