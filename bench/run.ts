@@ -390,7 +390,10 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
 
   const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
   const targetRows: string[][] = [];
-  for (const t of targets.filter((x) => x.kind === 'meibo')) {
+  // Each run judges what it measures: the GraphQL path against the floor without a cache, the
+  // cache against the ceiling with one (a cache hit against SQL, or no cache against the ceiling,
+  // says nothing about either target).
+  for (const t of targets.filter((x) => x.kind === 'meibo' && CACHE === 'off')) {
     const m10 = results.get(`chair|${t.id}`)!;
     const f10 = fastestFloor(results, 'chair', t.engine)!;
     const m1 = single.get(t.id)!;
@@ -398,7 +401,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
     targetRows.push([`chair: meibo p50 ≤ 2× SQL floor p50, ${t.label}, ${CONNECTIONS} connections`, `${fmt(m10.p50)} vs ${fmt(f10.result.p50)} ms (${f10.label}) = ${fmt(m10.p50 / f10.result.p50)}×`, verdict(m10.p50 <= 2 * f10.result.p50)]);
     targetRows.push([`chair: meibo p50 ≤ 2× SQL floor p50, ${t.label}, 1 connection`, `${fmt(m1.p50)} vs ${fmt(f1.result.p50)} ms (${f1.label}) = ${fmt(m1.p50 / f1.result.p50)}×`, verdict(m1.p50 <= 2 * f1.result.p50)]);
   }
-  for (const t of targets.filter((x) => x.kind === 'meibo')) {
+  for (const t of targets.filter((x) => x.kind === 'meibo' && CACHE !== 'off')) {
     for (const op of OPERATIONS) {
       const r = results.get(`${op.key}|${t.id}`)!;
       const c = ceiling(op.key);
