@@ -1,6 +1,6 @@
 // Puts meibo together: a database (migrated and seeded when asked), and the GraphQL server over it.
 import { readdir } from 'node:fs/promises';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { seedDatabase, type SeedResult } from '../prisma/seed.js';
 import type { Dataset } from './domain/dataset.js';
 import { authenticate, type TokenEntry } from './auth.js';
@@ -61,11 +61,18 @@ export interface AppOptions {
   afterWrite?: (bodyIds: number[]) => Promise<void>;
 }
 
+/**
+ * CORS as Yoga applies it (its default: any origin, credentials allowed). Named here because the
+ * HTTP fast path (src/fast-path.ts) must answer a cross-origin hit with the same headers.
+ */
+export const CORS_OPTIONS: CORSOptions = {};
+
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     plugins: [...(options.plugins ?? [])],
     graphqlEndpoint: '/graphql',
+    cors: CORS_OPTIONS,
     context: ({ request }) =>
       createContext(prisma, {
         principal: authenticate(request.headers.get('authorization'), options.tokens ?? []),

@@ -9,9 +9,12 @@
 // response-cache plugin's own (src/cache.ts `lookup`), so a write invalidates both paths at once.
 //
 // Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most MAX_BODY_BYTES with
-// a Content-Length, no Authorization (never cached), no Origin (CORS is Yoga's), no conditional
-// headers (the plugin answers If-None-Match with 304), an Accept Yoga would answer with JSON.
+// a Content-Length, no Authorization (never cached), no conditional headers (the plugin answers
+// If-None-Match with 304), an Accept Yoga would answer with JSON. A cross-origin request gets the
+// CORS headers Yoga would add, from the same function (@whatwg-node/server) and options.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
+import { CORS_OPTIONS } from './app.js';
 import type { CacheableRequest, ResponseCache } from './cache.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -47,13 +50,18 @@ function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> | null 
   return { query, variables: variables as Record<string, unknown> | null | undefined, operationName: operationName as string | null | undefined };
 }
 
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name.toLowerCase()];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Wraps Yoga's node handler: cache hits are answered here, everything else is handed to `yoga`
  * (a POST body already read is handed along, as whatwg-node reads a pre-read `req.body`).
  */
-export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint = '/graphql'): NodeHandler {
+export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint = '/graphql', cors: CORSOptions = CORS_OPTIONS): NodeHandler {
   // The in-memory store hands back the same result object for every hit on a key: its bytes are
   // kept with it (and go when the store drops it). Redis hands back a new object each time.
   const responses = new WeakMap<object, { body: Buffer; headers: Array<readonly [string, string]> }>();
@@ -61,7 +69,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
   async function tryServe(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const { headers } = req;
     const media = mediaType(headers.accept);
-    if (!media || headers.authorization || headers.origin || headers['if-none-match'] || headers['if-modified-since']) return false;
+    if (!media || headers.authorization || headers['if-none-match'] || headers['if-modified-since']) return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
     if ((q === -1 ? url : url.slice(0, q)) !== endpoint) return false;
@@ -106,7 +114,12 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
       response = { body, headers: [['content-length', String(body.length)], ...extra] };
       responses.set(hit.result, response);
     }
-    res.writeHead(200, [['content-type', `${media}; charset=utf-8`], ...response.headers].flat());
+    const head: Array<readonly [string, string]> = [['content-type', `${media}; charset=utf-8`], ...response.headers];
+    if (headers.origin) {
+      const request = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
+      for (const [k, v] of Object.entries(getCORSHeadersByRequestAndOptions(request, cors) ?? {})) head.push([k.toLowerCase(), v]);
+    }
+    res.writeHead(200, head.flat());
     res.end(response.body);
     return true;
   }

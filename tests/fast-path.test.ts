@@ -102,13 +102,26 @@ describe('HTTP fast path for cache hits', () => {
     expect({ ...a, viaYoga: 1 }).toEqual(b);
   });
 
+  it('answers a cross-origin hit with the CORS headers Yoga adds', async () => {
+    const body = { query: MEMBERS, variables: VARS };
+    await post(fastUrl, body);
+    for (const origin of ['https://dashboard.example', 'http://localhost:3000']) {
+      const a = await post(fastUrl, body, { origin });
+      const b = await post(plainUrl, body, { origin });
+      expect(a.viaYoga).toBe(0);
+      expect(a.headers['access-control-allow-origin']).toBe(origin);
+      expect({ ...a, viaYoga: 1 }).toEqual(b);
+    }
+    // A preflight is Yoga's (its CORS plugin answers before any other plugin sees the request).
+    const preflight = await send(fastUrl, { method: 'OPTIONS', headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toBe('POST');
+  });
+
   it('leaves to Yoga what it is not sure about', async () => {
     const body = { query: MEMBERS, variables: VARS };
     await post(fastUrl, body); // cached
-    // CORS, conditional requests and an Accept it does not serve: Yoga, with Yoga's answer.
-    const cors = await post(fastUrl, body, { origin: 'https://dashboard.example' });
-    expect(cors.viaYoga).toBe(1);
-    expect(cors.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+    // Conditional requests and an Accept it does not serve: Yoga, with Yoga's answer.
     const conditional = await post(fastUrl, body, { 'if-none-match': (await post(fastUrl, body)).headers.etag! });
     expect(conditional).toMatchObject({ status: 304, viaYoga: 1 });
     expect((await post(fastUrl, body, { accept: 'text/event-stream' })).viaYoga).toBe(1);
