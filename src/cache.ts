@@ -48,7 +48,7 @@ export interface ResponseCacheOptions {
   keyPrefix?: string;
   /** lifetime of a cached response; only garbage collection and a guard against writes made behind meibo's back */
   ttlMs?: number;
-  /** memory mode: most responses kept (LRU) */
+  /** most responses kept in process (LRU): the whole cache in memory mode, in front of Redis in redis mode */
   maxEntries?: number;
   /** resolves body ids to codes when invalidating (the Prisma client) */
   db: BodyLookup;
@@ -286,10 +286,22 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     versions = redisVersions(redis);
     // Responses only: entity index sets (which would grow without bound under versioned keys) are
     // not kept, since invalidation goes through the versions.
-    const inner = createRedisCache({ redis }) as unknown as Cache;
+    const shared = createRedisCache({ redis }) as unknown as Cache;
+    // In front of it, the plugin's in-memory LRU: a key carries the versions read from Redis for
+    // this very request, so an entry found under it locally is exactly the shared one, and a hit
+    // costs one round trip (the versions) instead of two, and no JSON parsing.
+    const local = createInMemoryCache({ max: options.maxEntries ?? 5_000 });
     store = {
-      get: (key) => inner.get(key),
-      set: (key, data, _entities, ttlMs) => inner.set(key, data, [], ttlMs),
+      async get(key) {
+        const near = await local.get(key);
+        if (near) return near;
+        const far = await shared.get(key);
+        if (far) await local.set(key, far, [], ttl);
+        return far;
+      },
+      async set(key, data, _entities, ttlMs) {
+        await Promise.all([local.set(key, data, [], ttlMs), shared.set(key, data, [], ttlMs)]);
+      },
       invalidate: () => {},
     };
   } else {
