@@ -59,21 +59,19 @@ interface Db {
   close(): Promise<void>;
 }
 
-// meibo's statements, as src/schema/seat.ts (inForce) and Prisma send them: whether the day is
-// covered (the revision in force) and the ids of the seats in force, for one body ($2 day,
-// $3 knownAt, $4 role).
+// meibo's statements, as src/schema/seat.ts (inForce, without knownAt) and Prisma send them:
+// whether the day is covered (the revision in force) and the ids of the seats in force, for one
+// body ($2 day, $3 role).
 const AS_OF_SQL = `SELECT b.id AS body_id,
       (SELECT r.content_known FROM revision r
-        WHERE r.instrument_id = b.instrument_id
-          AND COALESCE(r.effective_on, r.decided_on) <= $2::date
-          AND ($3::date IS NULL OR r.decided_on <= $3::date)
+        WHERE r.instrument_id = b.instrument_id AND COALESCE(r.effective_on, r.decided_on) <= $2::date
         ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
         LIMIT 1) AS covered,
       ARRAY(
         SELECT s.id FROM seat s
         WHERE s.body_id = b.id
           AND daterange(s.valid_from, s.valid_to, '[)') @> $2::date
-          AND ($4::text IS NULL OR s.role::text = $4::text)
+          AND ($3::text IS NULL OR s.role::text = $3::text)
       ) AS seat_ids
     FROM body b
     WHERE b.id = ANY($1::int[])`;
@@ -81,7 +79,7 @@ const fetchSql = (n: number) =>
   `SELECT "id", "body_id", "seat_key", "post_id" FROM "seat" WHERE "id" IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(',')}) ORDER BY "body_id" ASC, "role" ASC, "position" ASC`;
 
 async function asOfIds(db: Db, bodyId: number, day: string): Promise<number[]> {
-  const [row] = await db.query(AS_OF_SQL, [[bodyId], day, null, null]);
+  const [row] = await db.query(AS_OF_SQL, [[bodyId], day, null]);
   if (row?.covered !== true) throw new Error(`day ${day} not covered`);
   return (row.seat_ids as Array<number | string>).map(Number);
 }
@@ -181,7 +179,7 @@ interface PlanFacts { node: string; index: string | null; rows: number; removed:
 
 async function explain(db: Db, day: string): Promise<PlanFacts> {
   const sql = `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${AS_OF_SQL}`;
-  const rows = await db.query(sql, [[1], day, null, null]);
+  const rows = await db.query(sql, [[1], day, null]);
   const text = rows.map((r) => String(Object.values(r)[0])).join('\n');
   // The statement scans body (a handful of rows), revision and seat: report the seat scan, and
   // list every scan so a sequential scan of revision or seat would show.
