@@ -9,9 +9,12 @@
 // response-cache plugin's own (src/cache.ts `lookup`), so a write invalidates both paths at once.
 //
 // Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most MAX_BODY_BYTES with
-// a Content-Length, no Authorization (never cached), no conditional headers (the plugin answers
-// If-None-Match with 304), an Accept Yoga would answer with JSON. A cross-origin request gets the
-// CORS headers Yoga would add, from the same function (@whatwg-node/server) and options.
+// a Content-Length, no Authorization (never cached), an Accept Yoga would answer with JSON. A
+// cross-origin request gets the CORS headers Yoga would add, from the same function
+// (@whatwg-node/server) and options; If-None-Match with the current ETag gets the plugin's 304.
+//
+// Yoga plugins that watch every response (onResponse: metrics, logging) do not see these hits:
+// one added later that must, has to be told about them here too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import { CORS_OPTIONS } from './app.js';
@@ -61,7 +64,7 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * Wraps Yoga's node handler: cache hits are answered here, everything else is handed to `yoga`
  * (a POST body already read is handed along, as whatwg-node reads a pre-read `req.body`).
  */
-export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint = '/graphql', cors: CORSOptions = CORS_OPTIONS): NodeHandler {
+export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint = '/graphql', corsOptions: CORSOptions = CORS_OPTIONS): NodeHandler {
   // The in-memory store hands back the same result object for every hit on a key: its bytes are
   // kept with it (and go when the store drops it). Redis hands back a new object each time.
   const responses = new WeakMap<object, { body: Buffer; headers: Array<readonly [string, string]> }>();
@@ -69,7 +72,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
   async function tryServe(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const { headers } = req;
     const media = mediaType(headers.accept);
-    if (!media || headers.authorization || headers['if-none-match'] || headers['if-modified-since']) return false;
+    if (!media || headers.authorization) return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
     if ((q === -1 ? url : url.slice(0, q)) !== endpoint) return false;
@@ -105,6 +108,26 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
 
     const hit = await cache.lookup({ ...params, authorized: false });
     if (!hit) return false;
+    const cors = (head: Array<readonly [string, string]>) => {
+      if (!headers.origin) return head;
+      const request = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
+      for (const [k, v] of Object.entries(getCORSHeadersByRequestAndOptions(request, corsOptions) ?? {})) head.push([k.toLowerCase(), v]);
+      return head;
+    };
+
+    // A dashboard polling with the ETag it was given: 304 when the answer has not changed, as the
+    // plugin answers (same headers, same Last-Modified rule). Only for the request's own current
+    // key: an ETag of another query never earns a 304 here.
+    const lastModified = hit.result.extensions?.http?.headers?.['Last-Modified'];
+    if (headers['if-none-match'] === hit.key && lastModified != null) {
+      const since = headers['if-modified-since'];
+      if (since == null || new Date(since).getTime() >= new Date(lastModified).getTime()) {
+        res.writeHead(304, cors([['etag', hit.key], ['last-modified', lastModified]]).flat());
+        res.end();
+        return true;
+      }
+    }
+
     let response = responses.get(hit.result);
     if (!response) {
       // As Yoga's result processor: extensions.http becomes headers and leaves the body.
@@ -114,12 +137,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
       response = { body, headers: [['content-length', String(body.length)], ...extra] };
       responses.set(hit.result, response);
     }
-    const head: Array<readonly [string, string]> = [['content-type', `${media}; charset=utf-8`], ...response.headers];
-    if (headers.origin) {
-      const request = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
-      for (const [k, v] of Object.entries(getCORSHeadersByRequestAndOptions(request, cors) ?? {})) head.push([k.toLowerCase(), v]);
-    }
-    res.writeHead(200, head.flat());
+    res.writeHead(200, cors([['content-type', `${media}; charset=utf-8`], ...response.headers]).flat());
     res.end(response.body);
     return true;
   }
