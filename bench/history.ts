@@ -55,13 +55,17 @@ const isoDay = (offset: number) => new Date(BASE_DAY + offset * 86_400_000).toIS
 type Row = Record<string, unknown>;
 interface Db {
   engine: 'postgres' | 'pglite';
-  query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** `name`: run as a named prepared statement (PostgreSQL), as meibo's client sends its statements */
+  query(sql: string, params?: unknown[], name?: string): Promise<Row[]>;
+  /** EXPLAIN the plan a prepared statement settles on (PostgreSQL: the generic plan) */
+  explain(sql: string, params: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
-// meibo's statements, as src/schema/seat.ts (inForce, without knownAt) and Prisma send them:
-// whether the day is covered (the revision in force) and the ids of the seats in force, for one
-// body ($2 day, $3 role).
+// meibo's statements, as src/schema/seat.ts (inForce, one body, without knownAt) and Prisma send
+// them: whether the day is covered (the revision in force) and the ids of the seats in force
+// ($1 body, $2 day, $3 role). On PostgreSQL prepared, as meibo's client runs it, so that the plan
+// measured is the generic plan PostgreSQL keeps for it.
 const AS_OF_SQL = `SELECT b.id AS body_id,
       (SELECT r.content_known FROM revision r
         WHERE r.instrument_id = b.instrument_id AND COALESCE(r.effective_on, r.decided_on) <= $2::date
@@ -74,12 +78,12 @@ const AS_OF_SQL = `SELECT b.id AS body_id,
           AND ($3::text IS NULL OR s.role::text = $3::text)
       ) AS seat_ids
     FROM body b
-    WHERE b.id = ANY($1::int[])`;
+    WHERE b.id = $1::int`;
 const fetchSql = (n: number) =>
   `SELECT "id", "body_id", "seat_key", "post_id" FROM "seat" WHERE "id" IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(',')}) ORDER BY "body_id" ASC, "role" ASC, "position" ASC`;
 
 async function asOfIds(db: Db, bodyId: number, day: string): Promise<number[]> {
-  const [row] = await db.query(AS_OF_SQL, [[bodyId], day, null]);
+  const [row] = await db.query(AS_OF_SQL, [bodyId, day, null], 'as_of');
   if (row?.covered !== true) throw new Error(`day ${day} not covered`);
   return (row.seat_ids as Array<number | string>).map(Number);
 }
@@ -178,8 +182,7 @@ async function measure(fn: () => Promise<unknown>): Promise<Timing> {
 interface PlanFacts { node: string; index: string | null; rows: number; removed: number; buffers: string; ms: number; text: string }
 
 async function explain(db: Db, day: string): Promise<PlanFacts> {
-  const sql = `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${AS_OF_SQL}`;
-  const rows = await db.query(sql, [[1], day, null]);
+  const rows = await db.explain(`EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) ${AS_OF_SQL}`, [1, day, null]);
   const text = rows.map((r) => String(Object.values(r)[0])).join('\n');
   // The statement scans body (a handful of rows), revision and seat: report the seat scan, and
   // list every scan so a sequential scan of revision or seat would show.
@@ -276,7 +279,21 @@ async function onPostgres(target: number): Promise<SizeResult> {
     await deployMigrations(config);
     const migrateMs = performance.now() - t0;
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path="${schema}"` });
-    const db: Db = { engine: 'postgres', query: async (sql, params) => (await pool.query(sql, params)).rows, close: () => pool.end() };
+    const db: Db = {
+      engine: 'postgres',
+      query: async (sql, params, name) => (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows,
+      async explain(sql, params) {
+        const client = await pool.connect();
+        try {
+          await client.query('SET plan_cache_mode = force_generic_plan');
+          return (await client.query(sql, params)).rows;
+        } finally {
+          await client.query('RESET plan_cache_mode');
+          client.release();
+        }
+      },
+      close: () => pool.end(),
+    };
     try {
       return await benchSize(db, target, migrateMs);
     } finally {
@@ -298,7 +315,13 @@ async function onPglite(target: number): Promise<SizeResult> {
     await deployMigrations(config);
     const migrateMs = performance.now() - t0;
     const pglite = await getPGlite(dir);
-    const db: Db = { engine: 'pglite', query: async (sql, params) => (await pglite.query<Row>(sql, params)).rows, close: () => closeDatabase(config) };
+    const db: Db = {
+      engine: 'pglite',
+      // meibo does not prepare statements on PGlite: each is planned as it comes.
+      query: async (sql, params) => (await pglite.query<Row>(sql, params)).rows,
+      explain: async (sql, params) => (await pglite.query<Row>(sql, params)).rows,
+      close: () => closeDatabase(config),
+    };
     try {
       return await benchSize(db, target, migrateMs);
     } finally {
@@ -358,10 +381,10 @@ ${machineFacts()}
 Data: one body, R revisions × ${SEATS_PER_REVISION} seats (1 chair, 2 vice-chairs, 37 members); revision i is in force over [day i, day i+1), the newest open-ended; each revision retitles or replaces one member seat (keys carried over) and every 50th retitles the chair. Inserted 40,000 rows per \`INSERT … SELECT unnest(arrays)\` with all the migrations' constraints and indexes in place (so the exclusion constraints checked every row), then \`ANALYZE\`. PostgreSQL: a fresh schema per size, migrated by \`deployMigrations\` (src/db/migrate.ts) and dropped afterwards; PGlite: a temp data dir, in process.
 
 Timed from the client (pg over loopback / PGlite in process), in ms:
-- **as-of ids**: the statement of \`inForce\` (src/schema/seat.ts): the revision in force (coverage) and the ids of the seats with \`daterange(valid_from, valid_to, '[)') @> day\`; **now** = the newest revision's day, **middle** = the middle revision's day.
+- **as-of ids**: the statement of \`inForce\` for one body (src/schema/seat.ts): the revision in force (coverage) and the ids of the seats with \`daterange(valid_from, valid_to, '[)') @> day\`; on PostgreSQL a prepared statement, as meibo sends it, so after 5 runs PostgreSQL answers with its generic plan; **now** = the newest revision's day, **middle** = the middle revision's day.
 - **+ rows**: then the findMany by those ids (\`WHERE id IN (…) ORDER BY body_id, role, position\`).
 - **diff**: two as-of lookups with rows (days either side of the middle revision, in parallel as meibo does) and \`diffSeats\` (src/domain/diff.ts).
-- **plan**: \`EXPLAIN (ANALYZE, BUFFERS)\` of the as-of statement.
+- **plan**: \`EXPLAIN (ANALYZE, BUFFERS)\` of the as-of statement (PostgreSQL: its generic plan, the one the prepared statement keeps).
 
 ${main}
 

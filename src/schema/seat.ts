@@ -6,7 +6,7 @@ import { outOfCoverage } from '../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import type { IsoDay } from '../domain/dates.js';
-import type { Prisma, Role } from '../generated/prisma/client.js';
+import { Prisma, type Role } from '../generated/prisma/client.js';
 import { InstrumentRef } from './revision.js';
 
 export const RoleEnum = builder.enumType('Role', {
@@ -66,7 +66,11 @@ interface InForce { covered: boolean; seatIds: number[] }
  * by then (bitemporal): the list of the latest revision decided by `knownAt` and in force by `day`.
  */
 async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<Map<number, InForce>> {
-  // Two statement texts rather than one CASE: each is planned (and, prepared, cached) alone.
+  // Two statement texts rather than one CASE: each is planned (and, prepared, cached) alone. One
+  // body (the usual question) is asked with `=`: then PostgreSQL keeps one generic plan for the
+  // prepared statement instead of planning it anew each time, as it does for `= ANY(array)`, whose
+  // length it cannot know (0.5 → 0.4 ms a lookup).
+  const bodies = bodyIds.length === 1 ? Prisma.sql`b.id = ${bodyIds[0]}::int` : Prisma.sql`b.id = ANY(${bodyIds}::int[])`;
   const rows = knownAt === null
     ? await ctx.prisma.$queryRaw<InForceRow[]>`
       SELECT b.id AS body_id,
@@ -81,7 +85,7 @@ async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role 
             AND (${role}::text IS NULL OR s.role::text = ${role}::text)
         ) AS seat_ids
       FROM body b
-      WHERE b.id = ANY(${bodyIds}::int[])`
+      WHERE ${bodies}`
     : await ctx.prisma.$queryRaw<InForceRow[]>`
       SELECT b.id AS body_id, r.content_known AS covered,
         ARRAY(
@@ -97,7 +101,7 @@ async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role 
           AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
         ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
         LIMIT 1) r ON true
-      WHERE b.id = ANY(${bodyIds}::int[])`;
+      WHERE ${bodies}`;
   return new Map(rows.map((r) => [r.body_id, { covered: r.covered === true, seatIds: r.seat_ids.map(Number) }]));
 }
 
