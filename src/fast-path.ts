@@ -4,8 +4,8 @@
 //
 // Why: a hit inside Yoga still pays for the Fetch API request and response objects, abort
 // signals, the Envelop chain and the result processors: about 0.5 ms a request on a 2-core
-// machine, which caps a cached dashboard query at ~2k req/s where bare node:http serves ~12–20k
-// (BENCHMARKS.md). This is not a second cache: the answer, its key and its validity check are the
+// machine, which capped a cached dashboard query at ~1.5–2k req/s where bare node:http serves
+// ~9–12k; answered here, 6–7k (BENCHMARKS.md). This is not a second cache: the answer, its key and its validity check are the
 // response-cache plugin's own (src/cache.ts `lookup`), so a write invalidates both paths at once.
 //
 // Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most MAX_BODY_BYTES with
@@ -65,8 +65,8 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * (a POST body already read is handed along, as whatwg-node reads a pre-read `req.body`).
  */
 export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint = '/graphql', corsOptions: CORSOptions = CORS_OPTIONS): NodeHandler {
-  // The in-memory store hands back the same result object for every hit on a key: its bytes are
-  // kept with it (and go when the store drops it). Redis hands back a new object each time.
+  // The in-memory LRU (the whole store, or the one in front of Redis) hands back the same result
+  // object for every hit on a key: its bytes are kept with it, and go when the LRU drops it.
   const responses = new WeakMap<object, { body: Buffer; headers: Array<readonly [string, string]> }>();
 
   async function tryServe(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
