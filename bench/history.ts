@@ -282,13 +282,19 @@ async function onPostgres(target: number): Promise<SizeResult> {
     const db: Db = {
       engine: 'postgres',
       query: async (sql, params, name) => (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows,
+      // The generic plan, as the prepared statement keeps it: PREPARE it, force the generic plan,
+      // EXPLAIN EXECUTE (EXPLAIN of a statement with parameters would plan it for their values).
       async explain(sql, params) {
         const client = await pool.connect();
+        const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
         try {
+          await client.query(`PREPARE explained (int, date, text) AS ${sql.replace(/^EXPLAIN \([^)]*\) /, '')}`);
           await client.query('SET plan_cache_mode = force_generic_plan');
-          return (await client.query(sql, params)).rows;
+          const options = /^EXPLAIN (\([^)]*\))/.exec(sql)?.[1] ?? '';
+          return (await client.query(`EXPLAIN ${options} EXECUTE explained(${params.map(literal).join(', ')})`)).rows;
         } finally {
           await client.query('RESET plan_cache_mode');
+          await client.query('DEALLOCATE explained');
           client.release();
         }
       },
