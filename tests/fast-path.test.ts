@@ -4,11 +4,11 @@
 // mutations, bad JSON, big bodies) reaches Yoga intact.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
-import { withFastPath } from '../src/fast-path.js';
+import { withFastPath, type NodeHandler } from '../src/fast-path.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
 const editor = issueToken('alice');
@@ -31,6 +31,7 @@ describe('HTTP fast path for cache hits', () => {
   let fast: Server;
   let plain: Server;
   let yogaRequests = 0;
+  let yogaHandler: NodeHandler;
 
   const listen = async (server: Server) => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -48,6 +49,7 @@ describe('HTTP fast path for cache hits', () => {
       afterWrite: (ids) => cache.invalidateBodies(ids),
     });
     // Two doors onto one Yoga and one cache: with the fast path, and Yoga alone.
+    yogaHandler = yoga;
     fast = createServer(withFastPath(cache, yoga));
     plain = createServer(yoga);
     fastUrl = await listen(fast);
@@ -165,6 +167,22 @@ describe('HTTP fast path for cache hits', () => {
     const big = await post(fastUrl, { query: padded });
     expect(big.viaYoga).toBe(1);
     expect(JSON.parse(big.text).data.bodies).toHaveLength(4);
+  });
+
+  it('hands the request to Yoga, body and all, when the fast path itself fails', async () => {
+    const broken = createServer(withFastPath({ ...cache, lookup: async () => { throw new Error('lookup failed'); } }, yogaHandler));
+    const url = await listen(broken);
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args));
+    try {
+      const r = await post(url, { query: MEMBERS, variables: VARS });
+      expect(r).toMatchObject({ status: 200, viaYoga: 1 });
+      expect(JSON.parse(r.text).data.members.length).toBeGreaterThan(0);
+      expect(String(errors[0])).toMatch(/lookup failed; answered by Yoga/);
+    } finally {
+      spy.mockRestore();
+      broken.close();
+    }
   });
 
   it('never answers stale: a recorded amendment is visible on the next request', async () => {
