@@ -103,20 +103,27 @@ export function retainPGlite(dataDir: string | null): () => Promise<void> {
   };
 }
 
-// pglite-prisma-adapter 0.7.2 does not await exec() in executeScript: a failing script reports
-// success and the rejection then kills Node. Replace it with an awaited one that maps errors the
-// way the adapter maps query errors (its private onError).
-function fixExecuteScript(adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter {
+/**
+ * Replaces an adapter's executeScript with `run`, mapping its errors the way the adapter maps
+ * query errors (its private onError). Both adapters need it:
+ * - pglite-prisma-adapter 0.7.2 does not await exec() in executeScript: a failing script reports
+ *   success and the rejection then kills Node;
+ * - adapter-pg splits scripts on ';', which breaks dollar-quoted bodies and string literals (a
+ *   simple-protocol query runs a multi-statement script whole, on one connection).
+ */
+function runScriptsWith(adapter: SqlDriverAdapter, run: (script: string) => Promise<unknown>): SqlDriverAdapter {
   const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
   adapter.executeScript = async (script: string) => {
     try {
-      await db.exec(script);
+      await run(script);
     } catch (e) {
       onError(e);
     }
   };
   return adapter;
 }
+
+const fixExecuteScript = (adapter: SqlDriverAdapter, db: PGlite) => runScriptsWith(adapter, (script) => db.exec(script));
 
 // Shadow databases are dropped by whoever disposes the shadow adapter, but the wasm engine does
 // not always dispose it: each factory remembers its shadows and drops what is left on close().
@@ -208,7 +215,7 @@ function patchPgAdapter(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdap
   readCharColumns(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => readCharColumns(await startTransaction(isolationLevel));
-  return wholeScripts(adapter, pool);
+  return runScriptsWith(adapter, (script) => pool.query(script));
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -233,19 +240,6 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-// adapter-pg splits scripts on ';', which breaks dollar-quoted bodies and string literals. A
-// simple-protocol query runs a multi-statement script whole, on one connection.
-function wholeScripts(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
-  const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
-  adapter.executeScript = async (script: string) => {
-    try {
-      await pool.query(script);
-    } catch (e) {
-      onError(e);
-    }
-  };
-  return adapter;
-}
 
 // Prisma's relation-join SQL runs to kilobytes; parsing and planning it cost more than running it
 // (measured: 0.78 ms a chair query unnamed, 0.29 ms prepared). adapter-pg prepares a statement
