@@ -26,7 +26,12 @@ export interface WriteOutcome {
 
 type Tx = Prisma.TransactionClient;
 
+/** The start of every write: the instrument, locked, and the commit made to wait for replicas. */
 async function lockInstrument(tx: Tx, code: string) {
+  // With read replicas, commit returns only once every synchronous standby has applied the write,
+  // so the next query, on any replica, through any instance, sees it (and no instance caches the
+  // answer from before it). Without synchronous standbys PostgreSQL treats this as plain `on`.
+  await tx.$executeRaw`SET LOCAL synchronous_commit = remote_apply`;
   const instrument = await tx.instrument.findUnique({ where: { code } });
   if (!instrument) {
     const known = (await tx.instrument.findMany({ select: { code: true }, orderBy: { id: 'asc' } })).map((i) => i.code);

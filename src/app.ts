@@ -1,5 +1,6 @@
 // Puts meibo together: a database (migrated and seeded when asked), and the GraphQL server over it.
 import { readdir } from 'node:fs/promises';
+import { getOperationAST } from 'graphql';
 import { createYoga, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { seedDatabase, type SeedResult } from '../prisma/seed.js';
 import type { Dataset } from './domain/dataset.js';
@@ -59,6 +60,8 @@ export interface AppOptions {
   tokens?: TokenEntry[];
   /** called after each committed write with the ids of the bodies it changed */
   afterWrite?: (bodyIds: number[]) => Promise<void>;
+  /** the client a query (not a mutation) reads from: a read replica (DbClient.reader) */
+  reader?: () => Context['prisma'];
 }
 
 /**
@@ -70,7 +73,7 @@ export const CORS_OPTIONS: CORSOptions = {};
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    plugins: [...(options.plugins ?? [])],
+    plugins: [...(options.reader ? [useReaderForQueries(options.reader)] : []), ...(options.plugins ?? [])],
     graphqlEndpoint: '/graphql',
     cors: CORS_OPTIONS,
     context: ({ request }) =>
@@ -94,4 +97,16 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     },
     logging: false,
   });
+}
+
+/**
+ * A query runs all its statements on the client `reader` gives (one read replica for the whole
+ * answer); a mutation stays on the primary, for its writes and for the payload it reads back.
+ */
+function useReaderForQueries(reader: () => Context['prisma']): Plugin<Record<string, unknown>> {
+  return {
+    onExecute({ args }) {
+      if (getOperationAST(args.document, args.operationName)?.operation === 'query') (args.contextValue as unknown as Context).prisma = reader();
+    },
+  };
 }

@@ -30,29 +30,34 @@ export interface Loaders {
 }
 
 export function createContext(prisma: PrismaClient, options: ContextOptions = {}): Context {
-  // One statement for any number of bodies: the revisions of each body's instrument (decided by
-  // knownAt, when the question is asked as known on a past day).
-  const coverage = new DataLoader<string, DayRange[]>(async (keys) => {
-    const parsed = keys.map((k) => {
-      const [id, knownAt] = k.split('|');
-      return { id: Number(id), knownAt: knownAt || null };
-    });
-    const rows = await prisma.$queryRaw<Array<{ body_id: number; decided_on: Date; effective_on: Date | null; content_known: boolean }>>`
-      SELECT b.id AS body_id, r.decided_on, r.effective_on, r.content_known
-      FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
-      WHERE b.id = ANY(${[...new Set(parsed.map((p) => p.id))]}::int[])`;
-    return parsed.map(({ id, knownAt }) =>
-      coveredRanges(
-        rows
-          .filter((r) => r.body_id === id && (knownAt === null || fromDate(r.decided_on) <= knownAt))
-          .map((r) => ({ inForceFrom: fromDate(r.effective_on ?? r.decided_on), contentKnown: r.content_known })),
-      ),
-    );
-  });
-  return {
+  const ctx: Context = {
     prisma,
-    loaders: { coverage, inForce: new Map(), seatRows: new Map() },
+    // ctx.prisma is read when a batch runs: a read-only request is moved to a replica (src/app.ts).
+    loaders: { coverage: new DataLoader((keys) => loadCoverage(ctx.prisma, keys)), inForce: new Map(), seatRows: new Map() },
     principal: 'principal' in options ? options.principal : null,
     afterWrite: options.afterWrite ?? (async () => {}),
   };
+  return ctx;
+}
+
+/**
+ * One statement for any number of bodies: the revisions of each body's instrument (decided by
+ * knownAt, when the question is asked as known on a past day).
+ */
+async function loadCoverage(prisma: PrismaClient, keys: readonly string[]): Promise<DayRange[][]> {
+  const parsed = keys.map((k) => {
+    const [id, knownAt] = k.split('|');
+    return { id: Number(id), knownAt: knownAt || null };
+  });
+  const rows = await prisma.$queryRaw<Array<{ body_id: number; decided_on: Date; effective_on: Date | null; content_known: boolean }>>`
+    SELECT b.id AS body_id, r.decided_on, r.effective_on, r.content_known
+    FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
+    WHERE b.id = ANY(${[...new Set(parsed.map((p) => p.id))]}::int[])`;
+  return parsed.map(({ id, knownAt }) =>
+    coveredRanges(
+      rows
+        .filter((r) => r.body_id === id && (knownAt === null || fromDate(r.decided_on) <= knownAt))
+        .map((r) => ({ inForceFrom: fromDate(r.effective_on ?? r.decided_on), contentKnown: r.content_known })),
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 // Liveness and readiness. `/health` is Yoga's own health check (on by default in every Yoga
-// instance: 200 while the process serves HTTP). `/ready` answers 200 only while the database
-// answers a trivial query within `timeoutMs` and the server is not shutting down; otherwise 503,
+// instance: 200 while the process serves HTTP). `/ready` answers 200 only while the database (and
+// each read replica) answers a trivial query within `timeoutMs` and the server is not shutting down; otherwise 503,
 // so a load balancer stops sending traffic. The response cache's Redis is not checked: without it
 // reads bypass the cache and stay correct.
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
@@ -8,6 +8,8 @@ import type { PrismaClient } from './generated/prisma/client.js';
 
 export interface ReadinessOptions {
   db: Pick<PrismaClient, '$queryRaw'>;
+  /** read replicas: each must answer too (a query may be sent to any of them) */
+  replicas?: Array<Pick<PrismaClient, '$queryRaw'>>;
   /** true once shutdown has begun */
   draining?: () => boolean;
   /** the database must answer within this many ms (default 2000) */
@@ -24,7 +26,7 @@ export function useDatabaseReadiness(options: ReadinessOptions): Plugin<Record<s
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          options.db.$queryRaw`SELECT 1`,
+          Promise.all([options.db, ...(options.replicas ?? [])].map((db) => db.$queryRaw`SELECT 1`)),
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
         ]);
         return true;

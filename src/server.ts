@@ -14,6 +14,7 @@ import { createApp, openDirectory, pendingMigrations } from './app.js';
 import { parseTokens } from './auth.js';
 import { createResponseCache, DEFAULT_TTL_MS, responseCacheModeFromEnv } from './cache.js';
 import { closeAllDatabases } from './db/adapter.js';
+import { replicationWarnings } from './db/client.js';
 import { dbConfigFromEnv, describeDbConfig } from './db/config.js';
 import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
@@ -67,6 +68,8 @@ if (pending.length > 0) {
   process.exit(1);
 }
 
+for (const warning of await replicationWarnings(directory)) console.warn(`warning: ${warning}`);
+
 const cache = createResponseCache({
   mode: cacheMode,
   redisUrl: env.REDIS_URL,
@@ -77,8 +80,10 @@ const cache = createResponseCache({
 });
 let draining = false;
 const yoga = createApp(directory.prisma, {
-  plugins: [useDatabaseReadiness({ db: directory.prisma, draining: () => draining }), cache.plugin],
+  plugins: [useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
   tokens,
+  // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary
+  reader: directory.reader,
   // after each committed write: bump the versions of the bodies it changed, in every instance
   afterWrite: (bodyIds) => cache.invalidateBodies(bodyIds),
 });

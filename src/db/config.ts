@@ -12,25 +12,41 @@ export type DbConfig =
       schema?: string;
       /** named prepared statements (default on); off behind a pooler that cannot keep them */
       preparedStatements?: boolean;
+      /** read replicas (streaming standbys of `url`) that answer queries; writes stay on `url` */
+      replicaUrls?: string[];
     };
 
 export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
 
 /**
  * DATABASE_URL `postgres://` or `postgresql://` → PostgreSQL (a `?schema=` parameter selects the
- * schema, as in Prisma URLs); no DATABASE_URL → PGlite in MEIBO_DATA_DIR (default
- * ./.meibo/pglite, created if missing), or in memory when MEIBO_DATA_DIR=memory.
+ * schema, as in Prisma URLs), with DATABASE_REPLICA_URLS (comma-separated) as read replicas; no
+ * DATABASE_URL → PGlite in MEIBO_DATA_DIR (default ./.meibo/pglite, created if missing), or in
+ * memory when MEIBO_DATA_DIR=memory.
  */
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   const url = env.DATABASE_URL?.trim();
+  const replicas = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (url) {
-    const config = postgresConfigFromUrl(url);
+    const config: Extract<DbConfig, { kind: 'postgres' }> = postgresConfigFromUrl(url);
+    if (replicas.length > 0) {
+      config.replicaUrls = replicas.map((r, i) => {
+        try {
+          return postgresConfigFromUrl(r, 'DATABASE_REPLICA_URLS').url;
+        } catch (error) {
+          throw new Error(`${(error as Error).message} (replica ${i + 1} of ${replicas.length})`);
+        }
+      });
+    }
     const prepared = env.MEIBO_PG_PREPARED_STATEMENTS?.trim().toLowerCase();
     if (prepared === undefined || prepared === '') return config;
     if (!['true', 'false', '1', '0'].includes(prepared)) {
       throw new Error(`MEIBO_PG_PREPARED_STATEMENTS must be true or false, not ${JSON.stringify(env.MEIBO_PG_PREPARED_STATEMENTS)}`);
     }
     return { ...config, preparedStatements: prepared === 'true' || prepared === '1' };
+  }
+  if (replicas.length > 0) {
+    throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: read replicas are replicas of a PostgreSQL primary, not of the embedded database.');
   }
   const dir = env.MEIBO_DATA_DIR?.trim() || DEFAULT_PGLITE_DIR;
   if (dir === 'memory') return { kind: 'pglite', dataDir: null };
@@ -40,11 +56,11 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
   return { kind: 'pglite', dataDir };
 }
 
-export function postgresConfigFromUrl(url: string): Extract<DbConfig, { kind: 'postgres' }> {
+export function postgresConfigFromUrl(url: string, variable = 'DATABASE_URL'): Extract<DbConfig, { kind: 'postgres' }> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
     throw new Error(
-      `DATABASE_URL has unsupported scheme "${scheme ?? url}": meibo speaks PostgreSQL only ` +
+      `${variable} has unsupported scheme "${scheme ?? url}": meibo speaks PostgreSQL only ` +
         '(postgresql://user@host:5432/db?schema=name). Unset DATABASE_URL to use the embedded ' +
         'PGlite database (MEIBO_DATA_DIR, default ./.meibo/pglite; "memory" for in-memory).',
     );
@@ -56,6 +72,10 @@ export function postgresConfigFromUrl(url: string): Extract<DbConfig, { kind: 'p
 /** A short label for logs, without credentials. */
 export function describeDbConfig(config: DbConfig): string {
   if (config.kind === 'pglite') return `pglite:${config.dataDir ?? 'memory'}`;
-  const u = new URL(config.url);
-  return `postgres://${u.hostname}:${u.port || 5432}${u.pathname}${config.schema ? `?schema=${config.schema}` : ''}`;
+  const describe = (url: string) => {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  };
+  const replicas = config.replicaUrls?.length ? ` + ${config.replicaUrls.length} read replica(s) ${config.replicaUrls.map(describe).join(', ')}` : '';
+  return `postgres://${describe(config.url)}${config.schema ? `?schema=${config.schema}` : ''}${replicas}`;
 }

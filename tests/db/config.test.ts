@@ -22,6 +22,19 @@ describe('dbConfigFromEnv', () => {
     expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/must be true or false/);
   });
 
+  it('reads DATABASE_REPLICA_URLS, comma-separated, and refuses replicas it cannot use', () => {
+    const url = 'postgresql://postgres@primary:5432/meibo?schema=dir';
+    const replicas = 'postgresql://postgres@replica-1:5432/meibo, postgres://postgres@replica-2/meibo?schema=dir,';
+    expect(dbConfigFromEnv({ DATABASE_URL: url, DATABASE_REPLICA_URLS: replicas })).toEqual({
+      kind: 'postgres', url, schema: 'dir',
+      replicaUrls: ['postgresql://postgres@replica-1:5432/meibo', 'postgres://postgres@replica-2/meibo?schema=dir'],
+    });
+    expect(dbConfigFromEnv({ DATABASE_URL: url, DATABASE_REPLICA_URLS: ' ' })).toEqual({ kind: 'postgres', url, schema: 'dir' });
+    expect(() => dbConfigFromEnv({ DATABASE_URL: url, DATABASE_REPLICA_URLS: 'postgresql://a/b,mysql://c/d' }))
+      .toThrow(/DATABASE_REPLICA_URLS has unsupported scheme "mysql".*\(replica 2 of 2\)/);
+    expect(() => dbConfigFromEnv({ DATABASE_REPLICA_URLS: 'postgresql://a/b' })).toThrow(/DATABASE_REPLICA_URLS needs DATABASE_URL/);
+  });
+
   it('rejects other schemes clearly', () => {
     expect(() => dbConfigFromEnv({ DATABASE_URL: 'file:./dev.db' })).toThrow(/unsupported scheme "file"/);
     expect(() => dbConfigFromEnv({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(/PostgreSQL only/);
