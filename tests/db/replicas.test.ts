@@ -90,7 +90,10 @@ describe.skipIf(!PG_URL)('read replicas: a primary and a streaming standby', () 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meibo-replicas-'));
-    if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+    if (asRoot) {
+      const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
+      chownSync(dir, id('-u'), id('-g'));
+    }
     [primaryPort, standbyPort] = [await freePort(), await freePort()];
     const primary = join(dir, 'primary');
     const standby = join(dir, 'standby');
