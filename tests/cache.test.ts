@@ -1,6 +1,7 @@
 // Response cache (src/cache.ts), in process through yoga.fetch: repeated reads cost no SQL, and
 // after a write and `invalidateBodies` the next answer is fresh — also for answers that hold no
 // entity (a null chair, an empty member list) — while other bodies' answers stay cached.
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { analyzeDocument, createResponseCache, type ResponseCache } from '../src/cache.js';
@@ -211,5 +212,60 @@ describe('with Redis unreachable', () => {
     }
     await expect(cache.invalidateBodies([1])).rejects.toThrow();
     expect(logged.some((m) => m.includes('FAILED'))).toBe(true);
+  });
+});
+
+describe.skipIf(!process.env.MEIBO_TEST_REDIS_URL)('on Redis, reads that arrive together', () => {
+  const REDIS_URL = process.env.MEIBO_TEST_REDIS_URL!;
+  const prefix = `meibo-test-${Math.random().toString(36).slice(2, 10)}:`;
+  let t: TestDirectory;
+  let cache: ResponseCache;
+  let monitor: Redis;
+  const hmgets: string[][] = [];
+  const chair = { query: CHAIR, variables: { b: 'secretariat', d: DAY }, operationName: null, authorized: false };
+
+  beforeAll(async () => {
+    t = await openTestDirectory('pglite');
+    cache = createResponseCache({ mode: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix, db: t.directory.prisma });
+    monitor = await new Redis(REDIS_URL).monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'hmget' && args[1] === `${prefix}versions`) hmgets.push(args.slice(2));
+    });
+  });
+  afterAll(async () => {
+    monitor?.disconnect();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await cache?.close();
+    await t?.close();
+  });
+
+  /** HMGETs MONITOR reports for this test's prefix while `run` runs (and its reports arrive). */
+  async function counted(run: () => Promise<unknown>) {
+    const before = hmgets.length;
+    await run();
+    await new Promise((r) => setTimeout(r, 200));
+    return hmgets.slice(before);
+  }
+
+  it('share one HMGET of the versions, and still see every write acknowledged before they arrived', async () => {
+    const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin] });
+    const ask = () => yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: chair.query, variables: chair.variables }) });
+    expect((await ask()).status).toBe(200); // stored
+    expect(await cache.lookup(chair)).toBeDefined();
+
+    let hits: unknown[] = [];
+    const together = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(chair)))));
+    expect(hits.every(Boolean)).toBe(true);
+    expect(together).toEqual([['epoch', 'b:secretariat']]);
+
+    // A write acknowledged before the next requests: all of them miss (one HMGET, new versions).
+    const secretariat = (await t.directory.prisma.body.findUniqueOrThrow({ where: { code: 'secretariat' } })).id;
+    await cache.invalidateBodies([secretariat]);
+    const after = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(chair)))));
+    expect(hits.every((h) => h === undefined)).toBe(true);
+    expect(after).toHaveLength(1);
   });
 });
