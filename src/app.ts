@@ -106,7 +106,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
 function useReaderForQueries(reader: () => Context['prisma']): Plugin<Record<string, unknown>> {
   return {
     onExecute({ args }) {
-      if (getOperationAST(args.document, args.operationName)?.operation === 'query') (args.contextValue as unknown as Context).prisma = reader();
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      (args.contextValue as unknown as Context).prisma = reader();
     },
   };
 }
