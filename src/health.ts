@@ -1,8 +1,8 @@
 // Liveness and readiness. `/health` is Yoga's own health check (on by default in every Yoga
 // instance: 200 while the process serves HTTP). `/ready` answers 200 only while the database and
 // each read replica answer a trivial query within `timeoutMs` and the server is not shutting
-// down; otherwise 503, so a load balancer stops sending traffic. The response cache's Redis is not checked: without it
-// reads bypass the cache and stay correct.
+// down; otherwise 503, so a load balancer stops sending traffic. The response cache's Redis is not
+// checked: without it reads bypass the cache and stay correct.
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
 import type { PrismaClient } from './generated/prisma/client.js';
 
