@@ -88,9 +88,15 @@ function clientFor(config: DbConfig, options: PrismaClientOptions) {
 export async function replicationWarnings(db: DbClient): Promise<string[]> {
   if (db.replicas.length === 0) return [];
   const warnings: string[] = [];
-  const [{ names }] = await db.prisma.$queryRaw<Array<{ names: string }>>`SELECT current_setting('synchronous_standby_names') AS names`;
+  const [{ names, sync }] = await db.prisma.$queryRaw<Array<{ names: string; sync: number }>>`
+    SELECT current_setting('synchronous_standby_names') AS names,
+      (SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum'))::int AS sync`;
+  const stale = 'a query right after an amendment may read a replica that has not applied it yet';
   if (!names.trim()) {
-    warnings.push('the primary has no synchronous standbys (synchronous_standby_names is empty): a query right after an amendment may read a replica that has not applied it yet');
+    warnings.push(`the primary has no synchronous standbys (synchronous_standby_names is empty): ${stale}`);
+  } else if (sync < db.replicas.length) {
+    // e.g. '*' with two replicas: only the first is synchronous. (sync_state needs pg_monitor.)
+    warnings.push(`${sync} of the primary's standbys are synchronous (pg_stat_replication), fewer than the ${db.replicas.length} replicas: ${stale}`);
   }
   for (const [i, replica] of db.replicas.entries()) {
     const [{ standby }] = await replica.$queryRaw<Array<{ standby: boolean }>>`SELECT pg_is_in_recovery() AS standby`;

@@ -154,16 +154,19 @@ describe.skipIf(!PG_URL)('read replicas: a primary and a streaming standby', () 
 
   it('warns at start about replicas that cannot keep the promise, and not about this one', async () => {
     expect(await replicationWarnings(directory)).toEqual([]);
-    // The primary named as its own replica: not a standby, and no synchronous standby behind it
-    // once synchronous_standby_names is emptied.
+    // The standby and the primary itself as replicas: the second is not a standby, and there are
+    // two replicas for one synchronous standby; none at all once synchronous_standby_names is emptied.
     const url = `postgresql://postgres@127.0.0.1:${primaryPort}/postgres`;
-    const odd = createPrismaClient(dbConfigFromEnv({ DATABASE_URL: url, DATABASE_REPLICA_URLS: url }));
+    const odd = createPrismaClient(dbConfigFromEnv({ DATABASE_URL: url, DATABASE_REPLICA_URLS: `postgresql://postgres@127.0.0.1:${standbyPort}/postgres,${url}` }));
     try {
-      expect(await replicationWarnings(odd)).toEqual(['replica 1 of 1 is not a standby (pg_is_in_recovery() is false)']);
+      expect(await replicationWarnings(odd)).toEqual([
+        "1 of the primary's standbys are synchronous (pg_stat_replication), fewer than the 2 replicas: a query right after an amendment may read a replica that has not applied it yet",
+        'replica 2 of 2 is not a standby (pg_is_in_recovery() is false)',
+      ]);
       await sql(primaryPort, "ALTER SYSTEM SET synchronous_standby_names = ''");
       await sql(primaryPort, 'SELECT pg_reload_conf()');
       let warnings: string[] = [];
-      for (let i = 0; i < 30 && warnings.length < 2; i++, await new Promise((r) => setTimeout(r, 100))) warnings = await replicationWarnings(odd);
+      for (let i = 0; i < 30 && !/no synchronous standbys/.test(warnings[0] ?? ''); i++, await new Promise((r) => setTimeout(r, 100))) warnings = await replicationWarnings(odd);
       expect(warnings[0]).toMatch(/no synchronous standbys/);
     } finally {
       await sql(primaryPort, 'ALTER SYSTEM RESET synchronous_standby_names');
