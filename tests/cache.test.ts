@@ -244,6 +244,8 @@ describe.skipIf(!process.env.MEIBO_TEST_REDIS_URL)('on Redis, reads that arrive 
 
   /** HMGETs MONITOR reports for this test's prefix while `run` runs (and its reports arrive). */
   async function counted(run: () => Promise<unknown>) {
+    // MONITOR reports arrive late: let those of earlier commands come in first.
+    await new Promise((r) => setTimeout(r, 200));
     const before = hmgets.length;
     await run();
     await new Promise((r) => setTimeout(r, 200));
