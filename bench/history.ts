@@ -18,8 +18,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createContext } from '../src/context.js';
 import { closeDatabase, getPGlite } from '../src/db/adapter.js';
+import { createPrismaClient, type DbClient } from '../src/db/client.js';
 import type { DbConfig } from '../src/db/config.js';
+import type { IsoDay } from '../src/domain/dates.js';
+import { seatsInForceOfOne } from '../src/schema/seat.js';
 import { deployMigrations } from '../src/db/migrate.js';
 import { diffSeats } from '../src/domain/diff.js';
 import { atInterrupt } from './lib/children.js';
@@ -59,7 +63,15 @@ interface Db {
   query(sql: string, params?: unknown[], name?: string): Promise<Row[]>;
   /** EXPLAIN the plan a prepared statement settles on (PostgreSQL: the generic plan) */
   explain(sql: string, params: unknown[]): Promise<Row[]>;
+  /** meibo's own Prisma client on the same data, for the one-body query of the root fields */
+  client: DbClient;
   close(): Promise<void>;
+}
+
+/** The one-body as-of query of Query.chair / Query.members (src/schema/seat.ts), with each seat's post. */
+const SYNTHETIC_BODY = { id: 1, code: 'synthetic', name: 'synthetic body', instrumentId: 1 };
+async function oneBodySeats(db: Db, day: string) {
+  return seatsInForceOfOne(createContext(db.client.prisma), { include: { post: true } }, SYNTHETIC_BODY, day as IsoDay, null);
 }
 
 // meibo's statements, as src/schema/seat.ts (inForce, one body, without knownAt) and Prisma send
@@ -68,8 +80,8 @@ interface Db {
 // measured is the generic plan PostgreSQL keeps for it.
 const AS_OF_SQL = `SELECT b.id AS body_id,
       (SELECT r.content_known FROM revision r
-        WHERE r.instrument_id = b.instrument_id AND COALESCE(r.effective_on, r.decided_on) <= $2::date
-        ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+        WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= $2::date
+        ORDER BY r.in_force_from DESC, r.sequence DESC
         LIMIT 1) AS covered,
       ARRAY(
         SELECT s.id FROM seat s
@@ -211,6 +223,8 @@ interface SizeResult {
   midIds: Timing;
   nowSeats: Timing;
   midSeats: Timing;
+  nowOne: Timing;
+  midOne: Timing;
   diff: Timing;
   planNow: PlanFacts;
   planMid: PlanFacts;
@@ -226,6 +240,8 @@ async function benchSize(db: Db, target: number, migrateMs: number): Promise<Siz
   const nowCount = (await asOfIds(db, 1, gen.days.newest)).length;
   const midCount = (await asOfIds(db, 1, gen.days.middle)).length;
   if (nowCount !== SEATS_PER_REVISION || midCount !== SEATS_PER_REVISION) throw new Error(`as-of gave ${nowCount}/${midCount} seats, not ${SEATS_PER_REVISION}`);
+  const oneCounts = [(await oneBodySeats(db, gen.days.newest)).length, (await oneBodySeats(db, gen.days.middle)).length];
+  if (oneCounts.some((n) => n !== SEATS_PER_REVISION)) throw new Error(`the one-body query gave ${oneCounts.join('/')} seats, not ${SEATS_PER_REVISION}`);
   const runDiff = async () => {
     const [before, after] = await Promise.all([asOfSeats(db, 1, gen.days.beforeMiddle), asOfSeats(db, 1, gen.days.middle)]);
     return diffSeats(before, after);
@@ -244,6 +260,8 @@ async function benchSize(db: Db, target: number, migrateMs: number): Promise<Siz
     midIds: await measure(() => asOfIds(db, 1, gen.days.middle)),
     nowSeats: await measure(() => asOfSeats(db, 1, gen.days.newest)),
     midSeats: await measure(() => asOfSeats(db, 1, gen.days.middle)),
+    nowOne: await measure(() => oneBodySeats(db, gen.days.newest)),
+    midOne: await measure(() => oneBodySeats(db, gen.days.middle)),
     diff: await measure(runDiff),
   };
   const planNow = await explain(db, gen.days.newest);
@@ -279,8 +297,10 @@ async function onPostgres(target: number): Promise<SizeResult> {
     await deployMigrations(config);
     const migrateMs = performance.now() - t0;
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path="${schema}"` });
+    const client = createPrismaClient(config);
     const db: Db = {
       engine: 'postgres',
+      client,
       query: async (sql, params, name) => (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows,
       // The generic plan, as the prepared statement keeps it: PREPARE it, force the generic plan,
       // EXPLAIN EXECUTE (EXPLAIN of a statement with parameters would plan it for their values).
@@ -298,7 +318,10 @@ async function onPostgres(target: number): Promise<SizeResult> {
           client.release();
         }
       },
-      close: () => pool.end(),
+      close: async () => {
+        await client.close();
+        await pool.end();
+      },
     };
     try {
       return await benchSize(db, target, migrateMs);
@@ -321,12 +344,17 @@ async function onPglite(target: number): Promise<SizeResult> {
     await deployMigrations(config);
     const migrateMs = performance.now() - t0;
     const pglite = await getPGlite(dir);
+    const client = createPrismaClient(config);
     const db: Db = {
       engine: 'pglite',
+      client,
       // meibo does not prepare statements on PGlite: each is planned as it comes.
       query: async (sql, params) => (await pglite.query<Row>(sql, params)).rows,
       explain: async (sql, params) => (await pglite.query<Row>(sql, params)).rows,
-      close: () => closeDatabase(config),
+      close: async () => {
+        await client.close();
+        await closeDatabase(config);
+      },
     };
     try {
       return await benchSize(db, target, migrateMs);
@@ -353,12 +381,14 @@ function render(results: SizeResult[], totalS: number): string {
     ms(r.midIds),
     ms(r.nowSeats),
     ms(r.midSeats),
+    ms(r.nowOne),
+    ms(r.midOne),
     ms(r.diff),
     `${r.planNow.node} ${r.planNow.index ? `\`${r.planNow.index}\`` : ''}; buffers ${r.planNow.buffers.replace('shared ', '')}; ${r.planNow.removed} rows filtered`,
     `${r.planMid.node} ${r.planMid.index ? `\`${r.planMid.index}\`` : ''}; buffers ${r.planMid.buffers.replace('shared ', '')}; ${r.planMid.removed} rows filtered`,
   ]);
   const main = table(
-    ['engine · seats', 'revisions', 'insert', 'seat table + indexes MiB', 'as-of ids, now (ms)', 'as-of ids, middle', 'as-of ids + rows, now', 'as-of ids + rows, middle', 'diff (2 as-of + pairing)', 'plan, now', 'plan, middle'],
+    ['engine · seats', 'revisions', 'insert', 'seat table + indexes MiB', 'as-of ids, now (ms)', 'as-of ids, middle', 'as-of ids + rows, now', 'as-of ids + rows, middle', 'one-body query, now', 'one-body query, middle', 'diff (2 as-of + pairing)', 'plan, now', 'plan, middle'],
     rows,
   );
   const verdicts: string[][] = [];
@@ -367,7 +397,7 @@ function render(results: SizeResult[], totalS: number): string {
     if (mine.length < 2) continue;
     const small = mine[0]!;
     const big = mine.at(-1)!;
-    for (const [what, pick] of [['as-of ids, now', (r: SizeResult) => r.nowIds], ['as-of ids, middle', (r: SizeResult) => r.midIds], ['as-of ids + rows, now', (r: SizeResult) => r.nowSeats], ['diff', (r: SizeResult) => r.diff]] as const) {
+    for (const [what, pick] of [['as-of ids, now', (r: SizeResult) => r.nowIds], ['as-of ids, middle', (r: SizeResult) => r.midIds], ['as-of ids + rows, now', (r: SizeResult) => r.nowSeats], ['one-body query, now', (r: SizeResult) => r.nowOne], ['one-body query, middle', (r: SizeResult) => r.midOne], ['diff', (r: SizeResult) => r.diff]] as const) {
       const ratio = pick(big).median / pick(small).median;
       verdicts.push([
         `${engine === 'postgres' ? 'PostgreSQL' : 'PGlite'}: ${what} at ${big.gen.seats.toLocaleString('en-US')} ≤ 2× at ${small.gen.seats.toLocaleString('en-US')}`,
@@ -388,7 +418,8 @@ Data: one body, R revisions × ${SEATS_PER_REVISION} seats (1 chair, 2 vice-chai
 
 Timed from the client (pg over loopback / PGlite in process), in ms:
 - **as-of ids**: the statement of \`inForce\` for one body (src/schema/seat.ts): the revision in force (coverage) and the ids of the seats with \`daterange(valid_from, valid_to, '[)') @> day\`; on PostgreSQL a prepared statement, as meibo sends it, so after 5 runs PostgreSQL answers with its generic plan; **now** = the newest revision's day, **middle** = the middle revision's day.
-- **+ rows**: then the findMany by those ids (\`WHERE id IN (…) ORDER BY body_id, role, position\`).
+- **+ rows**: then the findMany by those ids (\`WHERE id IN (…) ORDER BY body_id, role, position\`). This pair is what a body's own fields (\`Body.chair\`, \`Body.members\`, batched over a list of bodies) and the diff run.
+- **one-body query**: what the root fields \`chair\` and \`members\` run: \`seatsInForceOfOne\` (src/schema/seat.ts) through meibo's Prisma client, one Prisma query (the revision in force by \`revision_in_force_idx\`, its seats of the body joined in), each seat with its post.
 - **diff**: two as-of lookups with rows (days either side of the middle revision, in parallel as meibo does) and \`diffSeats\` (src/domain/diff.ts).
 - **plan**: \`EXPLAIN (ANALYZE, BUFFERS)\` of the as-of statement (PostgreSQL: its generic plan, the one the prepared statement keeps).
 

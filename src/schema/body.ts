@@ -5,19 +5,19 @@ import type { IsoDay } from '../domain/dates.js';
 import { notFound } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { RevisionRef } from './revision.js';
-import { loadSeatsInForce, RoleEnum } from './seat.js';
+import { loadSeatsInForce, RoleEnum, seatsInForceOfOne } from './seat.js';
 
 export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
 
 // Bodies never change once seeded (no write path touches them), so each client keeps them by
 // code: an as-of question costs no statement to find its body.
-const bodiesByClient = new WeakMap<object, Map<string, { id: number; code: string; name: string }>>();
+const bodiesByClient = new WeakMap<object, Map<string, { id: number; code: string; name: string; instrumentId: number | null }>>();
 
 export async function findBodyOrThrow(ctx: Context, code: string) {
   let known = bodiesByClient.get(ctx.prisma);
   const cached = known?.get(code);
   if (cached) return cached;
-  const body = await ctx.prisma.body.findUnique({ where: { code }, select: { id: true, code: true, name: true } });
+  const body = await ctx.prisma.body.findUnique({ where: { code }, select: { id: true, code: true, name: true, instrumentId: true } });
   if (body) {
     if (!known) bodiesByClient.set(ctx.prisma, (known = new Map()));
     known.set(code, body);
@@ -131,7 +131,7 @@ builder.queryFields((t) => ({
     args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
     resolve: async (query, _root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      const [chair] = await loadSeatsInForce<never>(ctx, query, body, args.asOf, 'CHAIR', args.knownAt ?? null);
+      const [chair] = await seatsInForceOfOne<never>(ctx, query, body, args.asOf, 'CHAIR', args.knownAt ?? null);
       return chair ?? null;
     },
   }),
@@ -141,7 +141,7 @@ builder.queryFields((t) => ({
     args: { body: t.arg.id({ required: true }), asOf: t.arg({ type: 'Date', required: true }), role: t.arg({ type: RoleEnum }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
     resolve: async (query, _root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
-      return loadSeatsInForce<never>(ctx, query, body, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
+      return seatsInForceOfOne<never>(ctx, query, body, args.asOf, (args.role as Role | null | undefined) ?? null, args.knownAt ?? null);
     },
   }),
 }));

@@ -5,7 +5,7 @@ import { describeRanges, type DayRange } from '../domain/coverage.js';
 import { outOfCoverage } from '../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import type { IsoDay } from '../domain/dates.js';
+import { toDate, type IsoDay } from '../domain/dates.js';
 import { Prisma, type Role } from '../generated/prisma/client.js';
 import { InstrumentRef } from './revision.js';
 
@@ -75,8 +75,8 @@ async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role 
     ? await ctx.prisma.$queryRaw<InForceRow[]>`
       SELECT b.id AS body_id,
         (SELECT r.content_known FROM revision r
-          WHERE r.instrument_id = b.instrument_id AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
-          ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+          WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= ${day}::date
+          ORDER BY r.in_force_from DESC, r.sequence DESC
           LIMIT 1) AS covered,
         ARRAY(
           SELECT s.id FROM seat s
@@ -98,8 +98,8 @@ async function inForce(ctx: Context, bodyIds: number[], day: IsoDay, role: Role 
         SELECT r.id, r.content_known FROM revision r
         WHERE r.instrument_id = b.instrument_id
           AND r.decided_on <= ${knownAt}::date
-          AND COALESCE(r.effective_on, r.decided_on) <= ${day}::date
-        ORDER BY COALESCE(r.effective_on, r.decided_on) DESC, r.sequence DESC
+          AND r.in_force_from <= ${day}::date
+        ORDER BY r.in_force_from DESC, r.sequence DESC
         LIMIT 1) r ON true
       WHERE ${bodies}`;
   return new Map(rows.map((r) => [r.body_id, { covered: r.covered === true, seatIds: r.seat_ids.map(Number) }]));
@@ -109,6 +109,43 @@ type InForceRow = { body_id: number; covered: boolean | null; seat_ids: number[]
 
 type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
 type BodyRef = { id: number; code: string; name: string };
+
+/**
+ * Seats valid on the day. The seats of the revision in force are those valid that day; the
+ * ranges say so too, and (as the batched statement does) they have the last word. Not with
+ * knownAt: a range closed by a revision decided after knownAt was still open as known then.
+ */
+const validOn = (day: IsoDay): Prisma.SeatWhereInput => ({
+  validFrom: { lte: toDate(day) },
+  OR: [{ validTo: null }, { validTo: { gt: toDate(day) } }],
+});
+
+/** The client's seat query, plus what listing order needs. */
+const withOrderFields = (query: SeatQuery): SeatQuery =>
+  query.select ? { select: { ...query.select, id: true, role: true, position: true } } : { include: query.include };
+
+/**
+ * The seats of ONE body in force on a day, in listing order, in one Prisma query: the revision in
+ * force that day (revision_in_force_idx walked backwards from the day: one row, however long the
+ * history) with its seats of this body joined in. The seats in force on a day are exactly those
+ * of the revision in force (each revision's text lists them all). For root fields, which name one
+ * body; a body's own fields, which may stand in a list of bodies, use the batched
+ * loadSeatsInForce. OUT_OF_COVERAGE as there.
+ */
+export async function seatsInForceOfOne<T>(
+  ctx: Context, query: SeatQuery, body: BodyRef & { instrumentId: number | null }, day: IsoDay, role: Role | null, knownAt: IsoDay | null = null,
+): Promise<T[]> {
+  const revision = body.instrumentId === null ? null : await ctx.prisma.revision.findFirst({
+    where: { instrumentId: body.instrumentId, inForceFrom: { lte: toDate(day) }, ...(knownAt ? { decidedOn: { lte: toDate(knownAt) } } : {}) },
+    orderBy: [{ inForceFrom: 'desc' }, { sequence: 'desc' }],
+    select: { contentKnown: true, seats: { where: { bodyId: body.id, ...(role ? { role } : {}), ...(knownAt ? {} : validOn(day)) }, ...withOrderFields(query) } },
+  });
+  if (!revision?.contentKnown) {
+    const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
+    throw outOfCoverageError(body, day, ranges, knownAt);
+  }
+  return inListingOrder(revision.seats as unknown as Array<T & SeatRow>);
+}
 
 /**
  * The seats of a body in force on a day, in listing order; OUT_OF_COVERAGE when the data does
@@ -140,11 +177,7 @@ export async function loadSeatsInForce<T>(
   let rows = ctx.loaders.seatRows.get(shape) as DataLoader<number, T & SeatRow> | undefined;
   if (!rows) {
     rows = new DataLoader<number, T & SeatRow>(async (ids) => {
-      const select = query.select ? { ...query.select, id: true, role: true, position: true } : undefined;
-      const where = { id: { in: [...ids] } };
-      const seats = (select
-        ? await ctx.prisma.seat.findMany({ select, where })
-        : await ctx.prisma.seat.findMany({ include: query.include, where })) as unknown as Array<T & SeatRow>;
+      const seats = (await ctx.prisma.seat.findMany({ ...withOrderFields(query), where: { id: { in: [...ids] } } } as Prisma.SeatFindManyArgs)) as unknown as Array<T & SeatRow>;
       const byId = new Map(seats.map((s) => [s.id, s]));
       return ids.map((id) => byId.get(id) ?? new Error(`seat ${id} vanished`));
     });
@@ -153,11 +186,13 @@ export async function loadSeatsInForce<T>(
   const seats = await rows.loadMany(seatIds);
   const failed = seats.find((s) => s instanceof Error);
   if (failed) throw failed;
-  return (seats as Array<T & SeatRow>).sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.position - b.position);
+  return inListingOrder(seats as Array<T & SeatRow>);
 }
 
 type SeatRow = { id: number; role: Role; position: number };
 const ROLE_ORDER: Role[] = ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER'];
+const inListingOrder = <S extends SeatRow>(seats: S[]) =>
+  seats.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.position - b.position);
 
 /** OUT_OF_COVERAGE, naming the days the data does cover for the body. */
 export function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], knownAt: IsoDay | null) {

@@ -31,7 +31,13 @@ describe.each(ENGINES)('SQL statements per request on %s', (engine) => {
     const small = await count(q('advisor-liaison-meeting'));
     const large = await count(q('secretariat'));
     expect(large).toBe(small);
-    expect(large).toBeLessThanOrEqual(3); // body (first time only), coverage + seat ids, seats with relations joined
+    expect(large).toBeLessThanOrEqual(2); // body (first time only), then the revision in force with its seats joined
+  });
+
+  it('answers a root chair or member list in one statement once the body is known', async () => {
+    await count(`{ chair(body: "deputy-director-meeting", asOf: "2025-07-01") { role } }`); // learns the body
+    expect(await count(`{ chair(body: "deputy-director-meeting", asOf: "2025-07-01") { role post { title organization { name } } source { revision { decidedOn } clause } } }`)).toBe(1);
+    expect(await count(`{ members(body: "deputy-director-meeting", asOf: "2025-07-01", knownAt: "2025-06-30") { role post { title } } }`)).toBe(1);
   });
 
   it('keeps a diff to a fixed number of statements whatever the number of renames', async () => {
