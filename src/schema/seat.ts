@@ -111,9 +111,10 @@ type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
 type BodyRef = { id: number; code: string; name: string };
 
 /**
- * Seats valid on the day. The seats of the revision in force are those valid that day; the
- * ranges say so too, and (as the batched statement does) they have the last word. Not with
- * knownAt: a range closed by a revision decided after knownAt was still open as known then.
+ * Seats valid on the day. Of the revision in force, that is normally all its seats; the filter
+ * keeps the ranges authoritative, as in the batched statement (a range may end early when written
+ * by hand). Not with knownAt: a range closed by a revision decided after knownAt was still open
+ * as known then.
  */
 const validOn = (day: IsoDay): Prisma.SeatWhereInput => ({
   validFrom: { lte: toDate(day) },
