@@ -141,10 +141,7 @@ export async function seatsInForceOfOne<T>(
     orderBy: [{ inForceFrom: 'desc' }, { sequence: 'desc' }],
     select: { contentKnown: true, seats: { where: { bodyId: body.id, ...(role ? { role } : {}), ...(knownAt ? {} : validOn(day)) }, ...withOrderFields(query) } },
   });
-  if (!revision?.contentKnown) {
-    const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
-    throw outOfCoverageError(body, day, ranges, knownAt);
-  }
+  if (!revision?.contentKnown) return refuseOutOfCoverage(ctx, body, day, knownAt);
   return inListingOrder(revision.seats as unknown as Array<T & SeatRow>);
 }
 
@@ -167,11 +164,7 @@ export async function loadSeatsInForce<T>(
     ctx.loaders.inForce.set(key, lookup);
   }
   const { covered, seatIds } = await lookup.load(body.id);
-  if (!covered) {
-    // Only a refusal needs the whole coverage, to name the days that are covered.
-    const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
-    throw outOfCoverageError(body, day, ranges, knownAt);
-  }
+  if (!covered) return refuseOutOfCoverage(ctx, body, day, knownAt);
   if (seatIds.length === 0) return [];
 
   const shape = JSON.stringify(query);
@@ -195,8 +188,16 @@ const ROLE_ORDER: Role[] = ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER'];
 const inListingOrder = <S extends SeatRow>(seats: S[]) =>
   seats.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.position - b.position);
 
-/** OUT_OF_COVERAGE, naming the days the data does cover for the body. */
-export function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], knownAt: IsoDay | null) {
+/**
+ * Throws OUT_OF_COVERAGE, naming the days the data does cover for the body. Only a refusal needs
+ * the whole coverage (one more statement), to name them.
+ */
+async function refuseOutOfCoverage(ctx: Context, body: BodyRef, day: IsoDay, knownAt: IsoDay | null): Promise<never> {
+  const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
+  throw outOfCoverageError(body, day, ranges, knownAt);
+}
+
+function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], knownAt: IsoDay | null) {
   const known = knownAt ? ` as known on ${knownAt}` : '';
   const what = ranges.length === 0
     ? `The sources do not give the composition of ${body.name} (${body.code}) for any day${known}`
