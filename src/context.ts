@@ -49,15 +49,15 @@ async function loadCoverage(prisma: PrismaClient, keys: readonly string[]): Prom
     const [id, knownAt] = k.split('|');
     return { id: Number(id), knownAt: knownAt || null };
   });
-  const rows = await prisma.$queryRaw<Array<{ body_id: number; decided_on: Date; effective_on: Date | null; content_known: boolean }>>`
-    SELECT b.id AS body_id, r.decided_on, r.effective_on, r.content_known
+  const rows = await prisma.$queryRaw<Array<{ body_id: number; decided_on: Date; in_force_from: Date; content_known: boolean }>>`
+    SELECT b.id AS body_id, r.decided_on, r.in_force_from, r.content_known
     FROM body b JOIN revision r ON r.instrument_id = b.instrument_id
     WHERE b.id = ANY(${[...new Set(parsed.map((p) => p.id))]}::int[])`;
   return parsed.map(({ id, knownAt }) =>
     coveredRanges(
       rows
         .filter((r) => r.body_id === id && (knownAt === null || fromDate(r.decided_on) <= knownAt))
-        .map((r) => ({ inForceFrom: fromDate(r.effective_on ?? r.decided_on), contentKnown: r.content_known })),
+        .map((r) => ({ inForceFrom: fromDate(r.in_force_from), contentKnown: r.content_known })),
     ),
   );
 }
