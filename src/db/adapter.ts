@@ -240,7 +240,6 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-
 // Prisma's relation-join SQL runs to kilobytes; parsing and planning it cost more than running it
 // (measured: 0.78 ms a chair query unnamed, 0.29 ms prepared). adapter-pg prepares a statement
 // when given a name; the name is a hash of the text, as pg requires one text per name.
