@@ -1,7 +1,7 @@
 // `npm run bench`: meibo over HTTP next to a SQL floor and a precomputed ceiling, on the embedded
 // database (PGlite) and on PostgreSQL, plus cold start of `npm start` and RSS under load.
 //
-//   npm run bench      # defaults: 10 connections, 8 s per server and operation (2 interleaved rounds of 4 s) after a 1 s warm-up
+//   npm run bench      # defaults: 10 connections, 8 s per server and operation (2 interleaved rounds of 4 s), after a 3 s warm-up of each server on each operation
 //   npm run bench -- --duration=10 --rounds=2 --connections=10 --engines=pglite,postgres --cache=memory --no-write
 //
 // --cache=memory|redis passes MEIBO_RESPONSE_CACHE to the meibo servers (and REDIS_URL for redis), so
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { atInterrupt, groupMaxRss, startChild, sampleRss, rssMiB, type Child } from './lib/children.js';
+import { atInterrupt, groupMaxRss, startChild, sampleCpu, sampleRss, rssMiB, type Child } from './lib/children.js';
 import { fmt, machineFacts, percentile, table, writeSection } from './lib/report.js';
 import { OPERATIONS, requestBody, type Operation } from './queries.js';
 
@@ -26,7 +26,7 @@ const args = new Map(
   }),
 );
 const DURATION = Number(args.get('duration') ?? 8);
-const WARMUP = Number(args.get('warmup') ?? 1);
+const WARMUP = Number(args.get('warmup') ?? 3);
 const CONNECTIONS = Number(args.get('connections') ?? 10);
 const ROUNDS = Math.max(1, Math.min(10, Math.round(Number(args.get('rounds') ?? 2))));
 const SINGLE_DURATION = Number(args.get('single-duration') ?? 3);
@@ -124,16 +124,20 @@ interface LoadResult {
   requests: number;
   bad: number;
   peakRss: number;
+  /** CPU ms spent during the run by the server's process group, and by PostgreSQL */
+  cpu: { serverMs: number; postgresMs: number } | null;
 }
 
 function load(url: string, body: string, connections: number, seconds: number, pid?: number): Promise<LoadResult> {
   return new Promise((resolvePromise, reject) => {
     const latencies: number[] = [];
     const rss = pid ? sampleRss(pid) : null;
+    const cpu = pid ? sampleCpu(pid) : null;
     const instance = autocannon(
       { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds, timeout: 10 },
       (err, result) => {
         const r = rss?.stop();
+        const spent = cpu?.stop() ?? null;
         if (err) return reject(err);
         latencies.sort((a, b) => a - b);
         resolvePromise({
@@ -145,6 +149,7 @@ function load(url: string, body: string, connections: number, seconds: number, p
           requests: latencies.length,
           bad: result.errors + result.timeouts + result.non2xx,
           peakRss: r?.peak ?? NaN,
+          cpu: spent,
         });
       },
     );
@@ -171,6 +176,7 @@ function merge(a: LoadResult | undefined, b: LoadResult): LoadResult {
   return {
     latencies, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
     requests: latencies.length, bad: a.bad + b.bad, peakRss: Math.max(a.peakRss, b.peakRss),
+    cpu: a.cpu && b.cpu ? { serverMs: a.cpu.serverMs + b.cpu.serverMs, postgresMs: a.cpu.postgresMs + b.cpu.postgresMs } : null,
   };
 }
 
@@ -308,12 +314,18 @@ async function main() {
 
   // Side by side: for each operation, every server in turn, same load; in ROUNDS interleaved
   // rounds, so that a burst of other work on the machine falls on every server, not on one.
+  // Warm-up first, every server on every operation: a long-running server is measured, not the
+  // JIT compiling it (meibo's CPU per request halves over its first ~10 s under load).
+  for (const t of targets) {
+    for (const op of OPERATIONS) await load(t.url, requestBody(op), CONNECTIONS, WARMUP);
+    assertAlive(t);
+  }
+  log(`warmed up: ${WARMUP} s per server and operation`);
   const results = new Map<string, LoadResult>();
   const perRound = DURATION / ROUNDS;
   for (let round = 0; round < ROUNDS; round++) {
     for (const op of OPERATIONS) {
       for (const t of targets) {
-        if (round === 0) await load(t.url, requestBody(op), CONNECTIONS, WARMUP);
         const r = await load(t.url, requestBody(op), CONNECTIONS, perRound, t.child.pid);
         assertAlive(t);
         t.peakRss = Math.max(t.peakRss, r.peakRss);
@@ -357,11 +369,23 @@ function fastestFloor(results: Map<string, LoadResult>, op: string | null, engin
   return best;
 }
 
+/** CPU ms per answered request: the server's process group, PostgreSQL's processes, both. */
+function cpuPerRequest(r: LoadResult) {
+  if (!r.cpu || r.requests === 0) return null;
+  const server = r.cpu.serverMs / r.requests;
+  const postgres = r.cpu.postgresMs / r.requests;
+  return { server, postgres, total: server + postgres };
+}
+
 function render(results: Map<string, LoadResult>, single: Map<string, LoadResult>, cold: Array<Awaited<ReturnType<typeof npmStart>>>, totalS: number) {
   const ceiling = (op: string) => results.get(`${op}|ceiling`)!;
   // Where there are two floors (PostgreSQL: plain and prepared), ratios are to the faster one.
   const floorOf = (op: string, engine: string | null) => fastestFloor(results, op, engine)?.result;
   const ratio = (a: number, b: number | undefined) => (b ? `${fmt(a / b)}×` : '–');
+  const cpuCell = (r: LoadResult) => {
+    const c = cpuPerRequest(r);
+    return c ? `${fmt(c.server, 3)} + ${fmt(c.postgres, 3)}` : '–';
+  };
   const rows: string[][] = [];
   for (const op of OPERATIONS) {
     for (const t of targets) {
@@ -372,6 +396,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
         fmt(r.rps, 0),
         fmt(r.p50),
         fmt(r.p99),
+        cpuCell(r),
         t.kind === 'meibo' ? ratio(r.p50, floor?.p50) : '',
         t.kind === 'meibo' ? ratio(r.rps, floor?.rps) : '',
         t.kind !== 'ceiling' ? ratio(r.rps, ceiling(op.key).rps) : '',
@@ -379,7 +404,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
       ]);
     }
   }
-  const main = table(['operation / server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ÷ floor p50', 'req/s ÷ floor', 'req/s ÷ ceiling', 'RSS peak MiB'], rows);
+  const main = table(['operation / server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req: server + PostgreSQL', 'p50 ÷ floor p50', 'req/s ÷ floor', 'req/s ÷ ceiling', 'RSS peak MiB'], rows);
 
   const singleRows = targets.map((t) => {
     const r = single.get(t.id)!;
@@ -401,6 +426,16 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
         const m = runs.get(runs === single ? t.id : `chair|${t.id}`)!;
         const r = runs.get(runs === single ? f.id : `chair|${f.id}`)!;
         targetRows.push([`chair: meibo p50 ≤ 2× SQL floor p50, ${t.label}, ${where}`, `${fmt(m.p50)} vs ${fmt(r.p50)} ms (${f.label}) = ${fmt(m.p50 / r.p50)}×`, verdict(m.p50 <= 2 * r.p50)]);
+      }
+      // The same cost as CPU time, which the load generator's share of the cores does not move.
+      const m = cpuPerRequest(results.get(`chair|${t.id}`)!);
+      const r = cpuPerRequest(results.get(`chair|${f.id}`)!);
+      if (m && r) {
+        targetRows.push([
+          `chair: meibo CPU per request ≤ 2× SQL floor's (server + PostgreSQL), ${t.label}, ${CONNECTIONS} connections`,
+          `${fmt(m.total, 3)} vs ${fmt(r.total, 3)} ms (${f.label}) = ${fmt(m.total / r.total)}×`,
+          verdict(m.total <= 2 * r.total),
+        ]);
       }
     }
   }
@@ -430,7 +465,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
 
   return `## HTTP: meibo vs SQL floor vs ceiling${CACHE === 'off' ? '' : ` (cache=${CACHE})`}
 
-Command: \`${cmd}\` (${CONNECTIONS} connections, ${DURATION} s per server and operation in ${ROUNDS} interleaved round${ROUNDS > 1 ? 's' : ''} of ${fmt(DURATION / ROUNDS, 1)} s, after a ${WARMUP} s warm-up; chair also with 1 connection for ${SINGLE_DURATION} s; whole run ${fmt(totalS, 0)} s).
+Command: \`${cmd}\` (${CONNECTIONS} connections, ${DURATION} s per server and operation in ${ROUNDS} interleaved round${ROUNDS > 1 ? 's' : ''} of ${fmt(DURATION / ROUNDS, 1)} s, after a warm-up of ${WARMUP} s per server and operation; chair also with 1 connection for ${SINGLE_DURATION} s; whole run ${fmt(totalS, 0)} s).
 Load generator: autocannon in the bench process, on the same machine as the servers (and PostgreSQL): it takes CPU from them, most visibly against the ceiling.
 Latency: exact per-request times (autocannon's own histogram rounds to 1 ms). ${bad ? `**${bad} requests failed or were not 2xx.**` : 'No errors, timeouts or non-2xx responses.'}
 
@@ -461,6 +496,7 @@ ${coldTable}
 ${rssTable}
 
 RSS: VmRSS from /proc/<pid>/status, sampled every 200 ms during each run.
+CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and every postgres process on the machine (its backends run the server's statements; the idle servers' backends and PostgreSQL's background workers add a little). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
 `;
 }
 

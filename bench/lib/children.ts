@@ -1,7 +1,7 @@
 // Child processes for the benchmarks: spawned in their own process group, waited on until they
 // print a "ready" line, sampled for RSS, and killed (by their own pid/group) when the bench ends,
 // whether it ends normally, by an exception or by Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Child {
@@ -179,4 +179,55 @@ export function groupPids(pgid: number): number[] {
 /** npm → sh → tsx → node: the largest RSS in the group is the server's. */
 export function groupMaxRss(pgid: number): number {
   return Math.max(...groupPids(pgid).map((p) => rssMiB(p) ?? 0));
+}
+
+/** User + system CPU time of a process in ms (from /proc/<pid>/stat), or 0 when it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** The PostgreSQL server's processes on this machine (postmaster, backends, background workers). */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(name));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU spent while a load runs: by the server's process group, and by PostgreSQL (every postgres
+ * process on the machine: the server's backends do the work of its statements; the other idle
+ * servers' backends and the background workers add little). Independent of what else shares the
+ * cores (the load generator above all), unlike latency. Resolution: one clock tick (10 ms) per
+ * process and run.
+ */
+export function sampleCpu(pgid: number) {
+  const before = new Map<number, number>();
+  for (const pid of [...groupPids(pgid), ...postgresPids()]) before.set(pid, cpuMs(pid));
+  return {
+    stop() {
+      // a process that started during the run counts from 0; one that ended is lost (rare: pools keep theirs)
+      const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)), 0);
+      return { serverMs: spent(groupPids(pgid)), postgresMs: spent(postgresPids()) };
+    },
+  };
 }
