@@ -17,6 +17,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 import type { DbConfig } from './config.js';
+import { withPreparedStatements } from './pglite-prepared.js';
 
 export interface DbAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
   readonly config: DbConfig;
@@ -26,14 +27,15 @@ export interface DbAdapterFactory extends SqlMigrationAwareDriverAdapterFactory 
 
 export interface AdapterOptions {
   /**
-   * PostgreSQL: run queries as named prepared statements, cached per connection (parsed and
-   * planned once). Off for the schema engine, whose DDL would invalidate them.
+   * Run queries as named prepared statements, parsed and planned once: per connection on
+   * PostgreSQL, per database on PGlite (src/db/pglite-prepared.ts). Off for the schema engine,
+   * whose DDL would invalidate them.
    */
   preparedStatements?: boolean;
 }
 
 export function createAdapterFactory(config: DbConfig, options: AdapterOptions = {}): DbAdapterFactory {
-  return config.kind === 'pglite' ? pgliteFactory(config) : postgresFactory(config, options);
+  return config.kind === 'pglite' ? pgliteFactory(config, options) : postgresFactory(config, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ function shadowTracker() {
   };
 }
 
-function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>): DbAdapterFactory {
+function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>, adapterOptions: AdapterOptions): DbAdapterFactory {
   const shadows = shadowTracker();
   return {
     config,
@@ -154,7 +156,7 @@ function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>): DbAdapter
     adapterName: 'pglite-prisma-adapter',
     async connect() {
       const db = await getPGlite(config.dataDir);
-      return fixExecuteScript(await new PrismaPGlite(db).connect(), db);
+      return fixExecuteScript(await new PrismaPGlite(adapterOptions.preparedStatements ? withPreparedStatements(db) : db).connect(), db);
     },
     // The adapter's own shadow is a PGlite without btree_gist that is never closed.
     async connectToShadowDb() {

@@ -5,7 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export type DbConfig =
-  | { kind: 'pglite'; dataDir: string | null /* null = in-memory */ }
+  | {
+      kind: 'pglite';
+      dataDir: string | null /* null = in-memory */;
+      /** prepared statements (default on; src/db/pglite-prepared.ts) */
+      preparedStatements?: boolean;
+    }
   | {
       kind: 'postgres';
       url: string;
@@ -25,6 +30,7 @@ export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
  * memory when MEIBO_DATA_DIR=memory.
  */
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
+  const prepared = preparedStatementsFromEnv(env);
   const url = env.DATABASE_URL?.trim();
   const replicas = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (url) {
@@ -38,22 +44,28 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
         }
       });
     }
-    const prepared = env.MEIBO_PG_PREPARED_STATEMENTS?.trim().toLowerCase();
-    if (prepared === undefined || prepared === '') return config;
-    if (!['true', 'false', '1', '0'].includes(prepared)) {
-      throw new Error(`MEIBO_PG_PREPARED_STATEMENTS must be true or false, not ${JSON.stringify(env.MEIBO_PG_PREPARED_STATEMENTS)}`);
-    }
-    return { ...config, preparedStatements: prepared === 'true' || prepared === '1' };
+    return prepared === undefined ? config : { ...config, preparedStatements: prepared };
   }
   if (replicas.length > 0) {
     throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: read replicas are replicas of a PostgreSQL primary, not of the embedded database.');
   }
   const dir = env.MEIBO_DATA_DIR?.trim() || DEFAULT_PGLITE_DIR;
-  if (dir === 'memory') return { kind: 'pglite', dataDir: null };
+  const flag = prepared === undefined ? {} : { preparedStatements: prepared };
+  if (dir === 'memory') return { kind: 'pglite', dataDir: null, ...flag };
   const dataDir = resolve(dir);
   // PGlite refuses a data directory whose parent does not exist.
   mkdirSync(dataDir, { recursive: true });
-  return { kind: 'pglite', dataDir };
+  return { kind: 'pglite', dataDir, ...flag };
+}
+
+/** MEIBO_PG_PREPARED_STATEMENTS, on either engine: undefined when unset (the default: on). */
+function preparedStatementsFromEnv(env: NodeJS.ProcessEnv): boolean | undefined {
+  const prepared = env.MEIBO_PG_PREPARED_STATEMENTS?.trim().toLowerCase();
+  if (prepared === undefined || prepared === '') return undefined;
+  if (!['true', 'false', '1', '0'].includes(prepared)) {
+    throw new Error(`MEIBO_PG_PREPARED_STATEMENTS must be true or false, not ${JSON.stringify(env.MEIBO_PG_PREPARED_STATEMENTS)}`);
+  }
+  return prepared === 'true' || prepared === '1';
 }
 
 export function postgresConfigFromUrl(url: string, variable = 'DATABASE_URL'): Extract<DbConfig, { kind: 'postgres' }> {

@@ -20,6 +20,10 @@ describe('dbConfigFromEnv', () => {
     expect(dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'false' })).toEqual({ kind: 'postgres', url, preparedStatements: false });
     expect(dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'TRUE' })).toEqual({ kind: 'postgres', url, preparedStatements: true });
     expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/must be true or false/);
+    // the embedded database is PostgreSQL too
+    expect(dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory', MEIBO_PG_PREPARED_STATEMENTS: '0' })).toEqual({ kind: 'pglite', dataDir: null, preparedStatements: false });
+    expect(dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory' })).toEqual({ kind: 'pglite', dataDir: null });
+    expect(() => dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory', MEIBO_PG_PREPARED_STATEMENTS: 'yes' })).toThrow(/must be true or false/);
   });
 
   it('reads DATABASE_REPLICA_URLS, comma-separated, and refuses replicas it cannot use', () => {
