@@ -34,20 +34,23 @@ export function withPreparedStatements(db: PGlite): PGlite {
       statements.clear();
     }
     const name = `meibo_${++session.counter}`;
-    await send(serialize.parse({ name, text: sql, types: options?.paramTypes }), options);
-    const described = await send(serialize.describe({ type: 'S', name }), options);
+    const described = await send(
+      Buffer.concat([serialize.parse({ name, text: sql, types: options?.paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      options,
+    );
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
     statements.set(sql, statement);
     return statement;
   }
 
-  /** Parse (first time) or bind, describe, execute, then Sync, as one exclusive exchange. */
+  /**
+   * Parse (the first time), then Bind, Describe, Execute and Sync in one exchange: PGlite runs
+   * every message it is handed, and after an error PostgreSQL skips to the Sync, as on a socket.
+   */
   async function run(sql: string, params: unknown[], options: QueryOptions | undefined, retried: boolean): Promise<BackendMessage[]> {
-    const messages: BackendMessage[] = [];
-    let cached = false;
+    let statement = statements.get(sql);
+    const cached = statement !== undefined;
     try {
-      let statement = statements.get(sql);
-      cached = statement !== undefined;
       statement ??= await prepare(sql, options);
       const types = statement.paramTypes;
       const values = params.map((value, i) => {
@@ -55,13 +58,11 @@ export function withPreparedStatements(db: PGlite): PGlite {
         const serializer = options?.serializers?.[types[i]!] ?? db.serializers[types[i]!];
         return serializer ? serializer(value) : (value as { toString(): string }).toString();
       });
-      messages.push(
-        ...(await send(serialize.bind({ statement: statement.name, values }), options)),
-        ...(await send(serialize.describe({ type: 'P' }), options)),
-        ...(await send(serialize.execute({}), options)),
+      return await send(
+        Buffer.concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+        options,
       );
     } catch (error) {
-      await send(serialize.sync(), options);
       const code = (error as { code?: string }).code;
       if (cached && !retried && code && STALE_STATEMENT.has(code)) {
         statements.delete(sql);
@@ -70,8 +71,6 @@ export function withPreparedStatements(db: PGlite): PGlite {
       // as PGlite's query() does, for its error messages
       throw Object.assign(error as object, { query: sql, params, queryOptions: options });
     }
-    messages.push(...(await send(serialize.sync(), options)));
-    return messages;
   }
 
   async function query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
