@@ -228,6 +228,16 @@ async function main() {
       },
       BARE_READY,
     );
+    const preparedFloorDir = join(tmp, 'pglite-floor-prepared');
+    cpSync(dir, preparedFloorDir, { recursive: true });
+    await addTarget(
+      {
+        id: 'floor-pglite-prepared', label: 'floor · PGlite, prepared statement', engine: 'pglite', kind: 'floor',
+        child: startChild('floor-pglite-prepared', process.execPath, tsxNode('bench/servers/floor.ts'),
+          { FLOOR_ENGINE: 'pglite', FLOOR_PGLITE_DIR: preparedFloorDir, FLOOR_PREPARED: 'true' }, ROOT),
+      },
+      BARE_READY,
+    );
   }
 
   if (ENGINES.includes('postgres')) {
@@ -473,7 +483,7 @@ ${machineFacts()}
 
 Servers (all checked to give meibo's exact \`data\` before the load):
 - **meibo**: \`node --import tsx src/server.ts\`, embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}${srcReadsCache ? '' : ' (but src/ does not read MEIBO_RESPONSE_CACHE: no response cache in these figures)'}${CACHE === 'off' ? '' : ' Cache hits are answered by the HTTP fast path (src/fast-path.ts) before Yoga; the rows "hits through Yoga" are the same server with MEIBO_FAST_PATH=false.'}
-- **floor**: \`bench/servers/floor.ts\`, bare node:http, one hand-written SQL statement per operation + JSON.stringify, on the same engine (pg pool of 10 / PGlite on a copy of meibo's data dir). No coverage check, no GraphQL. On PostgreSQL twice: as sent (parsed and planned each time) and as a prepared statement, as meibo sends its own; ratios are to the faster floor.
+- **floor**: \`bench/servers/floor.ts\`, bare node:http, one hand-written SQL statement per operation + JSON.stringify, on the same engine (pg pool of 10 / PGlite on a copy of meibo's data dir). No coverage check, no GraphQL. On each engine twice: as sent (parsed and planned each time) and as a prepared statement, as meibo sends its own; ratios are to the faster floor.
 - **ceiling**: \`bench/servers/ceiling.ts\`, bare node:http returning meibo's response bytes, precomputed.
 
 ${main}

@@ -3,11 +3,13 @@
 //   FLOOR_ENGINE=pg      FLOOR_PG_URL=postgresql://… FLOOR_PG_SCHEMA=name  (pg pool of 10)
 //                        FLOOR_PREPARED=true: each statement prepared once per connection, as meibo's are
 //   FLOOR_ENGINE=pglite  FLOOR_PGLITE_DIR=/path (a copy of meibo's data dir; PGlite is one process per dir)
+//                        FLOOR_PREPARED=true: each statement prepared once, as meibo's are (src/db/pglite-prepared.ts)
 // It skips what meibo does besides the query (coverage check, GraphQL parse/validate/execute,
 // Prisma), so it is a lower bound on the cost of the answer, not a competing implementation.
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import pg from 'pg';
+import { withPreparedStatements } from '../../src/db/pglite-prepared.js';
 import { OPERATIONS, type Operation } from '../queries.js';
 import { serveGraphqlLike } from './http.js';
 
@@ -35,7 +37,8 @@ if (engine === 'pg') {
   close = () => pool.end();
 } else if (engine === 'pglite') {
   const db = await PGlite.create({ dataDir: process.env.FLOOR_PGLITE_DIR!, extensions: { btree_gist } });
-  run = async (sql, params) => (await db.query<Row>(sql, params)).rows;
+  const client = process.env.FLOOR_PREPARED === 'true' ? withPreparedStatements(db) : db;
+  run = async (sql, params) => (await client.query<Row>(sql, params)).rows;
   close = () => db.close();
 } else {
   throw new Error('FLOOR_ENGINE must be pg or pglite');
