@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createContext } from '../src/context.js';
 import { closeDatabase, getPGlite } from '../src/db/adapter.js';
+import { withPreparedStatements } from '../src/db/pglite-prepared.js';
 import { createPrismaClient, type DbClient } from '../src/db/client.js';
 import type { DbConfig } from '../src/db/config.js';
 import type { IsoDay } from '../src/domain/dates.js';
@@ -59,9 +60,9 @@ const isoDay = (offset: number) => new Date(BASE_DAY + offset * 86_400_000).toIS
 type Row = Record<string, unknown>;
 interface Db {
   engine: 'postgres' | 'pglite';
-  /** `name`: run as a named prepared statement (PostgreSQL), as meibo's client sends its statements */
+  /** prepared, as meibo's client sends its statements (`name`: the statement's name on PostgreSQL) */
   query(sql: string, params?: unknown[], name?: string): Promise<Row[]>;
-  /** EXPLAIN the plan a prepared statement settles on (PostgreSQL: the generic plan) */
+  /** EXPLAIN the plan a prepared statement settles on (the generic plan) */
   explain(sql: string, params: unknown[]): Promise<Row[]>;
   /** meibo's own Prisma client on the same data, for the one-body query of the root fields */
   client: DbClient;
@@ -76,8 +77,8 @@ async function oneBodySeats(db: Db, day: string) {
 
 // meibo's statements, as src/schema/seat.ts (inForce, one body, without knownAt) and Prisma send
 // them: whether the day is covered (the revision in force) and the ids of the seats in force
-// ($1 body, $2 day, $3 role). On PostgreSQL prepared, as meibo's client runs it, so that the plan
-// measured is the generic plan PostgreSQL keeps for it.
+// ($1 body, $2 day, $3 role). Prepared, as meibo's client runs it, so that the plan measured is
+// the generic plan PostgreSQL keeps for it.
 const AS_OF_SQL = `SELECT b.id AS body_id,
       (SELECT r.content_known FROM revision r
         WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= $2::date
@@ -302,19 +303,11 @@ async function onPostgres(target: number): Promise<SizeResult> {
       engine: 'postgres',
       client,
       query: async (sql, params, name) => (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows,
-      // The generic plan, as the prepared statement keeps it: PREPARE it, force the generic plan,
-      // EXPLAIN EXECUTE (EXPLAIN of a statement with parameters would plan it for their values).
       async explain(sql, params) {
         const client = await pool.connect();
-        const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
         try {
-          await client.query(`PREPARE explained (int, date, text) AS ${sql.replace(/^EXPLAIN \([^)]*\) /, '')}`);
-          await client.query('SET plan_cache_mode = force_generic_plan');
-          const options = /^EXPLAIN (\([^)]*\))/.exec(sql)?.[1] ?? '';
-          return (await client.query(`EXPLAIN ${options} EXECUTE explained(${params.map(literal).join(', ')})`)).rows;
+          return await explainGeneric(async (text) => (await client.query(text)).rows, sql, params);
         } finally {
-          await client.query('RESET plan_cache_mode');
-          await client.query('DEALLOCATE explained');
           client.release();
         }
       },
@@ -334,6 +327,24 @@ async function onPostgres(target: number): Promise<SizeResult> {
   }
 }
 
+/**
+ * The generic plan, as a prepared statement keeps it: PREPARE it, force the generic plan, EXPLAIN
+ * EXECUTE (EXPLAIN of a statement with parameters would plan it for their values). `run` sends
+ * text on one session.
+ */
+async function explainGeneric(run: (text: string) => Promise<Row[]>, sql: string, params: unknown[]): Promise<Row[]> {
+  const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+  try {
+    await run(`PREPARE explained (int, date, text) AS ${sql.replace(/^EXPLAIN \([^)]*\) /, '')}`);
+    await run('SET plan_cache_mode = force_generic_plan');
+    const options = /^EXPLAIN (\([^)]*\))/.exec(sql)?.[1] ?? '';
+    return await run(`EXPLAIN ${options} EXECUTE explained(${params.map(literal).join(', ')})`);
+  } finally {
+    await run('RESET plan_cache_mode');
+    await run('DEALLOCATE explained');
+  }
+}
+
 async function onPglite(target: number): Promise<SizeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'meibo-history-'));
   const config: DbConfig = { kind: 'pglite', dataDir: dir };
@@ -344,13 +355,14 @@ async function onPglite(target: number): Promise<SizeResult> {
     await deployMigrations(config);
     const migrateMs = performance.now() - t0;
     const pglite = await getPGlite(dir);
+    const prepared = withPreparedStatements(pglite);
     const client = createPrismaClient(config);
     const db: Db = {
       engine: 'pglite',
       client,
-      // meibo does not prepare statements on PGlite: each is planned as it comes.
-      query: async (sql, params) => (await pglite.query<Row>(sql, params)).rows,
-      explain: async (sql, params) => (await pglite.query<Row>(sql, params)).rows,
+      // prepared, as meibo's client prepares its statements (src/db/pglite-prepared.ts)
+      query: async (sql, params) => (await prepared.query<Row>(sql, params)).rows,
+      explain: (sql, params) => explainGeneric(async (text) => (await pglite.query<Row>(text)).rows, sql, params),
       close: async () => {
         await client.close();
         await closeDatabase(config);
@@ -417,11 +429,11 @@ ${machineFacts()}
 Data: one body, R revisions × ${SEATS_PER_REVISION} seats (1 chair, 2 vice-chairs, 37 members); revision i is in force over [day i, day i+1), the newest open-ended; each revision retitles or replaces one member seat (keys carried over) and every 50th retitles the chair. Inserted 40,000 rows per \`INSERT … SELECT unnest(arrays)\` with all the migrations' constraints and indexes in place (so the exclusion constraints checked every row), then \`ANALYZE\`. PostgreSQL: a fresh schema per size, migrated by \`deployMigrations\` (src/db/migrate.ts) and dropped afterwards; PGlite: a temp data dir, in process.
 
 Timed from the client (pg over loopback / PGlite in process), in ms:
-- **as-of ids**: the statement of \`inForce\` for one body (src/schema/seat.ts): the revision in force (coverage) and the ids of the seats with \`daterange(valid_from, valid_to, '[)') @> day\`; on PostgreSQL a prepared statement, as meibo sends it, so after 5 runs PostgreSQL answers with its generic plan; **now** = the newest revision's day, **middle** = the middle revision's day.
+- **as-of ids**: the statement of \`inForce\` for one body (src/schema/seat.ts): the revision in force (coverage) and the ids of the seats with \`daterange(valid_from, valid_to, '[)') @> day\`; a prepared statement, as meibo sends it (on PGlite too, src/db/pglite-prepared.ts), so after 5 runs PostgreSQL answers with its generic plan; **now** = the newest revision's day, **middle** = the middle revision's day.
 - **+ rows**: then the findMany by those ids (\`WHERE id IN (…) ORDER BY body_id, role, position\`). This pair is what a body's own fields (\`Body.chair\`, \`Body.members\`, batched over a list of bodies) and the diff run.
 - **one-body query**: what the root fields \`chair\` and \`members\` run: \`seatsInForceOfOne\` (src/schema/seat.ts) through meibo's Prisma client, one Prisma query (the revision in force by \`revision_in_force_idx\`, its seats of the body joined in), each seat with its post.
 - **diff**: two as-of lookups with rows (days either side of the middle revision, in parallel as meibo does) and \`diffSeats\` (src/domain/diff.ts).
-- **plan**: \`EXPLAIN (ANALYZE, BUFFERS)\` of the as-of statement (PostgreSQL: its generic plan, the one the prepared statement keeps).
+- **plan**: \`EXPLAIN (ANALYZE, BUFFERS)\` of the as-of statement: its generic plan, the one the prepared statement keeps.
 
 ${main}
 
