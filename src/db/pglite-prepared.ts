@@ -1,6 +1,6 @@
 // Prepared statements on PGlite. Its query() sends every statement as the unnamed one, so each
 // call is parsed and planned again, and planning meibo's relation-join SQL costs more than running
-// it: the chair statement takes 1.1 ms as sent and 0.28 ms prepared (in process, 2-core machine).
+// it: the chair statement takes 1.1 ms as sent and 0.2 ms prepared (in process, 2-core machine).
 // This hands the Prisma adapter a client whose query() parses each distinct SQL text once, as a
 // named statement, then only binds and executes it: the protocol steps of PGlite's own query(),
 // through its public protocol API. Everything else, transactions included, is PGlite's own.
