@@ -9,8 +9,11 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@
 const { serialize } = protocol;
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
-/** Distinct statements kept before they are all deallocated and prepared anew (bounds memory). */
-const MAX_STATEMENTS = 2_000;
+/**
+ * Statements kept, the least recently used closed beyond that. Each holds its plan in PGlite's
+ * wasm heap, which never shrinks: ~100 KB for the chair statement, so ~20 MB at most.
+ */
+export const MAX_PGLITE_STATEMENTS = 200;
 
 // SQLSTATEs after which a cached statement is prepared again, once: DDL changed its result type
 // ("cached plan must not change result type"), or the statement is gone.
@@ -29,15 +32,16 @@ export function withPreparedStatements(db: PGlite): PGlite {
     db.execProtocolStream(message, { syncToFs: false, onNotice: options?.onNotice });
 
   async function prepare(sql: string, options?: QueryOptions): Promise<Statement> {
-    if (statements.size >= MAX_STATEMENTS) {
-      await send(serialize.query('DEALLOCATE ALL'));
-      statements.clear();
+    const messages: Uint8Array[] = [];
+    if (statements.size >= MAX_PGLITE_STATEMENTS) {
+      // A Map iterates in insertion order, and a statement is moved to the end on each use.
+      const [oldestSql, oldest] = statements.entries().next().value!;
+      statements.delete(oldestSql);
+      messages.push(serialize.close({ type: 'S', name: oldest.name }));
     }
     const name = `meibo_${++session.counter}`;
-    const described = await send(
-      Buffer.concat([serialize.parse({ name, text: sql, types: options?.paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]),
-      options,
-    );
+    messages.push(serialize.parse({ name, text: sql, types: options?.paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync());
+    const described = await send(Buffer.concat(messages), options);
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
     statements.set(sql, statement);
     return statement;
@@ -50,6 +54,10 @@ export function withPreparedStatements(db: PGlite): PGlite {
   async function run(sql: string, params: unknown[], options: QueryOptions | undefined, retried: boolean): Promise<BackendMessage[]> {
     let statement = statements.get(sql);
     const cached = statement !== undefined;
+    if (statement) {
+      statements.delete(sql); // most recently used: last in line to be closed
+      statements.set(sql, statement);
+    }
     try {
       statement ??= await prepare(sql, options);
       const types = statement.paramTypes;
@@ -66,6 +74,7 @@ export function withPreparedStatements(db: PGlite): PGlite {
       const code = (error as { code?: string }).code;
       if (cached && !retried && code && STALE_STATEMENT.has(code)) {
         statements.delete(sql);
+        await send(Buffer.concat([serialize.close({ type: 'S', name: statement!.name }), serialize.sync()]));
         return run(sql, params, options, true);
       }
       // as PGlite's query() does, for its error messages

@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirectory, type Directory } from '../../src/app.js';
 import { closeAllDatabases, getPGlite } from '../../src/db/adapter.js';
+import { MAX_PGLITE_STATEMENTS } from '../../src/db/pglite-prepared.js';
 
 describe('prepared statements on PGlite', () => {
   let prepared: Directory;
@@ -60,17 +61,26 @@ describe('prepared statements on PGlite', () => {
       expect(await prepared.prisma.$queryRawUnsafe('SELECT * FROM scratch')).toEqual([{ a: 1 }]);
       await db.exec('ALTER TABLE scratch ADD COLUMN b int DEFAULT 7');
       expect(await prepared.prisma.$queryRawUnsafe('SELECT * FROM scratch')).toEqual([{ a: 1, b: 7 }]);
+      // the stale statement is closed, not left behind
+      expect((await statements()).filter((s) => s.statement === 'SELECT * FROM scratch')).toHaveLength(1);
     } finally {
       await db.exec('DROP TABLE scratch');
     }
   });
 
-  it('keeps at most 2,000 statements however many distinct queries arrive', async () => {
-    for (let i = 0; i < 2_100; i++) {
+  it('keeps a bounded number of statements, closing the least recently used', async () => {
+    const busy = () => prepared.prisma.$queryRawUnsafe('SELECT 777 AS busy');
+    await busy();
+    const named = async (text: string) => (await statements()).filter((s) => s.statement === text).map((s) => s.name);
+    const [busyName] = await named('SELECT 777 AS busy');
+    expect(busyName).toBeDefined();
+    for (let i = 0; i < MAX_PGLITE_STATEMENTS + 50; i++) {
       expect(await prepared.prisma.$queryRawUnsafe(`SELECT ${i} AS n`)).toEqual([{ n: i }]);
+      await busy(); // used all along: never the least recently used
     }
-    const kept = (await statements()).length;
-    expect(kept).toBeGreaterThan(0);
-    expect(kept).toBeLessThanOrEqual(2_000);
+    expect((await statements()).length).toBeLessThanOrEqual(MAX_PGLITE_STATEMENTS);
+    expect(await named('SELECT 777 AS busy')).toEqual([busyName]); // the same statement, never closed
+    expect(await named('SELECT 0 AS n')).toEqual([]); // closed long ago
+    expect(await prepared.prisma.$queryRawUnsafe('SELECT 0 AS n')).toEqual([{ n: 0 }]); // prepared again
   }, 60_000);
 });
