@@ -31,6 +31,7 @@ export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
  */
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   const prepared = preparedStatementsFromEnv(env);
+  const flag = prepared === undefined ? {} : { preparedStatements: prepared };
   const url = env.DATABASE_URL?.trim();
   const replicas = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (url) {
@@ -44,13 +45,12 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
         }
       });
     }
-    return prepared === undefined ? config : { ...config, preparedStatements: prepared };
+    return { ...config, ...flag };
   }
   if (replicas.length > 0) {
     throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: read replicas are replicas of a PostgreSQL primary, not of the embedded database.');
   }
   const dir = env.MEIBO_DATA_DIR?.trim() || DEFAULT_PGLITE_DIR;
-  const flag = prepared === undefined ? {} : { preparedStatements: prepared };
   if (dir === 'memory') return { kind: 'pglite', dataDir: null, ...flag };
   const dataDir = resolve(dir);
   // PGlite refuses a data directory whose parent does not exist.
