@@ -74,12 +74,18 @@ export interface ResponseCache {
   /** Every cached answer, e.g. after `npm run db:seed` or SQL run by hand. */
   invalidateAll(): Promise<void>;
   /**
-   * The cached answer to a request, if any: the same key and the same version check as the
-   * plugin, for the HTTP fast path (src/fast-path.ts) that answers hits before Yoga. undefined
-   * when the cache is off, the request is not cacheable (a mutation, credentials) or nothing is
-   * cached for it.
+   * What the cache key of a request is made of, apart from the versions read when it is looked up:
+   * null when the request is never cached (the cache is off, a mutation, credentials), and before
+   * the plugin has seen the schema (createApp). It depends only on the request, so the HTTP fast
+   * path works it out once per distinct request body.
    */
-  lookup(request: CacheableRequest): Promise<{ key: string; result: CachedResult } | undefined>;
+  prepare(request: CacheableRequest): PreparedRequest | null;
+  /**
+   * The cached answer to a prepared request, if any: the same key and the same version check as
+   * the plugin, for the HTTP fast path (src/fast-path.ts) that answers hits before Yoga. Not a
+   * promise when nothing needs waiting for (in-process versions and store).
+   */
+  lookup(request: PreparedRequest): CacheHit | undefined | Promise<CacheHit | undefined>;
   /** Closes the Redis connection (no-op otherwise). */
   close(): Promise<void>;
 }
@@ -90,6 +96,18 @@ export interface CacheableRequest {
   operationName?: string | null;
   /** whether the request carries credentials (an Authorization header) */
   authorized: boolean;
+}
+
+/** A cacheable request's version fields (`b:<code>`… or `g`) and the digest of its document, variables and operation. */
+export interface PreparedRequest {
+  readonly fields: readonly string[];
+  readonly hash: string;
+}
+
+/** A hit: the current key (the ETag) and the stored result. */
+export interface CacheHit {
+  key: string;
+  result: CachedResult;
 }
 
 /** A stored execution result, as the plugin keeps it (extensions.http carries ETag and Last-Modified). */
@@ -186,7 +204,7 @@ function bodyRef(value: ValueNode): BodyRef | null {
 }
 
 /** Version fields an operation depends on: `b:<code>` per body, or `g` (everything). */
-function versionFields(analysis: DocumentAnalysis, variables: Record<string, unknown> | undefined): string[] {
+function versionFields(analysis: DocumentAnalysis, variables: Record<string, unknown> | undefined): readonly string[] {
   if (!analysis.bodies) return ['g'];
   const codes = new Set<string>();
   for (const ref of analysis.bodies) {
@@ -201,8 +219,8 @@ function versionFields(analysis: DocumentAnalysis, variables: Record<string, unk
 // Versions
 
 interface VersionStore {
-  /** [epoch, ...versions of `fields`] */
-  read(fields: string[]): Promise<string[]>;
+  /** [epoch, ...versions of `fields`]; in process, without a promise (a cache hit then never waits) */
+  read(fields: readonly string[]): string[] | Promise<string[]>;
   bump(fields: string[]): Promise<void>;
   newEpoch(): Promise<void>;
 }
@@ -211,7 +229,7 @@ function memoryVersions(): VersionStore {
   let epoch = randomUUID().slice(0, 8);
   const versions = new Map<string, number>();
   return {
-    async read(fields) {
+    read(fields) {
       return [epoch, ...fields.map((f) => String(versions.get(f) ?? 0))];
     },
     async bump(fields) {
@@ -267,7 +285,7 @@ function redisVersions(redis: Redis): VersionStore {
 }
 
 // Cache keys: `r|<epoch>|<fields>|<versions>|<sha256 of document, variables, operation>`.
-function buildKey(state: string[], fields: string[], hash: string): string {
+function buildKey(state: readonly string[], { fields, hash }: PreparedRequest): string {
   return `r|${state[0]}|${fields.join(',')}|${state.slice(1).join(',')}|${hash}`;
 }
 
@@ -350,6 +368,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   // public today, but an authenticated read must never see, or leave behind, another's answer.
   const publicRequest = (request: Request) => !request.headers.has('authorization');
 
+  // A read that cannot reach the versions or the store (Redis down) is answered without the cache.
+  const bypass = (e: unknown): undefined => void log(`read bypassed the cache: ${(e as Error).message}`);
+
   const cache: Cache | undefined = store && {
     async get(key) {
       const parsed = parseKey(key);
@@ -360,8 +381,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         if (state[0] !== parsed.epoch || state.slice(1).join(',') !== parsed.versions) return undefined;
         return result;
       } catch (e) {
-        log(`read bypassed the cache: ${(e as Error).message}`);
-        return undefined;
+        return bypass(e);
       }
     },
     async set(key, data, entities, ttlMs) {
@@ -387,21 +407,32 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     return digest;
   }
 
-  /** The cache key of a request, or NO_CACHE: what the plugin and the fast path both use. */
-  async function keyFor(documentString: string, variableValues: Record<string, unknown> | null | undefined, operationName: string | null | undefined, authorized: boolean): Promise<string> {
-    if (authorized) return NO_CACHE;
-    const analysis = analysisOf(documentString);
+  function prepare({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null {
+    if (!store || authorized || !schema) return null;
+    const analysis = analysisOf(query);
     const kind = analysis?.operations.get(operationName ?? (analysis.operations.size === 1 ? [...analysis.operations.keys()][0] : '\0'));
-    if (!analysis || kind !== 'query') return NO_CACHE;
-    const fields = versionFields(analysis, variableValues ?? undefined);
-    let state: string[];
+    if (!analysis || kind !== 'query') return null;
+    return {
+      fields: versionFields(analysis, variables ?? undefined),
+      hash: requestHash(JSON.stringify([query, variables ?? null, operationName ?? null])),
+    };
+  }
+
+  /** The versions a prepared request's key carries now, or undefined when they cannot be read. */
+  function readVersions(prepared: PreparedRequest): string[] | undefined | Promise<string[] | undefined> {
     try {
-      state = await versions.read(fields);
+      const state = versions.read(prepared.fields);
+      return state instanceof Promise ? state.catch(bypass) : state;
     } catch (e) {
-      log(`read bypassed the cache: ${(e as Error).message}`);
-      return NO_CACHE;
+      return bypass(e);
     }
-    return buildKey(state, fields, requestHash(JSON.stringify([documentString, variableValues ?? null, operationName ?? null])));
+  }
+
+  /** The cache key of a request, or NO_CACHE: what the plugin uses (the fast path: `lookup`). */
+  async function keyFor(request: CacheableRequest): Promise<string> {
+    const prepared = prepare(request);
+    const state = prepared && (await readVersions(prepared));
+    return state ? buildKey(state, prepared!) : NO_CACHE;
   }
 
   const responseCache = cache
@@ -415,7 +446,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         invalidateViaMutation: true,
         includeExtensionMetadata: options.exposeCacheStatus ?? false,
         buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>
-          keyFor(documentString, variableValues, operationName, !publicRequest(request)),
+          keyFor({ query: documentString, variables: variableValues, operationName, authorized: !publicRequest(request) }),
       })
     : undefined;
 
@@ -464,21 +495,26 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (options.mode === 'off') return;
       await withRetry('invalidating everything', () => versions.newEpoch());
     },
-    async lookup(request) {
+    prepare,
+    lookup(prepared) {
       // With exposeCacheStatus the plugin adds extensions.responseCache to hits: leave them to it.
-      if (!cache || options.exposeCacheStatus) return undefined;
-      const key = await keyFor(request.query, request.variables, request.operationName, request.authorized);
-      if (key === NO_CACHE) return undefined;
-      // The key was built from the versions just read, so the entry is read without reading them
+      if (!store || options.exposeCacheStatus) return undefined;
+      // The key is built from the versions just read, so the entry is read without reading them
       // again (cache.get does, for keys that come from clients as ETags): one Redis command fewer.
       // A write committed in between is concurrent with this request, which may answer as before it.
-      try {
-        const result = (await store!.get(key)) as CachedResult | undefined;
-        return result ? { key, result } : undefined;
-      } catch (e) {
-        log(`read bypassed the cache: ${(e as Error).message}`);
-        return undefined;
-      }
+      const find = (state: string[] | undefined): CacheHit | undefined | Promise<CacheHit | undefined> => {
+        if (!state) return undefined;
+        const key = buildKey(state, prepared);
+        const found = (result: unknown) => (result ? { key, result: result as CachedResult } : undefined);
+        try {
+          const result = store!.get(key);
+          return result instanceof Promise ? result.then(found, bypass) : found(result);
+        } catch (e) {
+          return bypass(e);
+        }
+      };
+      const state = readVersions(prepared);
+      return state instanceof Promise ? state.then(find) : find(state);
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis!.disconnect());

@@ -248,24 +248,25 @@ describe.skipIf(!process.env.MEIBO_TEST_REDIS_URL)('on Redis, reads that arrive 
 
   it('share one HMGET of the versions, and still see every write acknowledged before they arrived', async () => {
     const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin] });
+    const prepared = cache.prepare(chair)!;
     const ask = () => yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: chair.query, variables: chair.variables }) });
     // Stored, once the cache's Redis has connected (it connects in the background; until then
     // reads bypass the cache).
-    for (let i = 0; i < 50 && !(await cache.lookup(chair)); i++) {
+    for (let i = 0; i < 50 && !(await cache.lookup(prepared)); i++) {
       expect((await ask()).status).toBe(200);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await cache.lookup(chair)).toBeDefined();
+    expect(await cache.lookup(prepared)).toBeDefined();
 
     let hits: unknown[] = [];
-    const together = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(chair)))));
+    const together = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(prepared)))));
     expect(hits.every(Boolean)).toBe(true);
     expect(together).toEqual([['versions', 'epoch', 'b:secretariat']]);
 
     // A write acknowledged before the next requests: all of them miss (one HMGET, new versions).
     const secretariat = (await t.directory.prisma.body.findUniqueOrThrow({ where: { code: 'secretariat' } })).id;
     await cache.invalidateBodies([secretariat]);
-    const after = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(chair)))));
+    const after = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(prepared)))));
     expect(hits.every((h) => h === undefined)).toBe(true);
     expect(after).toHaveLength(1);
   });
