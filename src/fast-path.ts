@@ -22,8 +22,10 @@ import { CORS_OPTIONS } from './app.js';
 import type { CacheableRequest, CachedResult, PreparedRequest, ResponseCache } from './cache.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
-/** distinct request bodies (and GET URLs) whose cache identity is kept; the oldest goes first */
+/** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first… */
 const MAX_PREPARED = 1_000;
+/** …if they are at most this long (dashboards send far less): at most ~8 MB of request text kept */
+const MAX_PREPARED_TEXT = 8 * 1024;
 
 /** The media type Yoga answers a regular result with for this Accept header, or null if unsure. */
 function mediaType(accept: string | undefined): string | null {
@@ -77,6 +79,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
     if (found === undefined) {
       const params = parse();
       found = params && cache.prepare({ ...params, authorized: false });
+      if (text.length > MAX_PREPARED_TEXT) return found;
       if (prepared.size >= MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
       prepared.set(text, found);
     }
