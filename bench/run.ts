@@ -124,8 +124,8 @@ interface LoadResult {
   requests: number;
   bad: number;
   peakRss: number;
-  /** CPU ms spent during the run by the server's process group, and by PostgreSQL */
-  cpu: { serverMs: number; postgresMs: number } | null;
+  /** CPU ms spent during the run by the server's process group, and by PostgreSQL and Redis */
+  cpu: { serverMs: number; servicesMs: number } | null;
 }
 
 function load(url: string, body: string, connections: number, seconds: number, pid?: number): Promise<LoadResult> {
@@ -176,7 +176,7 @@ function merge(a: LoadResult | undefined, b: LoadResult): LoadResult {
   return {
     latencies, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
     requests: latencies.length, bad: a.bad + b.bad, peakRss: Math.max(a.peakRss, b.peakRss),
-    cpu: a.cpu && b.cpu ? { serverMs: a.cpu.serverMs + b.cpu.serverMs, postgresMs: a.cpu.postgresMs + b.cpu.postgresMs } : null,
+    cpu: a.cpu && b.cpu ? { serverMs: a.cpu.serverMs + b.cpu.serverMs, servicesMs: a.cpu.servicesMs + b.cpu.servicesMs } : null,
   };
 }
 
@@ -379,12 +379,12 @@ function fastestFloor(results: Map<string, LoadResult>, op: string | null, engin
   return best;
 }
 
-/** CPU ms per answered request: the server's process group, PostgreSQL's processes, both. */
+/** CPU ms per answered request: the server's process group, PostgreSQL's and Redis's processes, both. */
 function cpuPerRequest(r: LoadResult) {
   if (!r.cpu || r.requests === 0) return null;
   const server = r.cpu.serverMs / r.requests;
-  const postgres = r.cpu.postgresMs / r.requests;
-  return { server, postgres, total: server + postgres };
+  const services = r.cpu.servicesMs / r.requests;
+  return { server, services, total: server + services };
 }
 
 function render(results: Map<string, LoadResult>, single: Map<string, LoadResult>, cold: Array<Awaited<ReturnType<typeof npmStart>>>, totalS: number) {
@@ -394,7 +394,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
   const ratio = (a: number, b: number | undefined) => (b ? `${fmt(a / b)}×` : '–');
   const cpuCell = (r: LoadResult) => {
     const c = cpuPerRequest(r);
-    return c ? `${fmt(c.server, 3)} + ${fmt(c.postgres, 3)}` : '–';
+    return c ? `${fmt(c.server, 3)} + ${fmt(c.services, 3)}` : '–';
   };
   const rows: string[][] = [];
   for (const op of OPERATIONS) {
@@ -414,7 +414,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
       ]);
     }
   }
-  const main = table(['operation / server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req: server + PostgreSQL', 'p50 ÷ floor p50', 'req/s ÷ floor', 'req/s ÷ ceiling', 'RSS peak MiB'], rows);
+  const main = table(['operation / server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req: server + PostgreSQL, Redis', 'p50 ÷ floor p50', 'req/s ÷ floor', 'req/s ÷ ceiling', 'RSS peak MiB'], rows);
 
   const singleRows = targets.map((t) => {
     const r = single.get(t.id)!;
@@ -442,7 +442,7 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
       const r = cpuPerRequest(results.get(`chair|${f.id}`)!);
       if (m && r) {
         targetRows.push([
-          `chair: meibo CPU per request ≤ 2× SQL floor's (server + PostgreSQL), ${t.label}, ${CONNECTIONS} connections`,
+          `chair: meibo CPU per request ≤ 2× SQL floor's (server + PostgreSQL, Redis), ${t.label}, ${CONNECTIONS} connections`,
           `${fmt(m.total, 3)} vs ${fmt(r.total, 3)} ms (${f.label}) = ${fmt(m.total / r.total)}×`,
           verdict(m.total <= 2 * r.total),
         ]);
@@ -506,7 +506,7 @@ ${coldTable}
 ${rssTable}
 
 RSS: VmRSS from /proc/<pid>/status, sampled every 200 ms during each run.
-CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and every postgres process on the machine (its backends run the server's statements; the idle servers' backends and PostgreSQL's background workers add a little). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
+CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and every postgres and redis-server process on the machine (PostgreSQL's backends run the server's statements, the idle servers' backends and its background workers add a little; Redis answers the version reads of the redis cache mode). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
 `;
 }
 

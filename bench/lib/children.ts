@@ -199,13 +199,14 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** The PostgreSQL server's processes on this machine (postmaster, backends, background workers). */
-function postgresPids(): number[] {
+/** The shared services' processes on this machine: PostgreSQL (postmaster, backends, workers) and Redis. */
+function servicePids(): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(name));
+      const comm = readFileSync(`/proc/${name}/comm`, 'utf8').trim();
+      if (comm === 'postgres' || comm === 'redis-server') pids.push(Number(name));
     } catch {
       /* gone */
     }
@@ -214,20 +215,21 @@ function postgresPids(): number[] {
 }
 
 /**
- * CPU spent while a load runs: by the server's process group, and by PostgreSQL (every postgres
- * process on the machine: the server's backends do the work of its statements; the other idle
- * servers' backends and the background workers add little). Independent of what else shares the
+ * CPU spent while a load runs: by the server's process group, and by the services it shares (every
+ * postgres process on the machine: the server's backends do the work of its statements, the other
+ * idle servers' backends and the background workers add little; and Redis, which answers the
+ * version reads of the redis cache mode). Independent of what else shares the
  * cores (the load generator above all), unlike latency. Resolution: one clock tick (10 ms) per
  * process and run.
  */
 export function sampleCpu(pgid: number) {
   const before = new Map<number, number>();
-  for (const pid of [...groupPids(pgid), ...postgresPids()]) before.set(pid, cpuMs(pid));
+  for (const pid of [...groupPids(pgid), ...servicePids()]) before.set(pid, cpuMs(pid));
   return {
     stop() {
       // a process that started during the run counts from 0; one that ended is lost (rare: pools keep theirs)
       const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)), 0);
-      return { serverMs: spent(groupPids(pgid)), postgresMs: spent(postgresPids()) };
+      return { serverMs: spent(groupPids(pgid)), servicesMs: spent(servicePids()) };
     },
   };
 }
