@@ -431,8 +431,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   /** The cache key of a request, or NO_CACHE: what the plugin uses (the fast path: `lookup`). */
   async function keyFor(request: CacheableRequest): Promise<string> {
     const prepared = prepare(request);
-    const state = prepared && (await readVersions(prepared));
-    return state ? buildKey(state, prepared!) : NO_CACHE;
+    if (!prepared) return NO_CACHE;
+    const state = await readVersions(prepared);
+    return state ? buildKey(state, prepared) : NO_CACHE;
   }
 
   const responseCache = cache

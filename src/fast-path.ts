@@ -3,11 +3,11 @@
 // request this file is not sure about, goes to Yoga untouched.
 //
 // Why: a hit inside Yoga still pays for the Fetch API request and response objects, abort
-// signals, the Envelop chain and the result processors: about 0.5 ms a request on a 2-core
-// machine, which capped a cached dashboard query at ~1.5–2k req/s where bare node:http serves
-// ~9–12k; answered here, 6–7k (BENCHMARKS.md). This is not a second cache: the answer, its key
-// and its validity check are the response-cache plugin's own (src/cache.ts `lookup`), so a write
-// invalidates both paths at once.
+// signals, the Envelop chain and the result processors: 0.23–0.28 ms of CPU a request on the
+// 2-core machine of BENCHMARKS.md, ~5k req/s where bare node:http with the answer precomputed
+// serves 34–58k; answered here, 0.020–0.026 ms and 34–49k. This is not a second cache: the
+// answer, its key and its validity check are the response-cache plugin's own (src/cache.ts
+// `prepare` and `lookup`), so a write invalidates both paths at once.
 //
 // Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most MAX_BODY_BYTES with
 // a Content-Length, no Authorization (never cached), an Accept Yoga would answer with JSON. A
