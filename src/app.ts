@@ -5,6 +5,7 @@ import { createYoga, type CORSOptions, type Plugin, type YogaServerInstance } fr
 import { seedDatabase, type SeedResult } from '../prisma/seed.js';
 import type { Dataset } from './domain/dataset.js';
 import { authenticate, type TokenEntry } from './auth.js';
+import { useRequestBodyLimit } from './body-limit.js';
 import { createContext, type Context } from './context.js';
 import { createPrismaClient, type DbClient, type PrismaClientOptions } from './db/client.js';
 import type { DbConfig } from './db/config.js';
@@ -73,7 +74,9 @@ export const CORS_OPTIONS: CORSOptions = {};
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    plugins: [...(options.reader ? [useReaderForQueries(options.reader)] : []), ...(options.plugins ?? [])],
+    plugins: [useRequestBodyLimit(), ...(options.reader ? [useReaderForQueries(options.reader)] : []), ...(options.plugins ?? [])],
+    // src/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
+    maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
     cors: CORS_OPTIONS,
     context: ({ request }) =>
