@@ -223,6 +223,7 @@ describe.skipIf(!process.env.MEIBO_TEST_REDIS_URL)('on Redis, reads that arrive 
   const chair = { query: CHAIR, variables: { b: 'secretariat', d: DAY }, operationName: null, authorized: false };
   // The HMGETs this process sends (each test file runs in a process of its own, and by now this
   // describe's cache is its only Redis client), as [key, ...fields].
+  const realHmget = Redis.prototype.hmget;
   const hmget = vi.spyOn(Redis.prototype, 'hmget');
 
   beforeAll(async () => {
@@ -269,5 +270,31 @@ describe.skipIf(!process.env.MEIBO_TEST_REDIS_URL)('on Redis, reads that arrive 
     const after = await counted(async () => (hits = await Promise.all(Array.from({ length: 12 }, () => cache.lookup(prepared)))));
     expect(hits.every((h) => h === undefined)).toBe(true);
     expect(after).toHaveLength(1);
+  });
+
+  it('a read that arrives while an HMGET is on its way waits for the next one, which sees a write acknowledged in between', async () => {
+    const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin] });
+    const prepared = cache.prepare(chair)!;
+    const ask = () => yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: chair.query, variables: chair.variables }) });
+    for (let i = 0; i < 50 && !(await cache.lookup(prepared)); i++) expect((await ask()).status).toBe(200);
+    expect(await cache.lookup(prepared)).toBeDefined();
+
+    // The next HMGET's answer (the versions before the write) reaches the cache 200 ms late.
+    hmget.mockImplementationOnce(function (this: Redis, ...args: Parameters<Redis['hmget']>) {
+      return (realHmget.apply(this, args) as Promise<Array<string | null>>).then((v) => new Promise((r) => setTimeout(() => r(v), 200)));
+    } as Redis['hmget']);
+    let early: unknown;
+    let late: unknown;
+    const reads = await counted(async () => {
+      const first = cache.lookup(prepared);
+      await new Promise((r) => setTimeout(r, 20)); // its HMGET has left
+      const secretariat = (await t.directory.prisma.body.findUniqueOrThrow({ where: { code: 'secretariat' } })).id;
+      await cache.invalidateBodies([secretariat]);
+      // Arrives after the write was acknowledged, while the first HMGET is still on its way.
+      [early, late] = await Promise.all([first, cache.lookup(prepared)]);
+    });
+    expect(early).toBeDefined(); // it arrived before the write
+    expect(late).toBeUndefined(); // not answered from the versions read before the write
+    expect(reads).toHaveLength(2);
   });
 });
