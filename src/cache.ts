@@ -316,6 +316,26 @@ function parseKey(key: string): { epoch: string; fields: string[]; versions: str
 
 const NO_CACHE = 'nocache';
 
+/**
+ * Values computed once per key, for the few requests dashboards repeat: at most `max` of them,
+ * the oldest dropped first, so that clients sending ever new texts cannot grow it.
+ */
+export function boundedMemo<V>(max: number) {
+  const entries = new Map<string, V>();
+  return {
+    get(key: string, compute: () => V): V {
+      let value = entries.get(key);
+      if (value === undefined) {
+        value = compute();
+        if (entries.size >= max) entries.delete(entries.keys().next().value!);
+        entries.set(key, value);
+      }
+      return value;
+    },
+    clear: () => entries.clear(),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
@@ -371,17 +391,10 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     }
   }
 
-  // Parsing for the analysis is cached by document text, like Yoga's own parser cache.
-  const analyses = new Map<string, DocumentAnalysis | null>();
-  function analysisOf(source: string): DocumentAnalysis | null {
-    let analysis = analyses.get(source);
-    if (analysis === undefined) {
-      analysis = analyzeDocument(source, schema);
-      if (analyses.size >= 1_000) analyses.delete(analyses.keys().next().value!);
-      if (schema) analyses.set(source, analysis);
-    }
-    return analysis;
-  }
+  // Parsing for the analysis is cached by document text, like Yoga's own parser cache (only ever
+  // asked once the schema is known: `prepare`).
+  const analyses = boundedMemo<DocumentAnalysis | null>(1_000);
+  const analysisOf = (source: string) => analyses.get(source, () => analyzeDocument(source, schema));
 
   // Reads carrying credentials are neither served from nor stored in the shared cache: reads are
   // public today, but an authenticated read must never see, or leave behind, another's answer.
@@ -415,16 +428,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   };
 
   // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
-  const digests = new Map<string, string>();
-  function requestHash(material: string): string {
-    let digest = digests.get(material);
-    if (digest === undefined) {
-      digest = createHash('sha256').update(material).digest('base64url');
-      if (digests.size >= 1_000) digests.delete(digests.keys().next().value!);
-      digests.set(material, digest);
-    }
-    return digest;
-  }
+  const digests = boundedMemo<string>(1_000);
+  const requestHash = (material: string) => digests.get(material, () => createHash('sha256').update(material).digest('base64url'));
 
   function prepare({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null {
     if (!store || authorized || !schema) return null;

@@ -19,7 +19,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import { CORS_OPTIONS } from './app.js';
-import type { CacheableRequest, CachedResult, PreparedRequest, ResponseCache } from './cache.js';
+import { boundedMemo, type CacheableRequest, type CachedResult, type PreparedRequest, type ResponseCache } from './cache.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first… */
@@ -73,17 +73,13 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
   // Dashboards send the same few request bodies again and again: each distinct one is parsed and
   // digested once (cache.prepare), and a hit then costs one Map lookup on its text before the
   // versions are read. null: not cacheable (a mutation, bad JSON), straight to Yoga.
-  const prepared = new Map<string, PreparedRequest | null>();
+  const prepared = boundedMemo<PreparedRequest | null>(MAX_PREPARED);
   function prepareOnce(text: string, parse: () => Omit<CacheableRequest, 'authorized'> | null): PreparedRequest | null {
-    let found = prepared.get(text);
-    if (found === undefined) {
+    const compute = () => {
       const params = parse();
-      found = params && cache.prepare({ ...params, authorized: false });
-      if (text.length > MAX_PREPARED_TEXT) return found;
-      if (prepared.size >= MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
-      prepared.set(text, found);
-    }
-    return found;
+      return params && cache.prepare({ ...params, authorized: false });
+    };
+    return text.length > MAX_PREPARED_TEXT ? compute() : prepared.get(text, compute);
   }
 
   // The in-memory LRU (the whole store, or the one in front of Redis) hands back the same result
