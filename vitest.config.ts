@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     pool: 'forks',
+    // tests/faults/ run apart (`npm run test:faults`, vitest.faults.config.ts)
+    exclude: ['**/node_modules/**', 'tests/faults/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
