@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { loadDataset, type Dataset } from '../src/domain/dataset.js';
 import { toDate } from '../src/domain/dates.js';
+import { searchForm } from '../src/domain/title.js';
 
 export interface SeedResult { seeded: boolean; counts: Partial<Record<string, number>> }
 
@@ -25,7 +26,7 @@ export async function seedDatabase(prisma: PrismaClient, dataset: Dataset = load
 
       await tx.post.createMany({
         data: dataset.posts.map((p) => ({
-          title: p.title, titleSearch: p.title.normalize('NFKC'), organizationId: orgId.get(p.organization)!, isClass: p.isClass,
+          title: p.title, titleSearch: searchForm(p.title), organizationId: orgId.get(p.organization)!, isClass: p.isClass,
         })),
       });
       const postId = new Map((await tx.post.findMany({ select: { id: true, title: true } })).map((p) => [p.title, p.id]));

@@ -4,13 +4,15 @@
  * instrument are serialized and the second one plans against what the first one wrote.
  */
 import { fromDate, toDate, type IsoDay } from './domain/dates.js';
-import { AmendmentRejected, diffLists, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
+import { AmendmentRejected, diffLists, normalizeAmendment, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
+import { searchForm } from './domain/title.js';
+import { quote } from './errors.js';
 import type { Prisma, PrismaClient } from './generated/prisma/client.js';
 
 export class UnknownInstrument extends Error {
   override readonly name = 'UnknownInstrument';
   constructor(readonly code: string, known: string[]) {
-    super(`No instrument has the code "${code}". Known codes: ${known.join(', ')}.`);
+    super(`No instrument has the code "${quote(code)}". Known codes: ${known.join(', ')}.`);
   }
 }
 
@@ -42,31 +44,75 @@ async function lockInstrument(tx: Tx, code: string) {
   return instrument;
 }
 
-/** Exclusion and check constraints are the database's last word; say which rule was hit. */
-function constraintMessage(error: unknown): string | null {
-  const text = String((error as Error)?.message ?? '') + JSON.stringify((error as { meta?: unknown })?.meta ?? '');
-  const rules: Array<[string, string]> = [
-    ['seat_one_chair_per_day', 'a body would have two chairs on one day'],
-    ['seat_post_once_per_body', 'a post would sit twice in one body on overlapping days'],
-    ['seat_position_once', 'two seats would share one listing position'],
-    ['revision_effective_after_decided', 'a revision would take effect before it is decided'],
-    ['seat_valid_range', 'a seat would end before it starts'],
-  ];
-  const hit = rules.find(([name]) => text.includes(name));
-  return hit ? `The database refused the amendment: ${hit[1]} (${hit[0]}). Nothing was written.` : null;
+/** The SQLSTATE and constraint of a database error as Prisma's driver adapters report it, if it is one. */
+function databaseError(error: unknown): { sqlState: string; constraint: string | null } | null {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } })?.meta;
+  const cause = meta?.driverAdapterError?.cause;
+  const sqlState = cause?.originalCode ?? ((error as { code?: string })?.code === 'P2034' ? '40001' : undefined);
+  if (!sqlState) return null;
+  const text = `${cause?.originalMessage ?? ''} ${(error as Error)?.message ?? ''}`;
+  return { sqlState, constraint: /constraint [`"]?([a-z0-9_]+)/i.exec(text)?.[1] ?? null };
+}
+
+// What each constraint of the temporal rules (migration 20261126142405) means to an editor.
+const RULES: Record<string, string> = {
+  seat_one_chair_per_day: 'a body would have two chairs on one day',
+  seat_post_once_per_body: 'a post would sit twice in one body on overlapping days',
+  seat_position_once: 'two seats would share one listing position',
+  revision_effective_after_decided: 'a revision would take effect before it is decided',
+  seat_valid_range: 'a seat would end before it starts',
+};
+
+/**
+ * The database's last word, said to the editor. The planner checks every rule first, under the
+ * instrument's row lock, so what reaches here was written alongside (a write to another instrument
+ * or by hand, racing this one) or breaks a rule the planner missed; either way it is named, never
+ * "Unexpected error.". Unique and exclusion violations, serialization failures and deadlocks are
+ * CONFLICT (read again and retry); a check violation is a bad amendment (BAD_USER_INPUT).
+ */
+async function explainDatabaseError(error: unknown, prisma: PrismaClient, amendment: Amendment | null, instrumentCode: string): Promise<unknown> {
+  const db = databaseError(error);
+  if (!db) return error;
+  const rule = db.constraint ? RULES[db.constraint] : undefined;
+  if (db.sqlState === '23514' || (rule && db.sqlState !== '23P01')) {
+    return new AmendmentRejected(`The database refused the amendment: ${rule ?? 'a check failed'} (${db.constraint}). Nothing was written.`);
+  }
+  const nothing = 'Nothing was written; read the instrument again and retry if the amendment still applies.';
+  if (db.sqlState === '23505' && db.constraint === 'revision_instrument_id_decided_on_key' && amendment) {
+    const other = await prisma.revision
+      .findFirst({ where: { instrument: { code: instrumentCode }, decidedOn: toDate(amendment.decidedOn) } })
+      .catch(() => null);
+    return new AmendmentRejected(
+      `${instrumentCode} already has a revision decided on ${amendment.decidedOn}` +
+        `${other ? ` (revision ${other.sequence}${other.title ? `, 「${quote(other.title)}」` : ''})` : ''}, recorded by another write meanwhile: ` +
+        `an instrument has one revision per decision day. ${nothing}`,
+      null, null,
+      { revision: { instrument: instrumentCode, sequence: other?.sequence ?? null, decidedOn: amendment.decidedOn } },
+      'CONFLICT',
+    );
+  }
+  if (['23505', '23P01', '40001', '40P01'].includes(db.sqlState)) {
+    const what = rule ?? (db.sqlState.startsWith('23') ? 'another write recorded the same thing at the same time' : 'another write touched the same rows at the same time');
+    return new AmendmentRejected(
+      `The amendment conflicts with a write made meanwhile: ${what}${db.constraint ? ` (${db.constraint})` : ''}. ${nothing}`,
+      null, null, { constraint: db.constraint, sqlState: db.sqlState }, 'CONFLICT',
+    );
+  }
+  return error;
 }
 
 export async function recordAmendment(
   prisma: PrismaClient,
-  amendment: Amendment,
+  submitted: Amendment,
   options: { actor: string; dryRun?: boolean },
 ): Promise<WriteOutcome> {
+  // Titles in their stored form before anything else: the dry run and the write plan and write
+  // the same titles (src/domain/title.ts), and an unstorable one is refused before any SQL.
+  const amendment = normalizeAmendment(submitted);
   try {
     return await prisma.$transaction(async (tx) => record(tx, amendment, options), { timeout: 30_000, maxWait: 30_000 });
   } catch (error) {
-    const message = constraintMessage(error);
-    if (message) throw new AmendmentRejected(message);
-    throw error;
+    throw await explainDatabaseError(error, prisma, amendment, amendment.instrument);
   }
 }
 
@@ -98,6 +144,7 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
         decidedOn: fromDate(latest.decidedOn),
         inForceFrom: fromDate(latest.effectiveOn ?? latest.decidedOn),
         sequence: latest.sequence,
+        title: latest.title,
       },
       bodies: bodies.map((b) => ({
         code: b.code,
@@ -108,16 +155,16 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
     },
     (title, explicit) => {
       if (explicit && !organizations.some((o) => o.name === explicit)) {
-        return `organization 「${explicit}」 is unknown (known: ${organizations.map((o) => o.name).join('、')})`;
+        return `organization 「${quote(explicit)}」 is unknown (known: ${organizations.map((o) => o.name).join('、')})`;
       }
       if (posts.has(title) || organizationFor(title, explicit)) return null;
-      return `「${title}」 is a new post whose organization cannot be told from its title; give its organization`;
+      return `「${quote(title)}」 is a new post whose organization cannot be told from its title; give its organization`;
     },
   );
 
   const bodyIds = Object.fromEntries(bodies.map((b) => [b.code, b.id]));
   const revisionView = {
-    id: null as number | null, sequence: plan.sequence, title: amendment.title.trim(),
+    id: null as number | null, sequence: plan.sequence, title: amendment.title,
     decidedOn: amendment.decidedOn, effectiveOn: amendment.effectiveOn,
   };
   const outcome: WriteOutcome = {
@@ -126,16 +173,13 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
   };
   if (options.dryRun) return outcome;
 
-  // New posts, each with the organization its title (or the change) names.
-  const changeOrg = new Map<string, string | undefined>();
-  for (const c of amendment.changes) {
-    if (c.kind === 'replace') changeOrg.set(c.to.replace(/\s+/g, ''), c.organization);
-    else if (c.kind !== 'remove') changeOrg.set(c.post.replace(/\s+/g, ''), c.organization);
-  }
-  const fresh = plan.newTitles.filter((t) => !posts.has(t));
+  // New posts, each with the organization its title (or its change) names. A post another
+  // instrument's amendment creates at the same moment is the same post: skip it, not fail.
+  const fresh = plan.newPosts.filter((p) => !posts.has(p.title));
   if (fresh.length) {
     await tx.post.createMany({
-      data: fresh.map((title) => ({ title, titleSearch: title.normalize('NFKC'), organizationId: organizationFor(title, changeOrg.get(title))!.id })),
+      data: fresh.map((p) => ({ title: p.title, titleSearch: searchForm(p.title), organizationId: organizationFor(p.title, p.organization)!.id })),
+      skipDuplicates: true,
     });
   }
   const postId = new Map((await tx.post.findMany({ where: { title: { in: plan.bodies.flatMap((b) => b.after.map((s) => s.title)) } }, select: { id: true, title: true } })).map((p) => [p.title, p.id]));
@@ -173,6 +217,14 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
  * ended are open again, posts only it introduced go. The audit trail keeps both entries.
  */
 export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode: string, options: { actor: string }): Promise<WriteOutcome> {
+  try {
+    return await revertLatest(prisma, instrumentCode, options);
+  } catch (error) {
+    throw await explainDatabaseError(error, prisma, null, instrumentCode);
+  }
+}
+
+async function revertLatest(prisma: PrismaClient, instrumentCode: string, options: { actor: string }): Promise<WriteOutcome> {
   return prisma.$transaction(async (tx) => {
     const instrument = await lockInstrument(tx, instrumentCode);
     const latest = await tx.revision.findFirst({ where: { instrumentId: instrument.id }, orderBy: { sequence: 'desc' } });
@@ -198,7 +250,7 @@ export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode
     const view = (s: (typeof removedSeats)[number]): PlannedSeat => ({ seatKey: s.seatKey, role: s.role, position: s.position, title: s.post.title });
     const plan: AmendmentPlan = {
       sequence: latest.sequence,
-      newTitles: [],
+      newPosts: [],
       // The revert goes from the reverted revision's lists back to the ones it had replaced.
       bodies: bodies.map((b) =>
         diffLists(b.code, removedSeats.filter((s) => s.bodyId === b.id).map(view), restored.filter((s) => s.bodyId === b.id).map(view)),

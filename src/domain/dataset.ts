@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { compareDays, parseDay, type IsoDay } from './dates.js';
+import { normalizeTitle, TitleError } from './title.js';
 
 export const DATASET_PATH = fileURLToPath(new URL('../../prisma/data/directory.yaml', import.meta.url));
 
@@ -61,6 +62,16 @@ function day(value: unknown, where: string): IsoDay {
   return parseDay(value);
 }
 
+/** A title in its stored form (src/domain/title.ts), as the write path stores the titles it adds. */
+function title(value: unknown, where: string): string {
+  try {
+    return normalizeTitle(String(value));
+  } catch (error) {
+    if (error instanceof TitleError) throw new DatasetError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Seat keys name a seat by where it was first listed; a rename keeps the key. */
 function seatKeyOf(body: string, role: RoleName, position: number, firstRevision: IsoDay): string {
   return `${body}/${role}/${position}@${firstRevision}`;
@@ -95,8 +106,10 @@ export function buildDataset(raw: Raw): Dataset {
   const organizations: OrganizationRecord[] = (raw.organizations as Raw[]).map((o, i) => ({
     name: o.name, nameEn: o.nameEn ?? null, collective: o.collective === true, position: i + 1,
   }));
-  const orgOverride: Record<string, string> = raw.organizationOfPost ?? {};
-  const classPosts = new Set<string>(raw.classPosts ?? []);
+  const orgOverride: Record<string, string> = Object.fromEntries(
+    Object.entries((raw.organizationOfPost ?? {}) as Record<string, string>).map(([t, o]) => [title(t, 'organizationOfPost'), o]),
+  );
+  const classPosts = new Set<string>(((raw.classPosts ?? []) as string[]).map((t) => title(t, 'classPosts')));
   // Longest name first, so that 内閣府 never claims a title of 内閣官房… and vice versa.
   const byLength = [...organizations].filter((o) => !o.collective).sort((a, b) => b.name.length - a.name.length);
   const organizationOf = (title: string): string => {
@@ -159,7 +172,7 @@ export function buildDataset(raw: Raw): Dataset {
       const { validFrom, validTo } = revisionSpan(b.instrument, decided);
       const keys = new Map<string, string>();
       for (const [key, role] of LIST_KEYS) {
-        const titles = (list[key] ?? []) as string[];
+        const titles = ((list[key] ?? []) as string[]).map((t) => title(t, `body ${b.code} list ${decided} ${key}`));
         titles.forEach((title, index) => {
           const position = index + 1;
           const slot = `${role}/${position}`;
@@ -178,8 +191,8 @@ export function buildDataset(raw: Raw): Dataset {
   const provisions: ProvisionRecord[] = [];
   for (const p of (raw.provisions ?? []) as Raw[]) {
     const versions: Raw[] = p.texts
-      ? (p.texts as Raw[]).map((t) => ({ revision: t.revision, text: t.text, post: p.post }))
-      : (p.posts as Raw[]);
+      ? (p.texts as Raw[]).map((t) => ({ revision: t.revision, text: t.text, post: title(p.post, `provision ${p.kind}`) }))
+      : (p.posts as Raw[]).map((v) => ({ ...v, post: title(v.post, `provision ${p.kind}`) }));
     for (const v of versions) {
       const { validFrom, validTo } = revisionSpan(p.instrument, day(v.revision, `provision ${p.kind}`));
       for (const body of (p.bodies as string[] | undefined) ?? [null]) {

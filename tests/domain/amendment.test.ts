@@ -4,6 +4,7 @@ import { authenticate, issueToken, parseTokens, TokenConfigError } from '../../s
 import { AmendmentFileError, parseAmendmentFile } from '../../src/domain/amendment-file.js';
 import { AmendmentRejected, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment.js';
 import { parseDay } from '../../src/domain/dates.js';
+import { normalizeTitle, searchForm, TitleError } from '../../src/domain/title.js';
 
 const d = parseDay;
 const council: CurrentInstrument = {
@@ -67,7 +68,7 @@ describe('planAmendment', () => {
   it.each([
     ['a second chair', [{ kind: 'add', body: 'secretariat', role: 'CHAIR', post: '別議長職' }], 0, /already has a chair/],
     ['a post seated twice', [{ kind: 'add', body: 'secretariat', role: 'OBSERVER', post: '丙省課長' }], 0, /already seated/],
-    ['a seat that is not there', [{ kind: 'remove', body: 'secretariat', post: '甲省課長' }, { kind: 'remove', body: 'secretariat', post: '甲省課長' }], 1, /not seated/],
+    ['a seat that is not there', [{ kind: 'remove', body: 'secretariat', post: '甲省課長' }, { kind: 'remove', body: 'secretariat', post: '存在しない職' }], 1, /not seated/],
     ['a position out of range', [{ kind: 'add', body: 'secretariat', role: 'MEMBER', post: '丁省課長', position: 9 }], 0, /position must be between 1 and 4/],
     ['a body the instrument does not fix', [{ kind: 'remove', body: 'advisor-liaison-meeting', post: '甲省課長' }], 0, /not one whose seats/],
     ['a replacement by the same title', [{ kind: 'replace', body: 'secretariat', from: '甲省課長', to: '甲省課長' }], 0, /same as the old one/],
@@ -85,16 +86,137 @@ describe('planAmendment', () => {
 
   it.each([
     ['effectiveOn before decidedOn', { decidedOn: d('2026-05-01'), effectiveOn: d('2026-04-01') }, /before decidedOn/],
-    ['an effective day not after the latest revision', { decidedOn: d('2025-06-27'), effectiveOn: d('2025-07-01') }, /not after 2025-07-01/],
+    ['an effective day not after the latest revision', { decidedOn: d('2025-06-28'), effectiveOn: d('2025-07-01') }, /not after 2025-07-01/],
     ['a decision before the latest one', { decidedOn: d('2025-06-01'), effectiveOn: d('2026-04-01') }, /before 2025-06-27/],
     ['no changes', { changes: [] }, /no changes/],
   ] as const)('rejects %s as a whole', (_name, extra, message) => {
     expect(() => planAmendment(amend([{ kind: 'remove', body: 'secretariat', post: '甲省課長' }], extra as Partial<Amendment>), council, anyPost)).toThrow(message);
   });
 
+  it('refuses a second revision on a decision day already recorded as a CONFLICT naming that revision', () => {
+    try {
+      planAmendment(amend([{ kind: 'remove', body: 'secretariat', post: '甲省課長' }], { decidedOn: d('2025-06-27'), effectiveOn: d('2026-04-01') }), council, anyPost);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AmendmentRejected);
+      expect((error as AmendmentRejected).code).toBe('CONFLICT');
+      expect((error as Error).message).toMatch(/already has a revision decided on 2025-06-27 \(revision 15/);
+      expect((error as AmendmentRejected).details).toMatchObject({ revision: { sequence: 15, decidedOn: '2025-06-27' } });
+    }
+  });
+
   it('refuses a new post whose organization cannot be told', () => {
     const unknown = (title: string) => (title === '謎の職' ? 'no organization' : null);
     expect(() => planAmendment(amend([{ kind: 'add', body: 'secretariat', role: 'MEMBER', post: '謎の職' }]), council, unknown)).toThrow(/no organization/);
+  });
+});
+
+// Every pair of changes that contradicts: the second is refused naming both (changeIndexes), the
+// same in the dry run and the write, since both plan with planAmendment.
+const S = 'secretariat';
+describe('self-contradicting amendments', () => {
+  it.each([
+    ['two SET_CHAIR for one body', [{ kind: 'setChair', body: S, post: '新議長職' }, { kind: 'setChair', body: S, post: '別議長職' }], /both name the chair/],
+    ['SET_CHAIR and ADD as CHAIR', [{ kind: 'setChair', body: S, post: '新議長職' }, { kind: 'add', body: S, role: 'CHAIR', post: '別議長職' }], /both name the chair/],
+    ['ADD then REMOVE of one post', [{ kind: 'add', body: S, role: 'MEMBER', post: '丁省課長' }, { kind: 'remove', body: S, post: '丁省課長' }], /removes 「丁省課長」, which change #1 seated/],
+    ['REMOVE then ADD back in the same seat', [{ kind: 'remove', body: S, post: '乙省課長' }, { kind: 'add', body: S, role: 'MEMBER', post: '乙省課長', position: 2 }], /change nothing/],
+    ['two REPLACEs of one post', [{ kind: 'replace', body: S, from: '甲省課長', to: '甲省室長' }, { kind: 'replace', body: S, from: '甲省課長', to: '甲省局長' }], /already left secretariat by change #1/],
+    ['a REPLACE of what a REPLACE made', [{ kind: 'replace', body: S, from: '甲省課長', to: '甲省室長' }, { kind: 'replace', body: S, from: '甲省室長', to: '甲省局長' }], /renames 「甲省室長」, which change #1 seated/],
+    ['ADD of one post twice', [{ kind: 'add', body: S, role: 'MEMBER', post: '丁省課長' }, { kind: 'add', body: S, role: 'OBSERVER', post: '丁省課長' }], /both seat 「丁省課長」/],
+    ['a REPLACE whose `to` is also ADDed', [{ kind: 'add', body: S, role: 'MEMBER', post: '丁省課長' }, { kind: 'replace', body: S, from: '甲省課長', to: '丁省課長' }], /both seat 「丁省課長」/],
+    ['an ADD of what a REPLACE made', [{ kind: 'replace', body: S, from: '甲省課長', to: '丁省課長' }, { kind: 'add', body: S, role: 'OBSERVER', post: '丁省課長' }], /both seat 「丁省課長」/],
+    ['REMOVE twice', [{ kind: 'remove', body: S, post: '甲省課長' }, { kind: 'remove', body: S, role: 'MEMBER', post: '甲省課長' }], /already left/],
+    ['a REPLACE of the chair, then SET_CHAIR', [{ kind: 'replace', body: S, from: '議長職', to: '改称議長職' }, { kind: 'setChair', body: S, post: '新議長職' }], /ends the chair seat of 「改称議長職」, which change #1 seated/],
+    ['SET_CHAIR, then a REPLACE of the new chair', [{ kind: 'setChair', body: S, post: '新議長職' }, { kind: 'replace', body: S, from: '新議長職', to: '改称議長職' }], /renames 「新議長職」, which change #1 seated/],
+    ['SET_CHAIR, then a REMOVE of the chair it ended', [{ kind: 'setChair', body: S, post: '新議長職' }, { kind: 'remove', body: S, post: '議長職' }], /already left/],
+    ['the same post twice, spelled two ways', [{ kind: 'add', body: S, role: 'MEMBER', post: 'カ\u3099ス省課長' }, { kind: 'add', body: S, role: 'OBSERVER', post: 'ガス省課長' }], /both seat 「ガス省課長」/],
+  ] as const)('refuses %s, naming both changes', (_name, changes, message) => {
+    try {
+      plan(amend([...changes] as unknown as Amendment['changes']));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AmendmentRejected);
+      const rejected = error as AmendmentRejected;
+      expect(rejected.code).toBe('BAD_USER_INPUT');
+      expect(rejected.changeIndex).toBe(1);
+      expect(rejected.details).toEqual({ changeIndexes: [0, 1] });
+      expect(rejected.message).toMatch(/^change #2 \(.*\) contradicts change #1 /);
+      expect(rejected.message).toMatch(message);
+    }
+  });
+
+  it('names the earlier change even when others come between', () => {
+    const changes: Amendment['changes'] = [
+      { kind: 'setChair', body: S, post: '新議長職' },
+      { kind: 'add', body: S, role: 'MEMBER', post: '丁省課長' },
+      { kind: 'remove', body: S, post: '丙省課長' },
+      { kind: 'setChair', body: S, post: '別議長職' },
+    ];
+    expect(() => plan(amend(changes))).toThrow(/change #4 .* contradicts change #1 /);
+  });
+
+  it.each([
+    ['a move: REMOVE then ADD at another position', [{ kind: 'remove', body: S, post: '甲省課長' }, { kind: 'add', body: S, role: 'MEMBER', post: '甲省課長', position: 3 }],
+      ['CHAIR 1 議長職', 'MEMBER 1 乙省課長', 'MEMBER 2 丙省課長', 'MEMBER 3 甲省課長']],
+    ['a member made chair: REMOVE then SET_CHAIR', [{ kind: 'remove', body: S, post: '甲省課長' }, { kind: 'setChair', body: S, post: '甲省課長' }],
+      ['CHAIR 1 甲省課長', 'MEMBER 1 乙省課長', 'MEMBER 2 丙省課長']],
+    ['a chair made member: SET_CHAIR then ADD of the old chair', [{ kind: 'setChair', body: S, post: '新議長職' }, { kind: 'add', body: S, role: 'MEMBER', post: '議長職', position: 1 }],
+      ['CHAIR 1 新議長職', 'MEMBER 1 議長職', 'MEMBER 2 甲省課長', 'MEMBER 3 乙省課長', 'MEMBER 4 丙省課長']],
+    ['a title handed on: REPLACE a→b then REPLACE c→a', [{ kind: 'replace', body: S, from: '甲省課長', to: '甲省室長' }, { kind: 'replace', body: S, from: '乙省課長', to: '甲省課長' }],
+      ['CHAIR 1 議長職', 'MEMBER 1 甲省室長', 'MEMBER 2 甲省課長', 'MEMBER 3 丙省課長']],
+  ] as const)('accepts %s', (_name, changes, after) => {
+    expect(listing(plan(amend([...changes] as unknown as Amendment['changes'])).after)).toEqual(after);
+  });
+
+  it('creates only the posts the amended lists seat', () => {
+    const p = planAmendment(amend([
+      { kind: 'replace', body: S, from: '甲省課長', to: '甲省室長' },
+      { kind: 'add', body: S, role: 'OBSERVER', post: '丁省課長', organization: '丁省' },
+    ]), council, anyPost);
+    expect(p.newPosts).toEqual([{ title: '甲省室長', organization: undefined }, { title: '丁省課長', organization: '丁省' }]);
+  });
+});
+
+describe('titles', () => {
+  const decomposed = 'カ\u3099ス省課長'; // カ + combining ゛, as some input methods and PDFs give it
+
+  it('stores one form: NFC, without whitespace, full-width kept', () => {
+    expect(normalizeTitle(decomposed)).toBe('ガス省課長');
+    expect(normalizeTitle(' 内閣官房　内閣審議官（ＡＩ担当）\n')).toBe('内閣官房内閣審議官（ＡＩ担当）');
+    expect(searchForm('内閣官房 ＡＩ（担当）')).toBe('内閣官房AI(担当)');
+  });
+
+  it.each([
+    ['a NUL byte', '内閣\u0000官房', /U\+0000/],
+    ['a zero-width space', '内閣\u200B官房', /U\+200B/],
+    ['a lone surrogate', '内閣\uD800官房', /U\+D800/],
+    ['nothing but spaces', ' \u3000 ', /empty/],
+    ['a megabyte', 'あ'.repeat(1 << 20), /1048576 characters long; at most 200/],
+  ])('refuses %s, quoting at most a short prefix', (_name, raw, message) => {
+    expect(() => normalizeTitle(raw)).toThrow(TitleError);
+    expect(() => normalizeTitle(raw)).toThrow(message);
+    try {
+      normalizeTitle(raw);
+    } catch (error) {
+      expect((error as Error).message.length).toBeLessThan(300);
+    }
+  });
+
+  it('plans a decomposed title as the precomposed one, in the change and in the lists', () => {
+    const p = planAmendment(amend([{ kind: 'replace', body: S, from: '甲省課長', to: decomposed }]), council, anyPost);
+    expect(p.bodies[0].renamed[0].after.title).toBe('ガス省課長');
+    expect(p.newPosts).toEqual([{ title: 'ガス省課長', organization: undefined }]);
+  });
+
+  it('refuses an unstorable title in a change, naming the change and quoting a short prefix', () => {
+    try {
+      plan(amend([{ kind: 'add', body: S, role: 'MEMBER', post: `甲省${'長'.repeat(100_000)}` }]));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as AmendmentRejected).changeIndex).toBe(0);
+      expect((error as Error).message).toMatch(/^change #1 .*100002 characters long/);
+      expect((error as Error).message.length).toBeLessThan(400);
+    }
   });
 });
 
