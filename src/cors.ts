@@ -1,0 +1,40 @@
+// Which web pages may read meibo's answers from a browser. By default any origin may (the
+// directory is public) and never with credentials; MEIBO_CORS_ORIGINS narrows it to a list, and
+// MEIBO_CORS_CREDENTIALS=true lets those listed origins send cookies or Authorization.
+import type { CORSOptions } from 'graphql-yoga';
+
+export class CorsConfigError extends Error {
+  override readonly name = 'CorsConfigError';
+}
+
+export function corsOptionsFrom(origins: string | undefined, credentials: string | undefined): CORSOptions {
+  const list = (origins ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const allowCredentials = parseFlag(credentials, 'MEIBO_CORS_CREDENTIALS');
+  if (list.length === 0 || list.includes('*')) {
+    if (allowCredentials) {
+      throw new CorsConfigError('MEIBO_CORS_CREDENTIALS=true needs MEIBO_CORS_ORIGINS to list the origins that may send credentials (not *).');
+    }
+    return { origin: '*', credentials: false };
+  }
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) {
+      throw new CorsConfigError(`MEIBO_CORS_ORIGINS: ${JSON.stringify(origin.slice(0, 80))} is not an origin such as https://dashboard.example.go.jp (scheme, host and port only).`);
+    }
+  }
+  // A browser on an origin not listed gets another origin (or "null") back, and refuses the answer.
+  return { origin: list, credentials: allowCredentials };
+}
+
+function parseFlag(value: string | undefined, name: string): boolean {
+  const v = value?.trim().toLowerCase();
+  if (!v) return false;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new CorsConfigError(`${name} must be true or false, not ${JSON.stringify(value!.slice(0, 40))}`);
+}

@@ -1,0 +1,300 @@
+// What a request may ask for, checked before any resolver runs: graphql-armor's limits (tokens,
+// depth, aliases, directives), a cost limit that knows how long meibo's lists are, page sizes,
+// and input the database cannot store. Each refusal has its own stable `extensions.code` and
+// HTTP 400, and costs the server a parse and a walk of the document: no statement, no resolver.
+//
+// Why a cost rule of our own beside armor's: armor's cost limit counts each field once, whatever
+// the length of the list it stands in, so `searchPosts { seats { body { members { … } } } }`
+// (200 × 8 × 64 seats) costs it no more than one post's. Ours multiplies by each list's length
+// bound (LIST_BOUNDS), which is what makes a ladder through list fields expensive.
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  isUnionType,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { badUserInput } from './errors.js';
+
+/** The limits, in one place; README's error table lists them. */
+export const LIMITS = {
+  /** lexical tokens in a document (the README's longest query has ~120; introspection ~650) */
+  tokens: 2_000,
+  /** nesting of selections (README's deepest: 6) */
+  depth: 10,
+  /** aliased fields in one operation */
+  aliases: 15,
+  /** directives in one operation */
+  directives: 10,
+  /** estimated fields resolved (see LIST_BOUNDS); README's costliest query: ~3,000 */
+  cost: 10_000,
+  /** largest `first` / `last` of a connection, and the length of `nodes(ids:)` */
+  pageSize: 100,
+  /** nesting of JSON in `variables` and `extensions` */
+  variablesDepth: 16,
+} as const;
+
+/**
+ * Upper bounds of each list field's length, with room for the data to grow; a list field not
+ * named here counts as LIMITS.pageSize (tests/limits.test.ts fails when one is added without a
+ * bound). Connections count their `first`/`last` (LIMITS.pageSize when given by a variable).
+ */
+export const LIST_BOUNDS: Record<string, number> = {
+  'Query.bodies': 8,
+  'Query.instruments': 8,
+  'Query.organizations': 64,
+  'Query.members': 64,
+  'Query.provisions': 16,
+  'Query.searchPosts': 200,
+  'Query.nodes': LIMITS.pageSize,
+  'Body.children': 8,
+  'Body.members': 64,
+  'Body.provisions': 16,
+  'Body.revisions': 16,
+  'Instrument.bodies': 8,
+  'Instrument.revisions': 16,
+  'Coverage.ranges': 4,
+  'Organization.units': 4,
+  'Post.seats': 8,
+  'MembershipDiff.added': 64,
+  'MembershipDiff.removed': 64,
+  'MembershipDiff.renamed': 64,
+  'AmendmentResult.diffs': 8,
+  'AmendmentDiff.added': 64,
+  'AmendmentDiff.removed': 64,
+  'AmendmentDiff.renamed': 64,
+  'AmendmentDiff.after': 64,
+};
+
+const CONNECTION_ARGS = ['first', 'last'];
+
+/** The code each armor limit reports under. */
+export const LimitCode = {
+  tokens: 'MAX_TOKENS_EXCEEDED',
+  depth: 'MAX_DEPTH_EXCEEDED',
+  aliases: 'MAX_ALIASES_EXCEEDED',
+  directives: 'MAX_DIRECTIVES_EXCEEDED',
+  cost: 'MAX_COST_EXCEEDED',
+} as const;
+
+/** armor reports "Syntax Error: …" without a code; give it ours (and HTTP 400) before it is thrown. */
+const coded = (code: string) => ({
+  onReject: [(_ctx: unknown, error: GraphQLError) => void Object.assign(error.extensions as Record<string, unknown>, { code, http: { status: 400 } })],
+  propagateOnRejection: true,
+});
+
+export function useQueryLimits(): Array<Plugin<Record<string, unknown>>> {
+  return [
+    maxTokensPlugin({ n: LIMITS.tokens, ...coded(LimitCode.tokens) }) as Plugin<Record<string, unknown>>,
+    maxDepthPlugin({ n: LIMITS.depth, ...coded(LimitCode.depth) }) as Plugin<Record<string, unknown>>,
+    maxAliasesPlugin({ n: LIMITS.aliases, ...coded(LimitCode.aliases) }) as Plugin<Record<string, unknown>>,
+    maxDirectivesPlugin({ n: LIMITS.directives, ...coded(LimitCode.directives) }) as Plugin<Record<string, unknown>>,
+    {
+      onValidate({ addValidationRule }) {
+        addValidationRule(costRule);
+        addValidationRule(storableStringsRule);
+      },
+    },
+    usePageSizes(),
+    useStorableVariables(),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost
+
+/** The estimated number of fields an operation resolves: each field counts the product of the bounds of the lists around it. */
+export function estimateCost(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, selectionSet: SelectionSetNode, type: GraphQLCompositeType): number {
+  const schema = context.getSchema();
+  // Fragment cycles are refused by graphql-js's own rule; this guard only keeps this walk finite
+  // meanwhile (validation rules run side by side).
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragments: string[]): number => {
+    let cost = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name.startsWith('__')) continue; // introspection: answered from memory
+        const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+        if (!field) continue; // unknown fields are refused by graphql-js's own rules
+        const bound = listBound(parent.name, field, selection);
+        const named = getNamedType(field.type);
+        const inner = selection.selectionSet && (isObjectType(named) || isInterfaceType(named) || isUnionType(named))
+          ? walk(selection.selectionSet, named, fragments)
+          : 0;
+        cost += bound * (1 + inner);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        if (on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on))) cost += walk(selection.selectionSet, on, fragments);
+      } else {
+        const name = selection.name.value;
+        const fragment = context.getFragment(name);
+        if (!fragment || fragments.includes(name)) continue;
+        const on = schema.getType(fragment.typeCondition.name.value);
+        if (on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on))) cost += walk(fragment.selectionSet, on, [...fragments, name]);
+      }
+    }
+    return cost;
+  };
+  return walk(selectionSet, type, []);
+}
+
+function listBound(parent: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+  const named = getNamedType(field.type);
+  if (named.name.endsWith('Edge') || named.name.endsWith('PageInfo')) return 1;
+  if (named.name.endsWith('Connection')) {
+    // edges below multiply by the page size asked for
+    return pageSizeOf(node) ?? 20;
+  }
+  if (!isListType(getNullableType(field.type))) return 1;
+  return LIST_BOUNDS[`${parent}.${field.name}`] ?? LIMITS.pageSize;
+}
+
+/** The page a connection field asks for, as the cost sees it: a literal, or the maximum when a variable. */
+function pageSizeOf(node: FieldNode): number | null {
+  let size: number | null = null;
+  for (const arg of node.arguments ?? []) {
+    if (!CONNECTION_ARGS.includes(arg.name.value)) continue;
+    const n = arg.value.kind === Kind.INT ? Math.max(0, Number(arg.value.value)) : LIMITS.pageSize;
+    size = Math.max(size ?? 0, Math.min(n, LIMITS.pageSize));
+  }
+  return size;
+}
+
+function costRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      const root = context.getSchema().getRootType(operation.operation);
+      if (!root) return;
+      const cost = estimateCost(context, operation.selectionSet, root);
+      if (cost > LIMITS.cost) {
+        context.reportError(new GraphQLError(
+          `Query cost limit of ${LIMITS.cost} exceeded: this operation could resolve about ${Math.round(cost)} fields. ` +
+            'Ask for fewer nested lists, or split it into several requests.',
+          { nodes: [operation], extensions: { code: LimitCode.cost, cost: Math.round(cost), limit: LIMITS.cost, http: { status: 400 } } },
+        ));
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page sizes, with variables known (onExecute: after validation, before any resolver)
+
+function usePageSizes(): Plugin<Record<string, unknown>> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const problem = pageSizeProblem(args.document, (args.variableValues ?? {}) as Record<string, unknown>);
+      if (problem) setResultAndStopExecution({ errors: [problem] });
+    },
+  };
+}
+
+/** `first`/`last` outside 0…pageSize, or `nodes(ids:)` longer than pageSize: a BAD_USER_INPUT error. */
+export function pageSizeProblem(document: DocumentNode, variables: Record<string, unknown>): GraphQLError | null {
+  const valueOf = (value: ValueNode): unknown =>
+    value.kind === Kind.VARIABLE ? variables[value.name.value]
+    : value.kind === Kind.INT ? Number(value.value)
+    : value.kind === Kind.LIST ? value.values
+    : undefined;
+  let problem: GraphQLError | null = null;
+  const check = (set: SelectionSetNode | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (problem) return;
+      if (selection.kind === Kind.FIELD) {
+        for (const arg of selection.arguments ?? []) {
+          const name = arg.name.value;
+          const value = valueOf(arg.value);
+          if (CONNECTION_ARGS.includes(name) && typeof value === 'number' && (value < 0 || value > LIMITS.pageSize)) {
+            problem = badUserInput(`${selection.name.value}(${name}: ${value}): ${name} must be between 0 and ${LIMITS.pageSize}.`, { argument: name, max: LIMITS.pageSize });
+          } else if (selection.name.value === 'nodes' && name === 'ids' && Array.isArray(value) && value.length > LIMITS.pageSize) {
+            problem = badUserInput(`nodes(ids:) takes at most ${LIMITS.pageSize} ids, not ${value.length}.`, { argument: 'ids', max: LIMITS.pageSize });
+          }
+        }
+      }
+      if ('selectionSet' in selection) check(selection.selectionSet);
+    }
+  };
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) check(definition.selectionSet);
+  }
+  return problem;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings the database cannot store
+
+/**
+ * PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate cannot be encoded as UTF-8 (it
+ * would be stored as U+FFFD, silently another string). Refused wherever they come from.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function unstorableStringError(where: string): GraphQLError {
+  return badUserInput(`${where} holds a character that cannot be stored (NUL or an unpaired surrogate).`);
+}
+
+function storableStringsRule(context: ValidationContext): ASTVisitor {
+  return {
+    StringValue(node) {
+      if (UNSTORABLE.test(node.value)) context.reportError(Object.assign(unstorableStringError('A string argument'), { nodes: [node] }));
+    },
+  };
+}
+
+/** Variables and extensions: nesting at most LIMITS.variablesDepth, and no unstorable string. Refused as HTTP 400. */
+function useStorableVariables(): Plugin<Record<string, unknown>> {
+  return {
+    onParams({ params }) {
+      for (const [name, value] of [['variables', params.variables], ['extensions', params.extensions]] as const) {
+        const problem = inspectJson(value);
+        if (problem === 'depth') {
+          throw withStatus(badUserInput(`\`${name}\` is nested deeper than ${LIMITS.variablesDepth} levels.`, { max: LIMITS.variablesDepth }), 400);
+        }
+        if (problem === 'string') throw withStatus(unstorableStringError(`\`${name}\``), 400);
+      }
+      for (const [name, value] of [['query', params.query], ['operationName', params.operationName]] as const) {
+        if (typeof value === 'string' && value.includes('\u0000')) throw withStatus(unstorableStringError(`\`${name}\``), 400);
+      }
+    },
+  };
+}
+
+/** Walks JSON without recursion (a 100k-deep array must not overflow the stack here either). */
+export function inspectJson(value: unknown): 'depth' | 'string' | null {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return 'string';
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= LIMITS.variablesDepth) return 'depth';
+      for (const [k, child] of Object.entries(v)) {
+        if (UNSTORABLE.test(k)) return 'string';
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
+function withStatus(error: GraphQLError, status: number): GraphQLError {
+  Object.assign(error.extensions as Record<string, unknown>, { http: { status } });
+  return error;
+}
+

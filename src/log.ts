@@ -1,0 +1,136 @@
+// What operators see: structured JSON logs (pino), one line per HTTP request and one per masked
+// error with its cause, each carrying the request id that the client also gets (`x-request-id`
+// header, `extensions.requestId` on errors). Never a token, a request body or a query string:
+// they may carry credentials or personal data, and a 1 MiB body must not become a 1 MiB line.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { Plugin } from 'graphql-yoga';
+
+export type { Logger };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The process's logger: JSON lines on stdout (or `destination`), at `level`. */
+export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  return pino({ level, base: { service: 'meibo' }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ fd: 1, sync: true }));
+}
+
+/** A logger that writes nothing: the default of createApp, so tests stay quiet unless they listen. */
+export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** The id of the request being served, wherever its work has got to (async continuations included). */
+const current = new AsyncLocalStorage<{ id: string }>();
+export const currentRequestId = (): string | undefined => current.getStore()?.id;
+
+/** A client's own id is kept when it is a plausible one (so its logs and ours line up); anything else is replaced. */
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export function requestIdFrom(header: string | null | undefined): string {
+  return header && CLIENT_ID.test(header) ? header : randomUUID();
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Wraps the whole HTTP handler (the cache's fast path and Yoga alike): gives each request its id,
+ * returns it in `x-request-id`, runs the request inside its id's async context, and logs one line
+ * when the response is finished (or the client went away first).
+ */
+export function withRequestLog(handler: NodeHandler, log: Logger): NodeHandler {
+  return (req, res) => {
+    const raw = req.headers[REQUEST_ID_HEADER];
+    const id = requestIdFrom(Array.isArray(raw) ? raw[0] : raw);
+    // Yoga reads it back from here (useRequestId), so both answer with the same id.
+    req.headers[REQUEST_ID_HEADER] = id;
+    res.setHeader(REQUEST_ID_HEADER, id);
+    const started = performance.now();
+    let logged = false;
+    const done = (aborted: boolean) => {
+      if (logged || !log.isLevelEnabled('info')) return;
+      logged = true;
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      log.info({
+        requestId: id,
+        method: req.method,
+        path: q === -1 ? url : url.slice(0, q),
+        status: aborted ? null : res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(aborted ? { aborted: true } : {}),
+      }, aborted ? 'request aborted by the client' : 'request');
+    };
+    res.once('finish', () => done(false));
+    res.once('close', () => done(!res.writableFinished));
+    current.run({ id }, () => handler(req, res));
+  };
+}
+
+/**
+ * The request id inside Yoga: taken from the header withRequestLog set (or made here when Yoga
+ * is called directly, as by `yoga.fetch` in tests), added to every error's extensions, and
+ * returned in the `x-request-id` header.
+ */
+export function useRequestId(): Plugin<Record<string, unknown>> {
+  const ids = new WeakMap<Request, string>();
+  const idOf = (request: Request) => {
+    let id = ids.get(request);
+    if (!id) ids.set(request, (id = requestIdFrom(request.headers.get(REQUEST_ID_HEADER))));
+    return id;
+  };
+  return {
+    onResultProcess({ request, result }) {
+      const id = idOf(request);
+      for (const r of Array.isArray(result) ? result : [result]) {
+        const errors = (r as { errors?: Array<{ extensions?: Record<string, unknown> }> })?.errors;
+        if (!Array.isArray(errors)) continue;
+        for (const error of errors) {
+          if (error && typeof error === 'object') {
+            // GraphQLError keeps a plain, writable extensions object; a masked error gets a new one.
+            if (!error.extensions || Object.isFrozen(error.extensions)) (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions };
+            error.extensions!.requestId = id;
+          }
+        }
+      }
+    },
+    onResponse({ request, response }) {
+      if (!response.headers.has(REQUEST_ID_HEADER)) response.headers.set(REQUEST_ID_HEADER, idOf(request));
+    },
+  };
+}
+
+/**
+ * Yoga's logger interface over pino. Yoga logs each error it masks through `error` (once, with the
+ * original error): here it becomes one line with the cause and the request id.
+ */
+export function yogaLogger(log: Logger) {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    if (!log.isLevelEnabled(level)) return;
+    const requestId = currentRequestId();
+    const [first, ...rest] = args;
+    if (first instanceof Error) {
+      log[level]({ requestId, err: causeOf(first) }, level === 'error' ? 'masked error' : first.message);
+    } else {
+      log[level]({ requestId, ...(rest.length ? { details: rest.map(String) } : {}) }, String(first));
+    }
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+/** The error as an operator needs it: its class, message, code and stack, and its original error when wrapped. */
+function causeOf(error: Error): Record<string, unknown> {
+  const original = (error as { originalError?: unknown }).originalError;
+  const base = original instanceof Error ? original : error;
+  return {
+    type: base.name,
+    message: truncate(base.message, 2_000),
+    code: (base as { code?: unknown }).code,
+    stack: base.stack,
+    ...(original instanceof Error && error.message !== base.message ? { path: (error as { path?: unknown }).path, wrapped: truncate(error.message, 500) } : {}),
+  };
+}
+
+const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s);

@@ -1,0 +1,245 @@
+// Hostile input, as a table: each request, the code it must get, and a bound on the work it may
+// cause (SQL statements counted). A refusal by the limits costs no statement at all; the server
+// keeps answering others meanwhile.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTokens, issueToken } from '../../src/auth.js';
+import { LIMITS } from '../../src/limits.js';
+import { openTestDirectory, type TestDirectory } from '../support/harness.js';
+
+const editor = issueToken('fuzz');
+const EDITOR_TOKEN = editor.token;
+let t: TestDirectory;
+beforeAll(async () => {
+  t = await openTestDirectory('pglite', { tokens: parseTokens(editor.entry) });
+});
+afterAll(() => t?.close());
+
+const nest = (open: string, close: string, n: number, leaf: string) => open.repeat(n) + leaf + close.repeat(n);
+/** body → children → parent → children … `rungs` times */
+const ladder = (rungs: number) => `{ body(code: "promotion-council") { ${nest('children { parent { ', '} } ', rungs, 'code')} } }`;
+/** members → post → seats → post → seats … */
+const pingPong = (levels: number) =>
+  `{ members(body: "secretariat", asOf: "2025-07-01") { ${nest('post { seats { ', '} } ', levels, 'role')} } }`;
+
+async function raw(body: string, headers: Record<string, string> = {}) {
+  const response = await t.yoga.fetch('http://yoga/graphql', {
+    method: 'POST',
+    // The GraphQL-over-HTTP media type: a request error is then also an HTTP 400 (with
+    // application/json, the spec's legacy mode, it is a 200 with the same errors).
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: JSON.parse(text) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+}
+
+const codes = (json: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => (json.errors ?? []).map((e) => e.extensions?.code);
+
+interface Case {
+  name: string;
+  body: () => string;
+  code: string;
+  status: number;
+  /** SQL statements the request may cause */
+  maxStatements: number;
+}
+
+const q = (query: string, variables?: unknown) => () => JSON.stringify({ query, variables });
+
+const CASES: Case[] = [
+  { name: 'a ladder through body.children/parent, 8 rungs', body: q(ladder(8)), code: 'MAX_DEPTH_EXCEEDED', status: 400, maxStatements: 0 },
+  { name: 'a ladder 21 deep', body: q(ladder(21)), code: 'MAX_DEPTH_EXCEEDED', status: 400, maxStatements: 0 },
+  { name: 'ping-pong members.post.seats.post.seats…', body: q(pingPong(3)), code: 'MAX_COST_EXCEEDED', status: 400, maxStatements: 0 },
+  { name: 'ping-pong 10 levels', body: q(pingPong(10)), code: 'MAX_DEPTH_EXCEEDED', status: 400, maxStatements: 0 },
+  {
+    name: 'wide lists within the depth limit: searchPosts × seats × body.members',
+    body: q('{ searchPosts(text: "省") { seats { body { members(asOf: "2025-07-01") { post { title } } } } } }'),
+    code: 'MAX_COST_EXCEEDED', status: 400, maxStatements: 0,
+  },
+  {
+    name: 'an alias flood',
+    body: q(`{ ${Array.from({ length: 100 }, (_, i) => `a${i}: members(body: "secretariat", asOf: "2025-07-01") { role }`).join(' ')} }`),
+    code: 'MAX_ALIASES_EXCEEDED', status: 400, maxStatements: 0,
+  },
+  { name: 'a token flood', body: q(`{ bodies { ${'code '.repeat(3_000)} } }`), code: 'MAX_TOKENS_EXCEEDED', status: 400, maxStatements: 0 },
+  { name: 'selections nested 100k deep', body: q(nest('{ a ', '} ', 100_000, 'b')), code: 'MAX_TOKENS_EXCEEDED', status: 400, maxStatements: 0 },
+  {
+    name: 'a directive flood',
+    body: q(`{ bodies ${'@include(if: true) '.repeat(40)} { code } }`),
+    code: 'MAX_DIRECTIVES_EXCEEDED', status: 400, maxStatements: 0,
+  },
+  { name: 'a huge first:', body: q('{ posts(first: 1000000) { edges { node { title } } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a negative first:', body: q('{ posts(first: -1) { edges { node { title } } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a huge first: in a variable', body: q('query($n: Int) { posts(first: $n) { edges { node { title } } } }', { n: 1e6 }), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a negative last: in a variable', body: q('query($n: Int) { posts(last: $n, before: "x") { edges { cursor } } }', { n: -5 }), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  {
+    name: 'nodes(ids:) over the page size',
+    body: q('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array.from({ length: 500 }, (_, i) => Buffer.from(`Seat:${i}`).toString('base64')) }),
+    code: 'BAD_USER_INPUT', status: 200, maxStatements: 0,
+  },
+  { name: 'variables nested 100k deep', body: () => `{"query":"query($v: [ID!]!) { nodes(ids: $v) { id } }","variables":{"v":${nest('[', ']', 100_000, '')}}}`, code: 'BAD_USER_INPUT', status: 400, maxStatements: 0 },
+  { name: 'a NUL byte in a string literal', body: q('{ searchPosts(text: "内閣\\u0000官房") { title } }'), code: 'BAD_USER_INPUT', status: 400, maxStatements: 0 },
+  { name: 'a NUL byte in a variable', body: q('query($s: String!) { searchPosts(text: $s) { title } }', { s: '内閣\u0000官房' }), code: 'BAD_USER_INPUT', status: 400, maxStatements: 0 },
+  { name: 'a lone surrogate in a variable', body: () => '{"query":"query($s: String!) { organization(name: $s) { name } }","variables":{"s":"\\ud800x"}}', code: 'BAD_USER_INPUT', status: 400, maxStatements: 0 },
+  { name: 'a NUL byte in a Date', body: q('{ chair(body: "secretariat", asOf: "2025-07-01\\u0000") { role } }'), code: 'BAD_USER_INPUT', status: 400, maxStatements: 0 },
+  { name: 'a garbage global id', body: q('{ node(id: "!!not-an-id!!") { id } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a global id of an unknown type', body: q(`{ node(id: "${Buffer.from('Nope:1').toString('base64')}") { id } }`), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a garbage cursor', body: q('{ posts(first: 2, after: "%%%garbage") { edges { node { title } } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a 1 MB argument', body: q(`{ members(body: "${'x'.repeat(1_100_000)}", asOf: "2025-07-01") { role } }`), code: 'REQUEST_ENTITY_TOO_LARGE', status: 413, maxStatements: 0 },
+];
+
+describe('hostile requests are refused with a code, before the work', () => {
+  it.each(CASES)('$name → $code', async ({ body, code, status, maxStatements }) => {
+    t.sql.length = 0;
+    const r = await raw(body());
+    expect(codes(r.json)).toContain(code);
+    expect(r.status).toBe(status);
+    expect(t.sql.length).toBeLessThanOrEqual(maxStatements);
+    // no message echoes a huge input back
+    for (const e of r.json.errors ?? []) expect(e.message.length).toBeLessThan(600);
+    expect(codes(r.json)).not.toContain('INTERNAL_SERVER_ERROR');
+  });
+
+  it('the server keeps answering others while refusing', async () => {
+    const results = await Promise.all([
+      ...CASES.slice(0, 8).map((c) => raw(c.body())),
+      t.gql<{ chair: { post: { title: string } } }>('{ chair(body: "secretariat", asOf: "2025-07-01") { post { title } } }'),
+    ]);
+    const last = results.at(-1) as { data?: { chair: { post: { title: string } } } };
+    expect(last.data?.chair.post.title).toBe('内閣官房内閣審議官（国家サイバー統括室）');
+  });
+
+  it('a message quotes at most a short prefix of a long argument', async () => {
+    const long = 'あ'.repeat(50_000);
+    const r = await t.gql(`query($b: ID!) { members(body: $b, asOf: "2025-07-01") { role } }`, { b: long });
+    expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(r.errors![0].message.length).toBeLessThan(400);
+  });
+});
+
+describe('relay ids', () => {
+  it('node(id) of a well-formed id whose row does not exist is null, as Relay expects', async () => {
+    for (const type of ['Seat', 'Post', 'Body', 'Organization', 'Revision', 'Instrument', 'AuditEntry']) {
+      const id = Buffer.from(`${type}:987654`).toString('base64');
+      const r = await t.gql<{ node: unknown; nodes: unknown[] }>(`{ node(id: "${id}") { id } nodes(ids: ["${id}"]) { id } }`);
+      expect(r.errors, type).toBeUndefined();
+      expect(r.data, type).toEqual({ node: null, nodes: [null] });
+    }
+  });
+
+  it('a page size at the maximum is answered', async () => {
+    const r = await t.gql<{ posts: { edges: unknown[] }; organizations: Array<{ posts: { totalCount: number } }> }>(
+      `{ posts(first: ${LIMITS.pageSize}) { edges { node { title } } } organizations { posts { totalCount } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const total = r.data!.organizations.reduce((n, o) => n + o.posts.totalCount, 0);
+    expect(r.data!.posts.edges.length).toBe(Math.min(LIMITS.pageSize, total));
+  });
+});
+
+describe('browser-side defaults', () => {
+  const mutation = 'mutation { revertLatestAmendment(instrument: "designated-posts") { dryRun } }';
+
+  it('refuses a mutation from a form body (no CORS preflight protects it) with 415, before authentication', async () => {
+    const response = await t.yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer whatever' },
+      body: new URLSearchParams({ query: mutation }).toString(),
+    });
+    expect(response.status).toBe(415);
+    expect(codes(await response.json())).toEqual(['UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('refuses a mutation from a multipart body', async () => {
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query: mutation }));
+    form.set('map', '{}');
+    const response = await t.yoga.fetch('http://yoga/graphql', { method: 'POST', body: form });
+    expect(response.status).toBe(415);
+    expect(codes(await response.json())).toEqual(['UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('answers any origin for reads, without allowing credentials', async () => {
+    const response = await t.yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ query: '{ bodies { code } }' }),
+    });
+    // reflected (Yoga's way of saying *), and never with credentials
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
+
+describe('request ids', () => {
+  it('returns an x-request-id, and carries it on every error', async () => {
+    const r = await raw(JSON.stringify({ query: '{ members(body: "nope", asOf: "2025-07-01") { role } }' }));
+    const id = r.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.json.errors?.[0]?.extensions?.requestId).toBe(id);
+  });
+
+  it('keeps a plausible id the client sent, and replaces one that is not', async () => {
+    expect((await raw('{"query":"{ bodies { code } }"}', { 'x-request-id': 'dash-42' })).headers.get('x-request-id')).toBe('dash-42');
+    expect((await raw('{"query":"{ bodies { code } }"}', { 'x-request-id': 'a b\u00ff'.repeat(40) })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('properties: no input reaches INTERNAL_SERVER_ERROR', () => {
+  const run = (query: string, variables: Record<string, unknown>) => raw(JSON.stringify({ query, variables }));
+  const anyString = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('令和7年7月1日', 'R7.7.1', 'H31.4.30', '2025-02-30', '令和0年1月1日', '%', '_', '\\', '\u0000'));
+
+  it('dates', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyString, anyString, async (asOf, knownAt) => {
+        const r = await run('query($a: Date!, $k: Date) { members(body: "secretariat", asOf: $a, knownAt: $k) { role } }', { a: asOf, k: knownAt });
+        expect(codes(r.json)).not.toContain('INTERNAL_SERVER_ERROR');
+        expect(r.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('strings: search, body codes, organization names, global ids, cursors', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyString, async (s) => {
+        const r = await run(
+          'query($s: String!, $id: ID!) { searchPosts(text: $s) { title } organization(name: $s) { name } body(code: $id) { code } node(id: $id) { id } posts(first: 1, after: $s) { totalCount } }',
+          { s, id: s },
+        );
+        expect(codes(r.json)).not.toContain('INTERNAL_SERVER_ERROR');
+        expect(r.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('amendment inputs (dry run)', async () => {
+    const change = fc.record({
+      kind: fc.constantFrom('ADD', 'REMOVE', 'REPLACE', 'SET_CHAIR'),
+      body: fc.constantFrom('secretariat', 'deputy-director-meeting', 'advisor-liaison-meeting', 'nope'),
+      role: fc.constantFrom('CHAIR', 'MEMBER', 'OBSERVER'),
+      position: fc.integer({ min: -3, max: 60 }),
+      post: fc.option(anyString, { nil: undefined }),
+      from: fc.option(anyString, { nil: undefined }),
+      to: fc.option(anyString, { nil: undefined }),
+      organization: fc.option(anyString, { nil: undefined }),
+    }, { requiredKeys: ['kind', 'body'] });
+    await fc.assert(
+      fc.asyncProperty(anyString, anyString, anyString, fc.array(change, { maxLength: 4 }), async (instrument, decidedOn, effectiveOn, changes) => {
+        const r = await raw(
+          JSON.stringify({
+            query: 'mutation($i: AmendmentInput!) { recordAmendment(dryRun: true, input: $i) { dryRun } }',
+            variables: { i: { instrument, title: 't', decidedOn, effectiveOn, changes } },
+          }),
+          { authorization: `Bearer ${EDITOR_TOKEN}` },
+        );
+        expect(codes(r.json)).not.toContain('INTERNAL_SERVER_ERROR');
+        expect(r.status).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+

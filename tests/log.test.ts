@@ -1,0 +1,81 @@
+// What an operator sees: one JSON line per request, one per masked error with its cause, both with
+// the request id the client got back — and never a token, a body or a query string.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { createLogger, withRequestLog } from '../src/log.js';
+import { openTestDirectory, type TestDirectory } from './support/harness.js';
+
+let t: TestDirectory;
+let server: Server;
+let url: string;
+const lines: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  t = await openTestDirectory('pglite');
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const log = createLogger('info', sink);
+  // Queries read through `reader`: one that fails as a broken database driver would, with a
+  // message a client must never see.
+  const fail = () => Promise.reject(new Error('connection to 10.0.0.7 failed: password authentication failed for user "meibo"'));
+  const handler: ProxyHandler<typeof fail> = { get: () => new Proxy(fail, handler) };
+  const broken = new Proxy(fail, handler) as unknown as typeof t.directory.prisma;
+  const yoga = createApp(t.directory.prisma, { log, reader: () => broken });
+  server = createServer(withRequestLog(yoga, log));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await t?.close();
+});
+
+async function post(query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  return { id: response.headers.get('x-request-id'), json: (await response.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('operator logs', () => {
+  it('log a masked error once, with its cause and the request id the client got', async () => {
+    lines.length = 0;
+    const { id, json } = await post('{ searchPosts(text: "内閣") { title } }', { authorization: 'Bearer s3cret-token' });
+    await settle();
+    expect(json.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: id } });
+    expect(JSON.stringify(json)).not.toContain('10.0.0.7');
+    const masked = lines.filter((l) => l.msg === 'masked error');
+    expect(masked).toHaveLength(1);
+    expect(masked[0]).toMatchObject({ level: 50, requestId: id });
+    expect(JSON.stringify(masked[0].err)).toContain('password authentication failed');
+    const request = lines.filter((l) => l.msg === 'request');
+    expect(request).toHaveLength(1);
+    expect(request[0]).toMatchObject({ requestId: id, method: 'POST', path: '/graphql', status: 200 });
+    // never the token nor the request
+    expect(JSON.stringify(lines)).not.toContain('s3cret-token');
+    expect(JSON.stringify(lines)).not.toContain('searchPosts');
+  });
+
+  it('log coded (expected) errors as nothing worse than the request line', async () => {
+    lines.length = 0;
+    const { json } = await post('{ members(body: "secretariat", asOf: "2025-02-30") { role } }');
+    await settle();
+    expect(json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+
+  it('give a GET its request line without the query string', async () => {
+    lines.length = 0;
+    const response = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}&token=abc`, { headers: { accept: 'application/json' } });
+    await response.text();
+    await settle();
+    expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: '/graphql', requestId: response.headers.get('x-request-id') })]);
+  });
+});
