@@ -8,7 +8,8 @@ import { authenticate, type TokenEntry } from './auth.js';
 import { useRequestBodyLimit } from './body-limit.js';
 import { createContext, type Context } from './context.js';
 import { createPrismaClient, type DbClient, type PrismaClientOptions } from './db/client.js';
-import type { DbConfig } from './db/config.js';
+import { DEFAULT_TIMEOUTS, type DbConfig } from './db/config.js';
+import { useRequestDeadline } from './db/deadline.js';
 import { deployMigrations } from './db/migrate.js';
 import { schema } from './schema/index.js';
 
@@ -63,6 +64,8 @@ export interface AppOptions {
   afterWrite?: (bodyIds: number[]) => Promise<void>;
   /** the client a query (not a mutation) reads from: a read replica (DbClient.reader) */
   reader?: () => Context['prisma'];
+  /** how long the statements of one query may take together (default 15 s; MEIBO_REQUEST_TIMEOUT_MS) */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -74,7 +77,11 @@ export const CORS_OPTIONS: CORSOptions = {};
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    plugins: [useRequestBodyLimit(), ...(options.reader ? [useReaderForQueries(options.reader)] : []), ...(options.plugins ?? [])],
+    plugins: [useRequestBodyLimit(), ...(options.reader ? [useReaderForQueries(options.reader)] : []),
+      // a query's statements stop when its client goes or its time is up (src/db/deadline.ts)
+      useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
+      ...(options.plugins ?? []),
+    ],
     // src/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',

@@ -15,7 +15,7 @@ import { parseTokens } from './auth.js';
 import { createResponseCache, DEFAULT_TTL_MS, responseCacheModeFromEnv } from './cache.js';
 import { closeAllDatabases } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
-import { dbConfigFromEnv, describeDbConfig } from './db/config.js';
+import { dbConfigFromEnv, describeDbConfig, requestTimeoutMsFromEnv } from './db/config.js';
 import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
 
@@ -35,6 +35,14 @@ if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) fail(`MEIBO_SH
 const config = (() => {
   try {
     return dbConfigFromEnv();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+})();
+// MEIBO_PG_CONNECT_TIMEOUT_MS / MEIBO_PG_STATEMENT_TIMEOUT_MS (in the config) and this bound a request's wait for PostgreSQL
+const requestTimeoutMs = (() => {
+  try {
+    return requestTimeoutMsFromEnv();
   } catch (error) {
     fail((error as Error).message);
   }
@@ -84,6 +92,7 @@ const yoga = createApp(directory.prisma, {
   tokens,
   // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary
   reader: directory.reader,
+  requestTimeoutMs,
   // after each committed write: bump the versions of the bodies it changed, in every instance
   afterWrite: (bodyIds) => cache.invalidateBodies(bodyIds),
 });

@@ -3,6 +3,7 @@
 // The same factory serves the Prisma client and the wasm schema engine, so both also get a shadow
 // database for migration work.
 import { createHash } from 'node:crypto';
+import { connect as connectSocket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -16,7 +17,8 @@ import {
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-import type { DbConfig } from './config.js';
+import { DEFAULT_TIMEOUTS, type DbConfig } from './config.js';
+import { currentDeadline, DatabaseTimeout, deadlineError } from './deadline.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 
 export interface DbAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
@@ -32,6 +34,11 @@ export interface AdapterOptions {
    * whose DDL would invalidate them.
    */
   preparedStatements?: boolean;
+  /**
+   * Bound each statement by the configured statement timeout (PostgreSQL). Off for the schema
+   * engine: a migration's DDL may rightly take longer than any query.
+   */
+  boundStatements?: boolean;
 }
 
 export function createAdapterFactory(config: DbConfig, options: AdapterOptions = {}): DbAdapterFactory {
@@ -222,7 +229,14 @@ function patchPgAdapter(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdap
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-function poolConfig(url: string, schema: string | undefined): pg.PoolConfig {
+interface Bounds {
+  /** a new connection, or a free one from the pool */
+  connectMs: number;
+  /** one statement (0: unbounded) */
+  statementMs: number;
+}
+
+function poolConfig(url: string, schema: string | undefined, bounds: Bounds): pg.PoolConfig & BoundedClientConfig {
   return {
     connectionString: url,
     // Migration SQL is unqualified ("CREATE TABLE "seat""): a per-connection search_path puts it
@@ -231,7 +245,150 @@ function poolConfig(url: string, schema: string | undefined): pg.PoolConfig {
     // Idle connections must not keep a finished CLI or test process alive.
     idleTimeoutMillis: 1_000,
     allowExitOnIdle: true,
+    // A stopped server refuses at once; a hung one (or a pool whose connections are all stuck on
+    // it) would otherwise keep a request waiting for ever.
+    connectionTimeoutMillis: bounds.connectMs,
+    // A server that vanished from the network is noticed on idle connections too.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(bounds.statementMs > 0
+      ? {
+          // Sent as startup parameters: no extra round trip per connection. (Behind PgBouncer, list
+          // them in ignore_startup_parameters, or set MEIBO_PG_STATEMENT_TIMEOUT_MS=0.)
+          statement_timeout: bounds.statementMs,
+          // a transaction whose client stopped talking holds its locks no longer than a statement
+          idle_in_transaction_session_timeout: bounds.statementMs,
+          // the server's own statement_timeout answers first whenever the server can answer at all
+          clientStatementTimeoutMs: bounds.statementMs + 1_000,
+        }
+      : {}),
+    Client: BoundedClient as unknown as new () => pg.ClientBase,
   };
+}
+
+interface BoundedClientConfig {
+  /** how long a statement may go unanswered before the client gives up on its connection */
+  clientStatementTimeoutMs?: number;
+}
+
+/**
+ * A pg client whose statements end in bounded time: each fails after `clientStatementTimeoutMs`
+ * without an answer, or as soon as the request it runs for is stopped (src/db/deadline.ts) —
+ * the statement is then cancelled on the server (a CancelRequest, as psql's Ctrl-C sends) and the
+ * connection dropped, since its answer may still come. Only promise-style calls are bounded;
+ * callback calls are pg-pool's own.
+ */
+class BoundedClient extends pg.Client {
+  private readonly limitMs: number;
+  private readonly cancelTimeoutMs: number;
+
+  constructor(config: pg.ClientConfig & BoundedClientConfig) {
+    super(config);
+    this.limitMs = config.clientStatementTimeoutMs ?? 0;
+    this.cancelTimeoutMs = config.connectionTimeoutMillis || DEFAULT_TIMEOUTS.connectMs;
+    // pg emits 'error' when a checked-out connection breaks (server stopped, or dropped here): the
+    // statement on it fails with that error already, and an unheard 'error' would end the process.
+    this.on('error', () => {});
+  }
+
+  override query(...args: any[]): any {
+    if (args.some((a) => typeof a === 'function') || typeof args[0]?.submit === 'function') return (super.query as any)(...args);
+    const signal = currentDeadline();
+    if (signal?.aborted) return Promise.reject(deadlineError(signal));
+    const pending = (super.query as any)(...args) as Promise<unknown>;
+    if (!signal && !this.limitMs) return pending;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const abandon = (error: Error) => {
+        if (settled) return;
+        settle();
+        this.abandon();
+        reject(error);
+      };
+      const onAbort = () => abandon(deadlineError(signal!));
+      const timer = this.limitMs ? setTimeout(() => abandon(new DatabaseTimeout(`PostgreSQL did not answer a statement within ${this.limitMs} ms`)), this.limitMs) : undefined;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (result) => settled || (settle(), resolve(result)),
+        (error) => settled || (settle(), reject(error)),
+      );
+    });
+  }
+
+  /** Cancels the running statement on the server and drops the connection. */
+  private abandon() {
+    const self = this as unknown as { processID: number | null; secretKey: number | null; host: string; port: number; connection: { stream: { destroy(): void } } };
+    if (self.processID !== null && self.secretKey !== null) sendCancelRequest(self.host, self.port, self.processID, self.secretKey, this.cancelTimeoutMs);
+    self.connection.stream.destroy();
+  }
+}
+
+/**
+ * The protocol's CancelRequest, on a connection of its own: the server interrupts the statement
+ * running on backend `pid` (it fails with 57014). Best effort, and given up after `timeoutMs`:
+ * a hung server cannot take it.
+ */
+function sendCancelRequest(host: string, port: number, pid: number, secretKey: number, timeoutMs: number) {
+  const message = Buffer.alloc(16);
+  message.writeInt32BE(16, 0);
+  message.writeInt32BE(80877102, 4); // the cancel request code: 1234 << 16 | 5678
+  message.writeInt32BE(pid, 8);
+  message.writeInt32BE(secretKey, 12);
+  const socket = host.startsWith('/') ? connectSocket(`${host}/.s.PGSQL.${port}`) : connectSocket(port, host);
+  socket.setTimeout(timeoutMs, () => socket.destroy());
+  socket.on('error', () => {});
+  socket.on('connect', () => socket.end(message));
+  socket.unref();
+}
+
+/**
+ * A pool whose promise-style query (the one the Prisma adapter calls outside transactions) runs on
+ * a BoundedClient it checks out itself, as pg-pool does, but: it starts nothing for a stopped
+ * request, stops waiting for a connection when the request stops, and keeps a connection that
+ * merely answered with an SQL error (pg-pool drops it, and its prepared statements with it).
+ */
+class BoundedPool extends pg.Pool {
+  override query(...args: any[]): any {
+    if (args.some((a) => typeof a === 'function') || typeof args[0]?.submit === 'function') return (super.query as any)(...args);
+    return this.boundedQuery(args);
+  }
+
+  private async boundedQuery(args: unknown[]): Promise<unknown> {
+    const signal = currentDeadline();
+    if (signal?.aborted) throw deadlineError(signal);
+    const client = await untilAborted(this.connect(), signal, (late) => late.release());
+    try {
+      const result = await (client.query as any)(...args);
+      client.release();
+      return result;
+    } catch (error) {
+      const sqlError = typeof (error as { severity?: unknown }).severity === 'string';
+      client.release(sqlError ? undefined : (error as Error));
+      throw error;
+    }
+  }
+}
+
+/** `promise`, or the request's deadline error if it is stopped first (`late` then gets the value). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late: (value: T) => void): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      reject(deadlineError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', onAbort), aborted ? late(value) : resolve(value)),
+      (error) => (signal.removeEventListener('abort', onAbort), aborted || reject(error)),
+    );
+  });
 }
 
 function withDatabase(url: string, database: string): string {
@@ -262,8 +419,12 @@ const PREPARED_MAX_USES = 20_000;
 
 function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>, adapterOptions: AdapterOptions): DbAdapterFactory {
   const pools = new Set<pg.Pool>();
+  const bounds: Bounds = {
+    connectMs: config.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+    statementMs: adapterOptions.boundStatements ? config.statementTimeoutMs ?? DEFAULT_TIMEOUTS.statementMs : 0,
+  };
   const newPool = (url: string, schema?: string) => {
-    const pool = new pg.Pool({ ...poolConfig(url, schema), ...(adapterOptions.preparedStatements ? { maxUses: PREPARED_MAX_USES } : {}) });
+    const pool = new BoundedPool({ ...poolConfig(url, schema, bounds), ...(adapterOptions.preparedStatements ? { maxUses: PREPARED_MAX_USES } : {}) });
     pool.on('error', () => {}); // an idle client dropped by the server is not worth a crash
     pools.add(pool);
     return pool;

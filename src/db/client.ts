@@ -55,8 +55,9 @@ export function createPrismaClient(config: DbConfig, options: PrismaClientOption
 }
 
 function clientFor(config: DbConfig, options: PrismaClientOptions) {
-  // Prepared statements for the client's queries (not the schema engine's DDL), unless turned off.
-  const adapter = createAdapterFactory(config, { preparedStatements: config.preparedStatements !== false });
+  // Prepared statements for the client's queries (not the schema engine's DDL), unless turned off;
+  // and the statement timeout, which migrations do without.
+  const adapter = createAdapterFactory(config, { preparedStatements: config.preparedStatements !== false, boundStatements: true });
   const release = config.kind === 'pglite' ? retainPGlite(config.dataDir) : async () => {};
   // errorFormat 'minimal': otherwise Prisma builds an Error (a stack trace) on every query, only to
   // point at the calling line should it fail; 20–60 µs of a ~700 µs uncached as-of answer.

@@ -19,7 +19,24 @@ export type DbConfig =
       preparedStatements?: boolean;
       /** read replicas (streaming standbys of `url`) that answer queries; writes stay on `url` */
       replicaUrls?: string[];
+      /** MEIBO_PG_CONNECT_TIMEOUT_MS (default DEFAULT_TIMEOUTS.connectMs) */
+      connectTimeoutMs?: number;
+      /** MEIBO_PG_STATEMENT_TIMEOUT_MS (default DEFAULT_TIMEOUTS.statementMs); 0: unbounded */
+      statementTimeoutMs?: number;
     };
+
+/**
+ * How long meibo waits for PostgreSQL. A request gives up at the first bound it meets, so a
+ * stopped or hung server costs a client at most these, then HTTP 503 (src/db/unavailable.ts):
+ * - connectMs: a new connection (or a free one from the pool) — a healthy server on a LAN answers
+ *   in milliseconds, and 5 s rides out a failover's brief refusal without holding a client long;
+ * - statementMs: one statement, enforced by the server (statement_timeout) and, should the server
+ *   itself hang, by the client a second later — meibo's statements take milliseconds; 10 s is
+ *   a runaway, not a slow answer;
+ * - requestMs: every statement of one query request together (MEIBO_REQUEST_TIMEOUT_MS), above
+ *   the other two so that one slow connect or statement is reported as itself.
+ */
+export const DEFAULT_TIMEOUTS = { connectMs: 5_000, statementMs: 10_000, requestMs: 15_000 } as const;
 
 export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
 
@@ -32,6 +49,12 @@ export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   const prepared = preparedStatementsFromEnv(env);
   const flag = prepared === undefined ? {} : { preparedStatements: prepared };
+  const connectTimeoutMs = millisecondsFromEnv(env, 'MEIBO_PG_CONNECT_TIMEOUT_MS', { zero: false });
+  const statementTimeoutMs = millisecondsFromEnv(env, 'MEIBO_PG_STATEMENT_TIMEOUT_MS', { zero: true });
+  const timeouts = {
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
+  };
   const url = env.DATABASE_URL?.trim();
   const replicas = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (url) {
@@ -45,7 +68,7 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
         }
       });
     }
-    return { ...config, ...flag };
+    return { ...config, ...flag, ...timeouts };
   }
   if (replicas.length > 0) {
     throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: read replicas are replicas of a PostgreSQL primary, not of the embedded database.');
@@ -56,6 +79,23 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
   // PGlite refuses a data directory whose parent does not exist.
   mkdirSync(dataDir, { recursive: true });
   return { kind: 'pglite', dataDir, ...flag };
+}
+
+/** MEIBO_REQUEST_TIMEOUT_MS: how long the statements of one query request may take together. */
+export function requestTimeoutMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return millisecondsFromEnv(env, 'MEIBO_REQUEST_TIMEOUT_MS', { zero: false }) ?? DEFAULT_TIMEOUTS.requestMs;
+}
+
+/** A whole number of ms from the environment, undefined when unset. */
+function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string, { zero }: { zero: boolean }): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  // A timer cannot wait longer than 2^31-1 ms (Node fires it at once instead).
+  if (!/^\d+$/.test(text) || ms > 2 ** 31 - 1 || (!zero && ms === 0)) {
+    throw new Error(`${name} must be a whole number of milliseconds${zero ? ' (0: no limit)' : ' above 0'}, not ${JSON.stringify(env[name])}`);
+  }
+  return ms;
 }
 
 /** MEIBO_PG_PREPARED_STATEMENTS, on either engine: undefined when unset (the default: on). */
