@@ -1,63 +1,73 @@
 // Response caching for meibo: the Yoga response-cache plugin (@graphql-yoga/plugin-response-cache)
-// over its in-memory LRU or the Envelop Redis store (@envelop/response-cache-redis), with
-// invalidation by *data versions* rather than by the entities found in a result.
+// over an in-process LRU, with Redis behind it as a copy shared by every instance.
 //
-// Why versions: entity invalidation (typename:id) cannot see answers that hold no entity, such as
-// `chair(body, asOf)` = null, `members` = [] or a diff that is only counts, and it loses a race: a
-// read that fetched the old rows before a write commits stores them after the write has
-// invalidated. Here every cache key carries the versions of what the answer depends on, read
-// before execution; a write bumps them after its commit, so later requests build new keys and
-// never see older entries (which the TTL or the LRU reclaims). A key whose versions are no longer
-// current is also refused by `get`, so an old ETag (If-None-Match) cannot earn a 304.
+// The database is the source of truth, for the answers and for whether a cached answer is still
+// one: every cache key carries the *data version* of the database (table `data_version`, bumped by
+// a trigger inside every transaction that writes a table an answer depends on: meibo's writes,
+// `npm run amend`, `npm run db:seed`, SQL run by hand; migration 20261127100000_data_version). The
+// version is read before an answer is computed, so an entry stored under a version holds data at
+// least that new, and once the version has moved on no request builds that key again. Redis holds
+// responses only: whatever it has lost, kept or brought back from an older snapshot, an entry it
+// returns is matched only under the current version, so it is never older than the last write.
+// Writes do not touch Redis at all, so a Redis outage cannot fail or slow them.
 //
-// What an answer depends on is read from the document: an operation made only of body-scoped root
-// fields (chair, members, membershipDiff, body with a literal or variable body code) whose every
-// nested field stays inside that body (BODY_CLOSED below) depends on those bodies' versions. Any
-// other operation, including every field added to the schema later, depends on the global
-// version, which every write bumps. `invalidateAll` starts a new epoch that every key carries.
+// Where the version comes from:
+// - PostgreSQL (several instances, and the CLI or an operator's psql, write the same database):
+//   each instance LISTENs on a connection of its own (meibo_data_version, sent by the trigger at
+//   commit) and reads the version whenever that connection (re)connects. While it is not connected
+//   and caught up, every read bypasses the cache: answers come from the database, and none is stored.
+// - PGlite (one process owns the data directory, src/db/owner.ts): read at start and after each
+//   write through this process (`refresh`).
+// Either way, a write through this instance is followed by `refresh` before it is acknowledged,
+// so its client's next read here is fresh; other instances follow as soon as PostgreSQL delivers
+// the notification (milliseconds).
 //
-// Versions live in the process (memory mode, one instance) or in a Redis hash shared by every
-// instance (redis mode): once `invalidateBodies` resolves, no instance serves the old answer.
-import { createHash, randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
-import { createRedisCache } from '@envelop/response-cache-redis';
+// One version for everything: each amendment of the designated-posts instrument moves the coverage
+// of three of the four bodies and every answer not scoped to one body anyway, and amendments are a
+// few a year, so per-body versions bought nearly nothing and cost a Redis round trip on every hit.
+import { createHash } from 'node:crypto';
 import { createInMemoryCache, useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
-import {
-  Kind,
-  parse,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type GraphQLSchema,
-  type ValueNode,
-} from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import type { PrismaClient } from './generated/prisma/client.js';
 
 export type ResponseCacheMode = 'off' | 'memory' | 'redis';
 
-/** What the cache needs from the database (the Prisma client will do): body codes by id. */
-export type BodyLookup = Pick<PrismaClient, '$queryRaw'>;
+/** What the cache needs from the database (the primary's Prisma client will do): the data version. */
+export type VersionReader = Pick<PrismaClient, '$queryRawUnsafe'>;
+
+/** Where the cache reports what it cannot do (a pino logger will do). */
+export interface CacheLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 export interface ResponseCacheOptions {
   mode: ResponseCacheMode;
+  /** reads the data version (the primary, never a read replica) */
+  db: VersionReader;
+  /**
+   * PostgreSQL: the connection (DATABASE_URL) and schema of the dedicated LISTEN connection that
+   * keeps the version current when other processes write. Without it (PGlite, whose one owner is
+   * this process) the version is read at start and by `refresh`.
+   */
+  listen?: { url: string; schema?: string };
   /** redis mode: redis://host:port[/db] */
   redisUrl?: string;
-  /** prefix of every Redis key (versions and responses), e.g. `meibo:`; one per deployment */
+  /** prefix of every Redis key, e.g. `meibo:`; one per deployment */
   keyPrefix?: string;
-  /** lifetime of a cached response; only garbage collection and a guard against writes made behind meibo's back */
+  /** lifetime of a cached response (garbage collection only: freshness comes from the version) */
   ttlMs?: number;
   /** most responses kept in process (LRU): the whole cache in memory mode, in front of Redis in redis mode */
   maxEntries?: number;
-  /** resolves body ids to codes when invalidating (the Prisma client) */
-  db: BodyLookup;
   /** add `extensions.responseCache` ({ hit, didCache }) to responses (tests, debugging) */
   exposeCacheStatus?: boolean;
-  /** how long invalidation keeps retrying an unreachable Redis before it throws */
-  invalidateRetryMs?: number;
-  log?: (message: string) => void;
+  /** how long one Redis command may take before the read goes on without it (default 250 ms) */
+  redisTimeoutMs?: number;
+  log?: CacheLogger;
 }
 
 export interface ResponseCache {
@@ -65,28 +75,28 @@ export interface ResponseCache {
   /** goes in createApp(prisma, { plugins }) */
   plugin: Plugin<Record<string, unknown>>;
   /**
-   * Call after a write commits, with the ids of the bodies whose seats or instrument revisions it
-   * changed. Bodies that share an instrument with them are invalidated too (a new revision moves
-   * their coverage), and so is every answer not scoped to one body. Rejects if the versions could
-   * not be bumped (Redis unreachable for `invalidateRetryMs`): treat that as a failed write.
+   * Call after a write through this process commits (and after SQL run by hand in this process):
+   * re-reads the data version, so this process's next answer is fresh. Never rejects: if the
+   * version cannot be read, reads bypass the cache until it can be again.
    */
-  invalidateBodies(bodyIds: readonly number[]): Promise<void>;
-  /** Every cached answer, e.g. after `npm run db:seed` or SQL run by hand. */
-  invalidateAll(): Promise<void>;
+  refresh(): Promise<void>;
+  /** Resolves once the version has been read the first time (or could not be); reads bypass the cache until then. */
+  ready(): Promise<void>;
+  /** The version cache keys carry now (`<epoch>:<n>`), or null while it cannot be trusted (reads bypass the cache). */
+  version(): string | null;
   /**
-   * What the cache key of a request is made of, apart from the versions read when it is looked up:
-   * null when the request is never cached (the cache is off, a mutation, credentials), and before
-   * the plugin has seen the schema (createApp). It depends only on the request, so the HTTP fast
-   * path works it out once per distinct request body.
+   * What the cache key of a request is made of, apart from the version read when it is looked up:
+   * null when the request is never cached (the cache is off, not a query, credentials). It depends
+   * only on the request, so the HTTP fast path works it out once per distinct request body.
    */
   prepare(request: CacheableRequest): PreparedRequest | null;
   /**
    * The cached answer to a prepared request, if any: the same key and the same version check as
    * the plugin, for the HTTP fast path (src/fast-path.ts) that answers hits before Yoga. Not a
-   * promise when nothing needs waiting for (in-process versions and store).
+   * promise when the answer is in process (always, in memory mode).
    */
   lookup(request: PreparedRequest): CacheHit | undefined | Promise<CacheHit | undefined>;
-  /** Closes the Redis connection (no-op otherwise). */
+  /** Closes the Redis and LISTEN connections. */
   close(): Promise<void>;
 }
 
@@ -98,9 +108,8 @@ export interface CacheableRequest {
   authorized: boolean;
 }
 
-/** A cacheable request's version fields (`b:<code>`… or `g`) and the digest of its document, variables and operation. */
+/** A cacheable request: the digest of its document, variables and operation. */
 export interface PreparedRequest {
-  readonly fields: readonly string[];
   readonly hash: string;
 }
 
@@ -114,207 +123,204 @@ export interface CacheHit {
 export type CachedResult = { data?: unknown; errors?: unknown; extensions?: Record<string, unknown> & { http?: { headers?: Record<string, string> } } };
 
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
+export const VERSION_CHANNEL = 'meibo_data_version';
+
+const consoleLogger: CacheLogger = {
+  info: (m) => console.log(`[meibo cache] ${m}`),
+  warn: (m) => console.warn(`[meibo cache] ${m}`),
+  error: (m) => console.error(`[meibo cache] ${m}`),
+};
 
 // ---------------------------------------------------------------------------------------------
-// What an answer depends on
+// The data version
 
-/** Root fields scoped to one body, and the argument naming it (a body code). */
-const BODY_SCOPED_ROOTS: Record<string, string> = { chair: 'body', members: 'body', membershipDiff: 'body', body: 'code' };
+/** `<epoch>:<n>`; n grows by one per writing transaction. */
+type Version = { epoch: string; n: bigint };
 
-/**
- * Fields whose value, reached from a body-scoped root, depends only on that body's seats, its
- * instrument's revisions, and reference rows a write never changes in place (posts, organizations,
- * units are added, not edited). Body.parent/children, Post.seats, Instrument.bodies and
- * Organization.posts lead to other bodies and are deliberately absent.
- */
-const BODY_CLOSED = new Set(
-  Object.entries({
-    Body: 'id code name nameEn clause instrument revisions coverage chair members',
-    Coverage: 'from to ranges rosterKnown note',
-    DayRange: 'from to',
-    Seat: 'id body position post role seatKey source validFrom validTo',
-    Source: 'clause instrument revision role',
-    Post: 'id title isClass organization',
-    Organization: 'id name nameEn collective units',
-    Unit: 'name nameEn abbreviation validFrom validTo predecessor successor',
-    Revision: 'id instrument sequence decidedOn effectiveOn inForceFrom contentKnown note',
-    Instrument: 'id code title decidedBy revisions',
-    MembershipDiff: 'from to added removed renamed unchanged',
-    SeatRename: 'before after',
-  }).flatMap(([type, fields]) => fields.split(' ').map((f) => `${type}.${f}`)),
-);
+const show = (v: Version) => `${v.epoch}:${v.n}`;
+/** The later of two readings: a reading that left before a write may come back after one that left after it. */
+const later = (a: Version | null, b: Version) => (a && a.epoch === b.epoch && a.n >= b.n ? a : b);
 
-type BodyRef = { code: string } | { variable: string };
-
-export interface DocumentAnalysis {
-  /** operation kind by name ('' for an anonymous operation) */
-  operations: Map<string, 'query' | 'mutation' | 'subscription'>;
-  /** bodies the whole document depends on, or null when it depends on everything */
-  bodies: BodyRef[] | null;
+function versionTable(schema: string | undefined) {
+  return schema ? `"${schema.replace(/"/g, '""')}"."data_version"` : '"data_version"';
 }
 
-/** Reads what a document's answers depend on; null when it does not parse. */
-export function analyzeDocument(source: string, schema: GraphQLSchema | undefined): DocumentAnalysis | null {
+async function readVersion(db: VersionReader, schema?: string): Promise<Version> {
+  const rows = await db.$queryRawUnsafe<Array<{ epoch: string; n: string }>>(
+    `SELECT epoch, version::text AS n FROM ${versionTable(schema)} WHERE id`,
+  );
+  if (rows.length !== 1) throw new Error('data_version has no row');
+  return { epoch: rows[0].epoch, n: BigInt(rows[0].n) };
+}
+
+interface VersionSource {
+  /** the version to key answers by now, or null while it cannot be trusted */
+  current(): string | null;
+  /** re-read from the database, after a write through this process */
+  refresh(): Promise<void>;
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The version as this process last read it: right for a database only this process writes
+ * (PGlite, owned by one process). A failed reading leaves it untrusted until a reading succeeds
+ * (tried again by the next request).
+ */
+function readVersions(db: VersionReader, log: CacheLogger): VersionSource {
+  let value: Version | null = null;
+  let trusted = false;
+  let retrying: Promise<void> | null = null;
+  async function read() {
+    try {
+      const v = await readVersion(db);
+      value = later(value, v);
+      if (!trusted) trusted = true;
+    } catch (e) {
+      if (trusted) log.error(`cannot read the data version, reads bypass the cache until it can: ${(e as Error).message}`);
+      trusted = false;
+    }
+  }
+  const ready = read();
+  return {
+    current() {
+      if (trusted && value) return show(value);
+      retrying ??= read().finally(() => (retrying = null));
+      return null;
+    },
+    // A reading of its own, never one already on its way (it may have left before the write).
+    refresh: read,
+    ready,
+    async close() {},
+  };
+}
+
+/**
+ * The version kept current by PostgreSQL's notifications, on a connection of its own: LISTEN, then
+ * read, on every (re)connect; bypass while that connection is down. A reading every
+ * `checkEveryMs` also finds a connection that died silently.
+ */
+function listenedVersions(db: VersionReader, listen: { url: string; schema?: string }, log: CacheLogger, checkEveryMs = 10_000): VersionSource {
+  let value: Version | null = null;
+  let connected = false;
+  let closed = false;
+  let client: pg.Client | null = null;
+  let retryMs = 100;
+  let timer: NodeJS.Timeout | undefined;
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+
+  const notified = (payload: string | undefined) => {
+    const [epoch, n] = (payload ?? '').split(':');
+    if (!epoch || !n || !/^\d+$/.test(n)) return;
+    // Notifications are database-wide: other schemas (other epochs) have their own.
+    if (value && epoch === value.epoch) value = later(value, { epoch, n: BigInt(n) });
+  };
+
+  function lost(c: pg.Client, why: string) {
+    if (client !== c) return;
+    client = null;
+    if (connected) log.error(`data version: LISTEN connection lost (${why}); reads bypass the cache until it is back`);
+    connected = false;
+    c.end().catch(() => {});
+    if (closed) return;
+    timer = setTimeout(connect, retryMs);
+    timer.unref();
+    retryMs = Math.min(retryMs * 2, 5_000);
+  }
+
+  async function connect() {
+    if (closed) return;
+    const c = new pg.Client({
+      connectionString: listen.url,
+      // What an operator sees in pg_stat_activity: whose connection this is.
+      application_name: `meibo data version ${listen.schema ?? ''}`.trim().slice(0, 63),
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 5_000,
+    });
+    client = c;
+    c.on('error', (e) => lost(c, e.message));
+    c.on('end', () => lost(c, 'closed'));
+    c.on('notification', (n) => n.channel === VERSION_CHANNEL && notified(n.payload));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${VERSION_CHANNEL}`);
+      // Read after LISTEN: a commit after this reading is notified; one before it is in it.
+      const { rows } = await c.query<{ epoch: string; n: string }>(`SELECT epoch, version::text AS n FROM ${versionTable(listen.schema)} WHERE id`);
+      if (rows.length !== 1) throw new Error('data_version has no row');
+      if (client !== c) return;
+      value = later(value, { epoch: rows[0].epoch, n: BigInt(rows[0].n) });
+      if (!connected) log.info(`data version ${show(value)}: listening for writes`);
+      connected = true;
+      retryMs = 100;
+    } catch (e) {
+      lost(c, (e as Error).message);
+    } finally {
+      markReady();
+    }
+  }
+
+  void connect();
+  const check = setInterval(() => {
+    const c = client;
+    if (!c || !connected) return;
+    c.query(`SELECT epoch, version::text AS n FROM ${versionTable(listen.schema)} WHERE id`).then(
+      ({ rows }) => rows[0] && client === c && (value = later(value, { epoch: rows[0].epoch, n: BigInt(rows[0].n) })),
+      (e: Error) => lost(c, e.message),
+    );
+  }, checkEveryMs);
+  check.unref();
+
+  return {
+    current: () => (connected && value ? show(value) : null),
+    async refresh() {
+      try {
+        const v = await readVersion(db, listen.schema);
+        if (value && v.epoch === value.epoch) value = later(value, v);
+      } catch (e) {
+        // The notification brings it too, unless the LISTEN connection is also gone (then: bypass).
+        log.warn(`could not re-read the data version after a write: ${(e as Error).message}`);
+      }
+    },
+    ready,
+    async close() {
+      closed = true;
+      clearInterval(check);
+      clearTimeout(timer);
+      const c = client;
+      client = null;
+      connected = false;
+      await c?.end().catch(() => {});
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+// Cache keys: `r|<epoch>:<version>|<sha256 of document, variables, operation>`.
+const buildKey = (version: string, { hash }: PreparedRequest) => `r|${version}|${hash}`;
+
+function versionOfKey(key: string): string | null {
+  const parts = key.split('|');
+  return parts.length === 3 && parts[0] === 'r' ? parts[1] : null;
+}
+
+const NO_CACHE = 'nocache';
+
+/** Operation kinds by name ('' for an anonymous operation); null when the document does not parse. */
+export function operationKinds(source: string): Map<string, string> | null {
   let document: DocumentNode;
   try {
     document = parse(source);
   } catch {
     return null;
   }
-  const operations = new Map<string, 'query' | 'mutation' | 'subscription'>();
-  for (const def of document.definitions) {
-    if (def.kind === Kind.OPERATION_DEFINITION) operations.set(def.name?.value ?? '', def.operation);
-  }
-  if (!schema) return { operations, bodies: null };
-  const typeInfo = new TypeInfo(schema);
-  const queryType = schema.getQueryType()?.name;
-  const bodies: BodyRef[] = [];
-  let scoped = true;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      OperationDefinition(node) {
-        if (node.operation !== 'query') scoped = false;
-      },
-      Field(node) {
-        const field = node.name.value;
-        if (field === '__typename') return;
-        const parent = typeInfo.getParentType()?.name;
-        if (!parent || field.startsWith('__')) {
-          scoped = false;
-        } else if (parent === queryType) {
-          const argName = BODY_SCOPED_ROOTS[field];
-          const arg = argName ? node.arguments?.find((a) => a.name.value === argName) : undefined;
-          const ref = arg ? bodyRef(arg.value) : null;
-          if (ref) bodies.push(ref);
-          else scoped = false;
-        } else if (!BODY_CLOSED.has(`${parent}.${field}`)) {
-          scoped = false;
-        }
-      },
-    }),
-  );
-  return { operations, bodies: scoped && bodies.length > 0 ? bodies : null };
+  const kinds = new Map<string, string>();
+  for (const def of document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) kinds.set(def.name?.value ?? '', def.operation);
+  return kinds;
 }
-
-function bodyRef(value: ValueNode): BodyRef | null {
-  if (value.kind === Kind.STRING || value.kind === Kind.INT) return { code: value.value };
-  if (value.kind === Kind.VARIABLE) return { variable: value.name.value };
-  return null;
-}
-
-/** Version fields an operation depends on: `b:<code>` per body, or `g` (everything). */
-function versionFields(analysis: DocumentAnalysis, variables: Record<string, unknown> | undefined): readonly string[] {
-  if (!analysis.bodies) return ['g'];
-  const codes = new Set<string>();
-  for (const ref of analysis.bodies) {
-    const code = 'code' in ref ? ref.code : variables?.[ref.variable];
-    if (typeof code !== 'string' && typeof code !== 'number') return ['g'];
-    codes.add(`b:${encodeURIComponent(String(code))}`);
-  }
-  return [...codes].sort();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Versions
-
-interface VersionStore {
-  /** [epoch, ...versions of `fields`]; in process, without a promise (a cache hit then never waits) */
-  read(fields: readonly string[]): string[] | Promise<string[]>;
-  bump(fields: string[]): Promise<void>;
-  newEpoch(): Promise<void>;
-}
-
-function memoryVersions(): VersionStore {
-  let epoch = randomUUID().slice(0, 8);
-  const versions = new Map<string, number>();
-  return {
-    read(fields) {
-      return [epoch, ...fields.map((f) => String(versions.get(f) ?? 0))];
-    },
-    async bump(fields) {
-      for (const f of fields) versions.set(f, (versions.get(f) ?? 0) + 1);
-    },
-    async newEpoch() {
-      epoch = randomUUID().slice(0, 8);
-    },
-  };
-}
-
-// One hash, `<prefix>versions`: field `epoch` (random; a lost hash gets a new one, so counters that
-// restart from 0 can never match old keys) and one counter per version field.
-function redisVersions(redis: Redis): VersionStore {
-  const KEY = 'versions';
-  // Every request reads versions, so reads are batched: those that arrive in one turn of the event
-  // loop go out as one HMGET, sent once the turn has taken them all in (setImmediate, after the
-  // poll phase), and while one HMGET is on its way the reads that arrive wait for it to come back
-  // and then go out together as the next. Still fresh: a read is answered by an HMGET that left
-  // after it arrived, so it sees every write acknowledged before it was sent; never by one already
-  // on its way. (Per turn: +20 % cache hits/s under load; one at a time: +5 %, 6 % less CPU a hit.)
-  let inFlight = false;
-  let queued: (() => void) | null = null;
-  const reads = new DataLoader<string, string | null>(
-    async (keys) => {
-      inFlight = true;
-      try {
-        const fields = [...new Set(keys)];
-        let values = await redis.hmget(KEY, ...fields);
-        if (values[fields.indexOf('epoch')] === null) {
-          await redis.hsetnx(KEY, 'epoch', randomUUID().slice(0, 8));
-          values = await redis.hmget(KEY, ...fields);
-        }
-        const byField = new Map(fields.map((f, i) => [f, values[i] ?? null]));
-        return keys.map((k) => byField.get(k) ?? null);
-      } finally {
-        inFlight = false;
-        const send = queued;
-        queued = null;
-        send?.();
-      }
-    },
-    {
-      cache: false,
-      batchScheduleFn: (send) =>
-        setImmediate(() => {
-          if (inFlight) queued = send;
-          else send();
-        }),
-    },
-  );
-  return {
-    async read(fields) {
-      // One loadMany: the epoch and the fields of one request always travel in the same HMGET.
-      const values = await reads.loadMany(['epoch', ...fields]);
-      const failed = values.find((v) => v instanceof Error);
-      if (failed) throw failed;
-      const [epoch, ...counters] = values as Array<string | null>;
-      return [epoch ?? '', ...counters.map((v) => v ?? '0')];
-    },
-    async bump(fields) {
-      const multi = redis.multi();
-      for (const f of fields) multi.hincrby(KEY, f, 1);
-      const results = await multi.exec();
-      const failed = results?.find(([error]) => error);
-      if (!results || failed) throw failed?.[0] ?? new Error('Redis MULTI was aborted');
-    },
-    async newEpoch() {
-      await redis.hset(KEY, 'epoch', randomUUID().slice(0, 8));
-    },
-  };
-}
-
-// Cache keys: `r|<epoch>|<fields>|<versions>|<sha256 of document, variables, operation>`.
-function buildKey(state: readonly string[], { fields, hash }: PreparedRequest): string {
-  return `r|${state[0]}|${fields.join(',')}|${state.slice(1).join(',')}|${hash}`;
-}
-
-function parseKey(key: string): { epoch: string; fields: string[]; versions: string } | null {
-  const parts = key.split('|');
-  if (parts.length !== 5 || parts[0] !== 'r' || !parts[2]) return null;
-  return { epoch: parts[1], fields: parts[2].split(','), versions: parts[3] };
-}
-
-const NO_CACHE = 'nocache';
 
 /**
  * Values computed once per key, for the few requests dashboards repeat: at most `max` of them,
@@ -338,127 +344,118 @@ export function boundedMemo<V>(max: number) {
 
 // ---------------------------------------------------------------------------------------------
 
-export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
-  const log = options.log ?? ((m: string) => console.warn(`[meibo cache] ${m}`));
+type Store = {
+  get(key: string): CachedResult | undefined | Promise<CachedResult | undefined>;
+  set(key: string, data: CachedResult, ttlMs: number): void;
+};
+
+/** The in-process LRU, and in redis mode the shared copy behind it. */
+function createStore(options: ResponseCacheOptions, log: CacheLogger): { store: Store; redis?: Redis } | null {
+  if (options.mode === 'off') return null;
   const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
-  let schema: GraphQLSchema | undefined;
+  const local = createInMemoryCache({ max: options.maxEntries ?? 5_000 });
+  // The LRU's get and set do not wait on anything; its types say promise for other stores.
+  const near = (key: string) => local.get(key) as unknown as CachedResult | undefined;
+  const keep = (key: string, data: CachedResult, ttlMs: number) => void local.set(key, data as never, [], ttlMs);
+  if (options.mode === 'memory') return { store: { get: near, set: keep } };
 
-  let redis: Redis | undefined;
-  let versions: VersionStore;
-  let store: Cache | undefined;
-  if (options.mode === 'redis') {
-    if (!options.redisUrl) throw new Error('Response cache mode "redis" needs a Redis URL (REDIS_URL)');
-    redis = new Redis(options.redisUrl, {
-      keyPrefix: options.keyPrefix ?? 'meibo:',
-      // Fail fast while disconnected: reads then bypass the cache rather than wait on it.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      lazyConnect: true,
-    });
-    redis.on('error', (e: Error) => log(`Redis: ${e.message}`));
-    redis.connect().catch(() => {}); // reconnects by itself; errors are logged above
-    versions = redisVersions(redis);
-    // Responses only: entity index sets (which would grow without bound under versioned keys) are
-    // not kept, since invalidation goes through the versions.
-    const shared = createRedisCache({ redis }) as unknown as Cache;
-    // In front of it, the plugin's in-memory LRU: a key carries the versions read from Redis for
-    // this very request, so an entry found under it locally is exactly the shared one, and a hit
-    // costs one round trip (the versions) instead of two, and no JSON parsing.
-    const local = createInMemoryCache({ max: options.maxEntries ?? 5_000 });
-    store = {
-      async get(key) {
-        const near = await local.get(key);
-        if (near) return near;
-        const far = await shared.get(key);
-        if (far) await local.set(key, far, [], ttl);
-        return far;
+  if (!options.redisUrl) throw new Error('Response cache mode "redis" needs a Redis URL (REDIS_URL)');
+  const redis = new Redis(options.redisUrl, {
+    keyPrefix: options.keyPrefix ?? 'meibo:',
+    // Never wait for Redis: while it is away a command fails at once (no offline queue, no
+    // retries) or after redisTimeoutMs, and the read goes on as a miss.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.redisTimeoutMs ?? 250,
+    connectTimeout: 2_000,
+    lazyConnect: true,
+  });
+  let up = false;
+  redis.on('ready', () => {
+    up = true;
+    log.info('Redis connected: responses are shared with other instances');
+  });
+  redis.on('error', (e: Error) => {
+    // Once per outage, not once per reconnection attempt.
+    if (up) log.error(`Redis: ${e.message}; answering from this instance and the database until it is back`);
+    up = false;
+  });
+  redis.connect().catch(() => {}); // reconnects by itself
+  let failing = false;
+  const failed = (what: string) => (e: Error) => {
+    if (!failing && up) log.warn(`Redis ${what} failed (${e.message}); going on without it`);
+    failing = true;
+    return undefined;
+  };
+  const ok = () => (failing = false);
+  return {
+    redis,
+    store: {
+      get(key) {
+        const found = near(key);
+        if (found) return found;
+        if (!up) return undefined;
+        return redis.get(key).then((text) => {
+          ok();
+          if (!text) return undefined;
+          const result = JSON.parse(text) as CachedResult;
+          keep(key, result, ttl);
+          return result;
+        }, failed('GET'));
       },
-      async set(key, data, _entities, ttlMs) {
-        await Promise.all([local.set(key, data, [], ttlMs), shared.set(key, data, [], ttlMs)]);
+      set(key, data, ttlMs) {
+        keep(key, data, ttlMs);
+        // Not awaited: the answer is already right; the shared copy only spares other instances work.
+        if (up) redis.set(key, JSON.stringify(data), 'PX', Math.max(1, Math.round(ttlMs))).then(ok, failed('SET'));
       },
-      invalidate: () => {},
-    };
-  } else {
-    versions = memoryVersions();
-    if (options.mode === 'memory') {
-      const inner = createInMemoryCache({ max: options.maxEntries ?? 5_000 });
-      store = {
-        get: (key) => inner.get(key),
-        set: (key, data, _entities, ttlMs) => inner.set(key, data, [], ttlMs),
-        invalidate: () => {},
-      };
-    }
-  }
+    },
+  };
+}
 
-  // Parsing for the analysis is cached by document text, like Yoga's own parser cache (only ever
-  // asked once the schema is known: `prepare`).
-  const analyses = boundedMemo<DocumentAnalysis | null>(1_000);
-  const analysisOf = (source: string) => analyses.get(source, () => analyzeDocument(source, schema));
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  const log = options.log ?? consoleLogger;
+  const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
+  const made = createStore(options, log);
+  const store = made?.store;
+  const versions: VersionSource | null = !store
+    ? null
+    : options.listen
+      ? listenedVersions(options.db, options.listen, log)
+      : readVersions(options.db, log);
+  const current = () => versions?.current() ?? null;
+
+  // Parsing is cached by document text, like Yoga's own parser cache.
+  const kinds = boundedMemo<Map<string, string> | null>(1_000);
+  // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
+  const digests = boundedMemo<string>(1_000);
+  const requestHash = (material: string) => digests.get(material, () => createHash('sha256').update(material).digest('base64url'));
 
   // Reads carrying credentials are neither served from nor stored in the shared cache: reads are
   // public today, but an authenticated read must never see, or leave behind, another's answer.
   const publicRequest = (request: Request) => !request.headers.has('authorization');
 
-  // A read that cannot reach the versions or the store (Redis down) is answered without the cache.
-  const bypass = (e: unknown): undefined => void log(`read bypassed the cache: ${(e as Error).message}`);
+  function prepare({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null {
+    if (!store || authorized) return null;
+    const ops = kinds.get(query, () => operationKinds(query));
+    const kind = ops?.get(operationName ?? (ops.size === 1 ? [...ops.keys()][0] : '\0'));
+    if (kind !== 'query') return null;
+    return { hash: requestHash(JSON.stringify([query, variables ?? null, operationName ?? null])) };
+  }
 
   const cache: Cache | undefined = store && {
-    async get(key) {
-      const parsed = parseKey(key);
-      if (!parsed) return undefined;
-      try {
-        // Both commands go out together: one round trip on Redis.
-        const [state, result] = await Promise.all([versions.read(parsed.fields), store!.get(key)]);
-        if (state[0] !== parsed.epoch || state.slice(1).join(',') !== parsed.versions) return undefined;
-        return result;
-      } catch (e) {
-        return bypass(e);
-      }
+    // Keys also come from clients (If-None-Match): only the current version's entries are answers.
+    get(key) {
+      const version = versionOfKey(key);
+      if (!version || version !== current()) return undefined;
+      return store.get(key) as never;
     },
-    async set(key, data, entities, ttlMs) {
-      if (!parseKey(key)) return;
-      try {
-        await store!.set(key, data, entities, ttlMs);
-      } catch (e) {
-        log(`could not store a response: ${(e as Error).message}`);
-      }
+    set(key, data, _entities, ttlMs) {
+      const version = versionOfKey(key);
+      // Computed under a version that has moved on meanwhile: no request will build this key again.
+      if (version && version === current()) store.set(key, data as CachedResult, ttlMs);
     },
     invalidate() {},
   };
-
-  // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
-  const digests = boundedMemo<string>(1_000);
-  const requestHash = (material: string) => digests.get(material, () => createHash('sha256').update(material).digest('base64url'));
-
-  function prepare({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null {
-    if (!store || authorized || !schema) return null;
-    const analysis = analysisOf(query);
-    const kind = analysis?.operations.get(operationName ?? (analysis.operations.size === 1 ? [...analysis.operations.keys()][0] : '\0'));
-    if (!analysis || kind !== 'query') return null;
-    return {
-      fields: versionFields(analysis, variables ?? undefined),
-      hash: requestHash(JSON.stringify([query, variables ?? null, operationName ?? null])),
-    };
-  }
-
-  /** The versions a prepared request's key carries now, or undefined when they cannot be read. */
-  function readVersions(prepared: PreparedRequest): string[] | undefined | Promise<string[] | undefined> {
-    try {
-      const state = versions.read(prepared.fields);
-      return state instanceof Promise ? state.catch(bypass) : state;
-    } catch (e) {
-      return bypass(e);
-    }
-  }
-
-  /** The cache key of a request, or NO_CACHE: what the plugin uses (the fast path: `lookup`). */
-  async function keyFor(request: CacheableRequest): Promise<string> {
-    const prepared = prepare(request);
-    if (!prepared) return NO_CACHE;
-    const state = await readVersions(prepared);
-    return state ? buildKey(state, prepared) : NO_CACHE;
-  }
 
   const responseCache = cache
     ? useResponseCache({
@@ -467,97 +464,56 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         session: () => null,
         enabled: (request) => publicRequest(request),
         // Mutations take the plugin's invalidation path, which never stores their result; the
-        // entities it reports are ignored (the write path bumps versions instead).
+        // entities it reports are ignored (the data version moves instead).
         invalidateViaMutation: true,
         includeExtensionMetadata: options.exposeCacheStatus ?? false,
-        buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>
-          keyFor({ query: documentString, variables: variableValues, operationName, authorized: !publicRequest(request) }),
+        buildResponseCacheKey: async ({ documentString, variableValues, operationName, request }) => {
+          const prepared = prepare({ query: documentString, variables: variableValues, operationName, authorized: !publicRequest(request) });
+          const version = prepared && current();
+          return prepared && version ? buildKey(version, prepared) : NO_CACHE;
+        },
       })
     : undefined;
 
   const plugin: Plugin<Record<string, unknown>> = {
-    onSchemaChange({ schema: next }) {
-      schema = next;
-      analyses.clear();
-    },
     onPluginInit({ addPlugin }) {
       if (responseCache) addPlugin(responseCache as Plugin<Record<string, unknown>>);
     },
   };
 
-  async function withRetry(what: string, fn: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + (options.invalidateRetryMs ?? 5_000);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (Date.now() >= deadline) {
-          log(`${what} FAILED, cached answers may be stale until invalidated: ${(e as Error).message}`);
-          throw e;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
-      }
-    }
-  }
-
   return {
     mode: options.mode,
     plugin,
-    async invalidateBodies(bodyIds) {
-      if (options.mode === 'off') return;
-      const ids = [...new Set(bodyIds)].filter((id) => Number.isInteger(id));
-      let fields = ['g'];
-      if (ids.length > 0) {
-        // The bodies named, and those sharing their instrument (a revision moves their coverage).
-        const rows = await options.db.$queryRaw<Array<{ code: string }>>`
-          SELECT DISTINCT o.code FROM body b JOIN body o ON o.id = b.id OR o.instrument_id = b.instrument_id
-          WHERE b.id = ANY(${ids}::int[])`;
-        fields = [...rows.map((r) => `b:${encodeURIComponent(r.code)}`).sort(), 'g'];
-      }
-      await withRetry(`invalidating ${fields.join(' ')}`, () => versions.bump(fields));
-    },
-    async invalidateAll() {
-      if (options.mode === 'off') return;
-      await withRetry('invalidating everything', () => versions.newEpoch());
-    },
+    refresh: async () => versions?.refresh(),
+    ready: async () => versions?.ready,
+    version: current,
     prepare,
     lookup(prepared) {
       // With exposeCacheStatus the plugin adds extensions.responseCache to hits: leave them to it.
       if (!store || options.exposeCacheStatus) return undefined;
-      // The key is built from the versions just read, so the entry is read without reading them
-      // again (cache.get does, for keys that come from clients as ETags): one Redis command fewer.
-      // A write committed in between is concurrent with this request, which may answer as before it.
-      const find = (state: string[] | undefined): CacheHit | undefined | Promise<CacheHit | undefined> => {
-        if (!state) return undefined;
-        const key = buildKey(state, prepared);
-        const found = (result: unknown) => (result ? { key, result: result as CachedResult } : undefined);
-        try {
-          const result = store!.get(key);
-          return result instanceof Promise ? result.then(found, bypass) : found(result);
-        } catch (e) {
-          return bypass(e);
-        }
-      };
-      const state = readVersions(prepared);
-      return state instanceof Promise ? state.then(find) : find(state);
+      const version = current();
+      if (!version) return undefined;
+      const key = buildKey(version, prepared);
+      const result = store.get(key);
+      const found = (r: CachedResult | undefined) => (r ? { key, result: r } : undefined);
+      return result instanceof Promise ? result.then(found) : found(result);
     },
     async close() {
-      if (redis) await redis.quit().catch(() => redis!.disconnect());
+      await versions?.close();
+      if (made?.redis) await made.redis.quit().catch(() => made.redis!.disconnect());
     },
   };
 }
 
 /**
- * The mode for the environment: MEIBO_RESPONSE_CACHE if set; otherwise redis with REDIS_URL,
- * memory on the embedded database (one process by construction), and off on PostgreSQL without
- * Redis, where several instances may share the data and a per-process cache would go stale.
+ * The mode for the environment: MEIBO_RESPONSE_CACHE if set; otherwise redis with REDIS_URL, else
+ * memory (on PostgreSQL each instance keeps its own, kept current by the database's notifications).
  */
-export function responseCacheModeFromEnv(env: NodeJS.ProcessEnv, dbKind: 'pglite' | 'postgres'): ResponseCacheMode {
+export function responseCacheModeFromEnv(env: NodeJS.ProcessEnv, _engine?: 'pglite' | 'postgres'): ResponseCacheMode {
   const explicit = env.MEIBO_RESPONSE_CACHE?.trim().toLowerCase();
   if (explicit) {
     if (explicit === 'off' || explicit === 'memory' || explicit === 'redis') return explicit;
     throw new Error(`MEIBO_RESPONSE_CACHE must be off, memory or redis, not ${JSON.stringify(env.MEIBO_RESPONSE_CACHE)}`);
   }
-  if (env.REDIS_URL) return 'redis';
-  return dbKind === 'pglite' ? 'memory' : 'off';
+  return env.REDIS_URL ? 'redis' : 'memory';
 }

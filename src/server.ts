@@ -3,7 +3,7 @@
 // MEIBO_MIGRATE_ON_START=true (otherwise run `npm run db:deploy` and `npm run db:seed`).
 //
 // Response cache (src/cache.ts): MEIBO_RESPONSE_CACHE=off|memory|redis; by default redis when
-// REDIS_URL is set, memory on the embedded database, off on PostgreSQL without Redis.
+// REDIS_URL is set, else memory; answers are keyed by the database's data version (src/cache.ts).
 // MEIBO_RESPONSE_CACHE_TTL_MS (default 1 h), MEIBO_REDIS_PREFIX (default `meibo:`). Hits are
 // answered before Yoga by src/fast-path.ts; MEIBO_FAST_PATH=false sends them through Yoga too.
 // HOST: interface to listen on (default: all). /health: liveness; /ready: 503 while the database does not answer or the server is stopping.
@@ -16,6 +16,7 @@ import { createResponseCache, DEFAULT_TTL_MS, responseCacheModeFromEnv } from '.
 import { closeAllDatabases } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
 import { dbConfigFromEnv, describeDbConfig, requestTimeoutMsFromEnv } from './db/config.js';
+import { claimDataDir, takeoverNotice } from './db/owner.js';
 import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
 
@@ -64,6 +65,17 @@ const tokens = (() => {
 const flag = env.MEIBO_MIGRATE_ON_START?.toLowerCase();
 const prepare = config.kind === 'pglite' ? flag !== 'false' : flag === 'true' || flag === '1';
 
+// The embedded database has one owner: this server, until it stops (src/db/owner.ts).
+const ownership = (() => {
+  try {
+    return claimDataDir(config, 'server');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+})();
+const takeover = takeoverNotice(ownership);
+if (takeover) console.warn(`warning: ${takeover}`);
+
 const directory = await openDirectory(config, { migrate: prepare, seed: prepare });
 const pending = await pendingMigrations(directory);
 if (pending.length > 0) {
@@ -84,8 +96,11 @@ const cache = createResponseCache({
   keyPrefix: env.MEIBO_REDIS_PREFIX || 'meibo:',
   ttlMs,
   db: directory.prisma,
+  // on PostgreSQL other processes write too: their commits are announced (LISTEN meibo_data_version)
+  listen: config.kind === 'postgres' ? { url: config.url, schema: config.schema } : undefined,
   exposeCacheStatus: env.MEIBO_RESPONSE_CACHE_DEBUG === 'true',
 });
+await cache.ready();
 let draining = false;
 const yoga = createApp(directory.prisma, {
   plugins: [useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
@@ -93,8 +108,8 @@ const yoga = createApp(directory.prisma, {
   // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary
   reader: directory.reader,
   requestTimeoutMs,
-  // after each committed write: bump the versions of the bodies it changed, in every instance
-  afterWrite: (bodyIds) => cache.invalidateBodies(bodyIds),
+  // after each committed write: this instance's next answer is keyed by the new data version
+  afterWrite: () => cache.refresh(),
 });
 // Cache hits are answered before Yoga (src/fast-path.ts) unless MEIBO_FAST_PATH=false.
 const fastPath = cache.mode !== 'off' && env.MEIBO_FAST_PATH?.toLowerCase() !== 'false';
@@ -102,6 +117,7 @@ const server = createServer(fastPath ? withFastPath(cache, yoga) : yoga);
 server.listen(port, env.HOST || undefined, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
+  ownership?.update({ url: `http://localhost:${actual}/graphql` });
   const seeded = directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats` : '';
   const applied = directory.applied.length ? `, applied ${directory.applied.length} migrations` : '';
   console.log(
@@ -129,6 +145,7 @@ async function shutdown(signal: string) {
   await cache.close();
   await directory.close();
   await closeAllDatabases();
+  ownership?.release();
   console.log('stopped');
   process.exit(0);
 }

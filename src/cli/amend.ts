@@ -1,21 +1,54 @@
 // `npm run amend -- <file> [--dry-run]` records an amendment file against the configured database
 // (DATABASE_URL / MEIBO_DATA_DIR); `npm run amend -- --revert <instrument>` reverts the latest one.
 // The operator's own database access is the authority here; the audit trail names them `cli:<user>`.
+// On the embedded database the command takes the data directory for its duration, and refuses
+// while a server (or another command) has it, naming it. Running servers need no telling: the
+// write moves the database's data version (src/cache.ts), which their caches are keyed by.
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { createResponseCache } from '../cache.js';
 import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
-import { closeAllDatabases } from '../db/adapter.js';
 import { createPrismaClient } from '../db/client.js';
 import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
 import { AmendmentRejected } from '../domain/amendment.js';
 import { AmendmentFileError, parseAmendmentFile } from '../domain/amendment-file.js';
+import { claimForCommand, CliError, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
 
 const USAGE = 'usage: npm run amend -- <file.yaml> [--dry-run]\n       npm run amend -- --revert <instrument-code>';
 
-function print(outcome: WriteOutcome) {
-  const verb = outcome.dryRun ? 'Would record' : 'Recorded';
-  console.log(`${verb} revision ${outcome.revision.sequence} of ${outcome.instrument.code} (decided ${outcome.revision.decidedOn}, in force ${outcome.revision.effectiveOn})`);
+type Command = { kind: 'record'; file: string; dryRun: boolean } | { kind: 'revert'; instrument: string };
+
+/** The command line, or a usage error. */
+function parseArgs(argv: string[]): Command {
+  const usage = (why: string) => new CliError(`${why}\n${USAGE}`, 2);
+  const flags = argv.filter((a) => a.startsWith('-'));
+  const unknown = flags.find((f) => f !== '--dry-run' && f !== '--revert');
+  if (unknown) throw usage(`unknown option ${unknown}`);
+  const revert = argv.indexOf('--revert');
+  if (revert >= 0) {
+    const instrument = argv[revert + 1];
+    if (!instrument || instrument.startsWith('-') || !instrument.trim()) throw usage('--revert needs the code of the instrument whose latest amendment to revert');
+    if (argv.length !== 2) throw usage('--revert takes one instrument code and nothing else');
+    return { kind: 'revert', instrument };
+  }
+  const files = argv.filter((a) => !a.startsWith('-'));
+  if (files.length !== 1) throw usage(files.length ? 'one amendment file at a time' : 'which amendment file?');
+  return { kind: 'record', file: files[0], dryRun: flags.includes('--dry-run') };
+}
+
+function readAmendmentFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new CliError(`Cannot read the amendment file ${file}: ${why}.`);
+  }
+}
+
+function print(outcome: WriteOutcome, reverted: boolean) {
+  const { revision, instrument } = outcome;
+  const verb = reverted ? 'Reverted' : outcome.dryRun ? 'Would record' : 'Recorded';
+  console.log(`${verb} revision ${revision.sequence} of ${instrument.code} (decided ${revision.decidedOn}, in force ${revision.effectiveOn})${reverted ? ': the lists are as before it' : ''}`);
   for (const b of outcome.plan.bodies) {
     console.log(`  ${b.code}: ${b.added.length} added, ${b.removed.length} removed, ${b.renamed.length} renamed, ${b.unchanged} unchanged`);
     for (const r of b.renamed) console.log(`    ~ ${r.before.role} ${r.before.position}: ${r.before.title} → ${r.after.title}`);
@@ -25,48 +58,39 @@ function print(outcome: WriteOutcome) {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const revert = argv.indexOf('--revert');
-  const dryRun = argv.includes('--dry-run');
-  const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--revert');
-  if (revert < 0 && !file) {
-    console.error(USAGE);
-    return 2;
-  }
+  const command = parseArgs(argv);
+  // The file first: a typo in its name costs no database start.
+  const amendment = command.kind === 'record' ? parseAmendmentFile(readAmendmentFile(command.file), command.file) : null;
   const config = dbConfigFromEnv();
+  claimForCommand(config, 'npm run amend');
   const client = createPrismaClient(config);
   const actor = `cli:${userInfo().username}`;
   try {
-    const outcome = revert >= 0
-      ? await revertLatestAmendment(client.prisma, argv[revert + 1] ?? '', { actor })
-      : await recordAmendment(client.prisma, parseAmendmentFile(readFileSync(file!, 'utf8'), file), { actor, dryRun });
-    print(outcome);
+    await requireMigrated(config, client);
+    const outcome = command.kind === 'revert'
+      ? await revertLatestAmendment(client.prisma, command.instrument, { actor })
+      : await recordAmendment(client.prisma, amendment!, { actor, dryRun: command.kind === 'record' && command.dryRun });
+    print(outcome, command.kind === 'revert');
     console.log(outcome.dryRun ? 'Dry run: nothing was written.' : `Written to ${describeDbConfig(config)}.`);
-    if (!outcome.dryRun && process.env.REDIS_URL) {
-      // Servers sharing this Redis must not answer from responses cached before the write.
-      const cache = createResponseCache({
-        mode: 'redis', redisUrl: process.env.REDIS_URL, keyPrefix: process.env.MEIBO_REDIS_PREFIX || 'meibo:', db: client.prisma,
-      });
-      try {
-        await cache.invalidateBodies(Object.values(outcome.bodyIds));
-        console.log('Invalidated the shared response cache for the bodies of this instrument.');
-      } finally {
-        await cache.close();
-      }
-    }
     return 0;
   } catch (error) {
     if (error instanceof AmendmentRejected || error instanceof AmendmentFileError || error instanceof UnknownInstrument) {
-      console.error(`Refused: ${error.message}`);
-      return 1;
+      throw new CliError(`Refused: ${error.message}`);
     }
+    if (isMissingTable(error)) throw notMigrated(config, ['(tables missing)']);
     throw error;
   } finally {
+    // The data directory is released when the process exits, after the database has closed.
     await client.close();
   }
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} finally {
-  await closeAllDatabases();
-}
+await runCli(async () => {
+  try {
+    return await main(process.argv.slice(2));
+  } catch (error) {
+    // A file that does not parse is refused before anything is opened.
+    if (error instanceof AmendmentFileError) throw new CliError(`Refused: ${error.message}`);
+    throw error;
+  }
+});

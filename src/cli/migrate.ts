@@ -3,23 +3,21 @@
 //   tsx src/cli/migrate.ts create <name>   write the next migration (prisma migrate dev --create-only)
 //   tsx src/cli/migrate.ts drift           exit 1 when schema.prisma needs a migration
 // The database comes from DATABASE_URL / MEIBO_DATA_DIR (src/db/config.ts).
-import { closeAllDatabases } from '../db/adapter.js';
 import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
 import { checkDrift, createMigration, deployMigrations } from '../db/migrate.js';
+import { claimForCommand, CliError, runCli } from './common.js';
 
 const USAGE = 'usage: tsx src/cli/migrate.ts deploy | create <name> | drift';
 
 async function main(argv: string[]): Promise<number> {
   const [command, name] = argv;
-  if (command !== 'deploy' && command !== 'create' && command !== 'drift') {
-    console.error(USAGE);
-    return 2;
-  }
+  if (command !== 'deploy' && command !== 'create' && command !== 'drift') throw new CliError(USAGE, 2);
   if (command === 'create' && !/^[A-Za-z0-9_]+$/.test(name ?? '')) {
-    console.error(`a migration name of letters, digits and _ is required\n${USAGE}`);
-    return 2;
+    throw new CliError(`a migration name of letters, digits and _ is required\n${USAGE}`, 2);
   }
   const config = dbConfigFromEnv();
+  // deploy and create migrate the configured database; drift works on a throwaway one.
+  if (command !== 'drift') claimForCommand(config, `npm run db:${command === 'deploy' ? 'deploy' : 'migrate'}`);
   const started = performance.now();
   const took = () => `${Math.round(performance.now() - started)} ms`;
   if (command === 'deploy') {
@@ -44,11 +42,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-} finally {
-  await closeAllDatabases();
-}
+await runCli(() => main(process.argv.slice(2)));

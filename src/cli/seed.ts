@@ -1,18 +1,23 @@
 // `npm run db:seed`: seeds the configured database from prisma/data (no-op when already seeded).
+// On the embedded database it takes the data directory for its duration (src/db/owner.ts).
 import { seedDatabase } from '../../prisma/seed.js';
-import { closeAllDatabases } from '../db/adapter.js';
 import { createPrismaClient } from '../db/client.js';
 import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
+import { claimForCommand, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
 
-const config = dbConfigFromEnv();
-const client = createPrismaClient(config);
-try {
-  const result = await seedDatabase(client.prisma);
-  console.log(result.seeded ? `Seeded ${describeDbConfig(config)}: ${JSON.stringify(result.counts)}` : `${describeDbConfig(config)} already holds the directory; nothing changed.`);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-} finally {
-  await client.close();
-  await closeAllDatabases();
-}
+await runCli(async () => {
+  const config = dbConfigFromEnv();
+  claimForCommand(config, 'npm run db:seed');
+  const client = createPrismaClient(config);
+  try {
+    await requireMigrated(config, client);
+    const result = await seedDatabase(client.prisma);
+    console.log(result.seeded ? `Seeded ${describeDbConfig(config)}: ${JSON.stringify(result.counts)}` : `${describeDbConfig(config)} already holds the directory; nothing changed.`);
+    return 0;
+  } catch (error) {
+    if (isMissingTable(error)) throw notMigrated(config, ['(tables missing)']);
+    throw error;
+  } finally {
+    await client.close();
+  }
+});

@@ -161,7 +161,14 @@ async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
 async function afterWrite(ctx: Context, outcome: WriteOutcome) {
   // Every body of the instrument gets new seat rows (their source is the new revision), so all of
   // them change, not only those with added, removed or renamed seats.
-  if (!outcome.dryRun) await ctx.afterWrite(Object.values(outcome.bodyIds));
+  if (outcome.dryRun) return;
+  try {
+    await ctx.afterWrite(Object.values(outcome.bodyIds));
+  } catch (error) {
+    // The write has committed: it is reported as committed whatever follows it. (The response
+    // cache's own refresh never rejects; this guards any other hook.)
+    console.error(`after a committed write: ${(error as Error)?.message ?? error}`);
+  }
 }
 
 builder.mutationFields((t) => ({
