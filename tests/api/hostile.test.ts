@@ -118,6 +118,15 @@ describe('hostile requests are refused with a code, before the work', () => {
   });
 });
 
+describe('what real clients send stays inside the limits', () => {
+  it("GraphiQL's introspection query (with descriptions and deprecations) is answered", async () => {
+    const { getIntrospectionQuery } = await import('graphql');
+    const r = await t.gql<{ __schema: { types: unknown[] } }>(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true }));
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.__schema.types.length).toBeGreaterThan(20);
+  });
+});
+
 describe('relay ids', () => {
   it('node(id) of a well-formed id whose row does not exist is null, as Relay expects', async () => {
     for (const type of ['Seat', 'Post', 'Body', 'Organization', 'Revision', 'Instrument', 'AuditEntry']) {
