@@ -1,7 +1,8 @@
 // Puts meibo together: a database (migrated and seeded when asked), and the GraphQL server over it.
 import { readdir } from 'node:fs/promises';
-import { getOperationAST } from 'graphql';
-import { createYoga, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { PothosError, PothosValidationError } from '@pothos/core';
+import { getOperationAST, GraphQLError } from 'graphql';
+import { createYoga, maskError, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { seedDatabase, type SeedResult } from '../prisma/seed.js';
 import type { Dataset } from './domain/dataset.js';
 import { authenticate, type TokenEntry } from './auth.js';
@@ -11,6 +12,10 @@ import { createPrismaClient, type DbClient, type PrismaClientOptions } from './d
 import { DEFAULT_TIMEOUTS, type DbConfig } from './db/config.js';
 import { useRequestDeadline } from './db/deadline.js';
 import { deployMigrations } from './db/migrate.js';
+import { asServiceUnavailable } from './db/unavailable.js';
+import { ErrorCode, quote } from './errors.js';
+import { useQueryLimits } from './limits.js';
+import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
 
 export interface OpenOptions {
@@ -64,20 +69,31 @@ export interface AppOptions {
   afterWrite?: (bodyIds: number[]) => Promise<void>;
   /** the client a query (not a mutation) reads from: a read replica (DbClient.reader) */
   reader?: () => Context['prisma'];
+  /** where masked errors are logged, with their cause (default: nowhere) */
+  log?: Logger;
+  /** CORS (default CORS_OPTIONS: any origin, no credentials); the fast path must be given the same */
+  cors?: CORSOptions;
   /** how long the statements of one query may take together (default 15 s; MEIBO_REQUEST_TIMEOUT_MS) */
   requestTimeoutMs?: number;
 }
 
 /**
- * CORS as Yoga applies it (its default: any origin, credentials allowed). Named here because the
- * HTTP fast path (src/fast-path.ts) must answer a cross-origin hit with the same headers.
+ * CORS by default: any origin may read (the directory is public), never with credentials (a
+ * browser must not send a user's cookies or auth to meibo on another site's behalf).
+ * MEIBO_CORS_ORIGINS narrows the origins (src/server.ts). Named here because the HTTP fast path
+ * (src/fast-path.ts) must answer a cross-origin hit with the same headers.
  */
-export const CORS_OPTIONS: CORSOptions = {};
+export const CORS_OPTIONS: CORSOptions = { origin: '*', credentials: false };
 
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    plugins: [useRequestBodyLimit(), ...(options.reader ? [useReaderForQueries(options.reader)] : []),
+    plugins: [
+      useRequestId(),
+      useRequestBodyLimit(),
+      useMutationsOnlyFromJson(),
+      ...useQueryLimits(),
+      ...(options.reader ? [useReaderForQueries(options.reader)] : []),
       // a query's statements stop when its client goes or its time is up (src/db/deadline.ts)
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
       ...(options.plugins ?? []),
@@ -85,14 +101,16 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     // src/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
-    cors: CORS_OPTIONS,
+    cors: options.cors ?? CORS_OPTIONS,
     context: ({ request }) =>
       createContext(prisma, {
         principal: authenticate(request.headers.get('authorization'), options.tokens ?? []),
         afterWrite: options.afterWrite,
       }),
-    // Unexpected errors are masked (Yoga's default): no stack trace or SQL reaches a client.
-    maskedErrors: true,
+    // Unexpected errors are masked: no stack trace or SQL reaches a client (never the dev mode that
+    // would add the original error, whatever NODE_ENV says). Yoga logs each masked error once, with
+    // its cause, through `logging` below.
+    maskedErrors: { isDev: false, maskError: classifyError },
     graphiql: {
       title: 'meibo',
       defaultQuery: `# Who chairs the secretariat (幹事会) the day the 2025 amendment takes effect?
@@ -105,8 +123,60 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
 }
 `,
     },
-    logging: false,
+    logging: yogaLogger(options.log ?? silentLogger),
   });
+}
+
+/**
+ * An error thrown below a resolver, as the client sees it: coded errors as they are; a database
+ * outage as SERVICE_UNAVAILABLE (retriable); Pothos's own argument checks (a malformed global id
+ * or cursor, `before` with `first`…) as BAD_USER_INPUT, quoting at most a short prefix of the
+ * input; anything else masked as "Unexpected error." (code INTERNAL_SERVER_ERROR).
+ */
+export function classifyError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const unavailable = asServiceUnavailable(original);
+  if (unavailable) return located(unavailable, error);
+  if (original instanceof PothosValidationError) {
+    return located(new GraphQLError(quote(original.message, 200), { extensions: { code: ErrorCode.BAD_USER_INPUT } }), error);
+  }
+  if (original instanceof PothosError) {
+    // A global id naming a type that has no nodes ("Nope:1") reaches Pothos's type lookup.
+    const path = error instanceof GraphQLError ? error.path : undefined;
+    if (path?.[0] === 'node' || path?.[0] === 'nodes') {
+      return located(new GraphQLError('Not a global id of this API: ids are those that meibo answers in `id` fields.', { extensions: { code: ErrorCode.BAD_USER_INPUT } }), error);
+    }
+    // Pothos's errors are GraphQLErrors, which Yoga's masking would let through as they are.
+    return located(new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', unexpected: true } }), error);
+  }
+  return maskError(error, message, false);
+}
+
+/** `coded`, at the place in the document and the result where `error` happened. */
+function located(coded: GraphQLError, error: unknown): GraphQLError {
+  if (!(error instanceof GraphQLError)) return coded;
+  return new GraphQLError(coded.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: coded.extensions });
+}
+
+/**
+ * Browsers may send a form or multipart POST to any site without asking first (no CORS
+ * preflight): a mutation is executed only from a JSON body, which a page on another origin cannot
+ * send without the preflight that CORS then refuses. GET mutations are refused by Yoga itself.
+ */
+function useMutationsOnlyFromJson(): Plugin<Record<string, unknown>> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
+      const request = (args.contextValue as { request?: Request }).request;
+      const type = (request?.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      if (type === 'application/json' || type === 'application/graphql-response+json') return;
+      setResultAndStopExecution({
+        errors: [new GraphQLError(`A mutation must be sent as a POST with Content-Type: application/json, not ${quote(type || 'none', 60)}.`, {
+          extensions: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, http: { status: 415 } },
+        })],
+      });
+    },
+  };
 }
 
 /**

@@ -8,12 +8,21 @@ export const ErrorCode = {
   OUT_OF_COVERAGE: 'OUT_OF_COVERAGE',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  /** a write that conflicts with one recorded before it, or racing it */
+  CONFLICT: 'CONFLICT',
+  /** a mutation not sent as JSON (HTTP 415) */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** the database cannot be reached or did not answer in time (HTTP 503): retry later */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const;
 
 export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extra } });
+}
+
+/** The write conflicts with what is (or, racing, was just) recorded: retry after reading it again. */
+export function conflict(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extra } });
 }
 
 export function notFound(message: string, extra: Record<string, unknown> = {}): GraphQLError {
@@ -42,4 +51,13 @@ export function serviceUnavailable(message: string, retryAfterSeconds: number): 
 
 export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+/**
+ * `input` as a message may quote it: at most `max` characters, then "…" and its length, so an
+ * error never echoes a huge argument back.
+ */
+export function quote(input: string, max = 80): string {
+  const chars = [...input];
+  return chars.length <= max ? input : `${chars.slice(0, max).join('')}… (${chars.length} characters)`;
 }

@@ -19,6 +19,8 @@ import { dbConfigFromEnv, describeDbConfig, requestTimeoutMsFromEnv } from './db
 import { claimDataDir, takeoverNotice } from './db/owner.js';
 import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
+import { corsOptionsFrom } from './cors.js';
+import { createLogger, LOG_LEVELS, withRequestLog, type LogLevel } from './log.js';
 
 const started = performance.now();
 const env = process.env;
@@ -44,6 +46,18 @@ const config = (() => {
 const requestTimeoutMs = (() => {
   try {
     return requestTimeoutMsFromEnv();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+})();
+// MEIBO_LOG_LEVEL: JSON lines on stdout, one per request and one per masked error (src/log.ts)
+const logLevel = (env.MEIBO_LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+if (!LOG_LEVELS.includes(logLevel)) fail(`MEIBO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(env.MEIBO_LOG_LEVEL)}`);
+const log = createLogger(logLevel);
+// MEIBO_CORS_ORIGINS / MEIBO_CORS_CREDENTIALS (src/cors.ts): default any origin, no credentials
+const cors = (() => {
+  try {
+    return corsOptionsFrom(env.MEIBO_CORS_ORIGINS, env.MEIBO_CORS_CREDENTIALS);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -108,12 +122,15 @@ const yoga = createApp(directory.prisma, {
   // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary
   reader: directory.reader,
   requestTimeoutMs,
+  log,
+  cors,
   // after each committed write: this instance's next answer is keyed by the new data version
   afterWrite: () => cache.refresh(),
 });
 // Cache hits are answered before Yoga (src/fast-path.ts) unless MEIBO_FAST_PATH=false.
 const fastPath = cache.mode !== 'off' && env.MEIBO_FAST_PATH?.toLowerCase() !== 'false';
-const server = createServer(fastPath ? withFastPath(cache, yoga) : yoga);
+// Every request, fast path or Yoga, gets its id and its log line (src/log.ts).
+const server = createServer(withRequestLog(fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga, log));
 server.listen(port, env.HOST || undefined, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

@@ -25,7 +25,7 @@ export class DayParseError extends Error {
     readonly input: string,
     readonly reason: string,
   ) {
-    super(`Cannot parse ${JSON.stringify(input)} as a day: ${reason}. ${ACCEPTED_FORMS}`);
+    super(`Cannot parse ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)} as a day: ${reason}. ${ACCEPTED_FORMS}`);
   }
 }
 

@@ -2,7 +2,7 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import type { IsoDay } from '../domain/dates.js';
-import { notFound } from '../errors.js';
+import { notFound, quote } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { RevisionRef } from './revision.js';
 import { loadSeatsInForce, RoleEnum, seatsInForceOfOne } from './seat.js';
@@ -24,7 +24,7 @@ export async function findBodyOrThrow(ctx: Context, code: string) {
   }
   if (!body) {
     const known = (await ctx.prisma.body.findMany({ select: { code: true }, orderBy: { position: 'asc' } })).map((b) => b.code);
-    throw notFound(`No body has the code "${code}". Known codes: ${known.join(', ')}.`, { body: code });
+    throw notFound(`No body has the code "${quote(code)}". Known codes: ${known.join(', ')}.`, { body: quote(code) });
   }
   return body;
 }
@@ -60,6 +60,8 @@ const CoverageRef = builder
 
 export const BodyRef = builder.prismaNode('Body', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'A council or meeting (会議) whose composition an instrument fixes.',
   fields: (t) => ({
     code: t.exposeString('code', { description: BODY_CODES.join(' | ') }),

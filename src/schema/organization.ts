@@ -3,6 +3,8 @@ import { builder } from '../builder.js';
 
 builder.prismaNode('Organization', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'The ministry or institution (府省庁・機関) a post belongs to.',
   fields: (t) => ({
     name: t.exposeString('name'),

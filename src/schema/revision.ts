@@ -3,6 +3,8 @@ import { builder } from '../builder.js';
 
 export const InstrumentRef = builder.prismaNode('Instrument', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'A decision (決定) or agreement (申合せ) that fixes a composition or a rule.',
   fields: (t) => ({
     code: t.exposeString('code'),
@@ -15,6 +17,8 @@ export const InstrumentRef = builder.prismaNode('Instrument', {
 
 export const RevisionRef = builder.prismaNode('Revision', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'One amendment of an instrument (sequence 0 is the original decision).',
   fields: (t) => ({
     instrument: t.relation('instrument'),

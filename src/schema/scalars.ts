@@ -1,15 +1,15 @@
 // Date: a calendar day. Output ISO 8601; input ISO 8601 or 和暦 (令和7年7月1日, R7.7.1, H31.4.30).
 import { builder } from '../builder.js';
 import { DayParseError, fromDate, parseDay, type IsoDay } from '../domain/dates.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, quote } from '../errors.js';
 
 function parse(value: unknown): IsoDay {
-  if (typeof value !== 'string') throw badUserInput(`A Date is a string such as "2025-07-01" or "令和7年7月1日", not ${JSON.stringify(value)}.`);
+  if (typeof value !== 'string') throw badUserInput(`A Date is a string such as "2025-07-01" or "令和7年7月1日", not ${quote(String(JSON.stringify(value)))}.`);
   try {
     return parseDay(value);
   } catch (error) {
     // graphql-js carries this error's extensions onto the error it reports for the argument.
-    if (error instanceof DayParseError) throw badUserInput(error.message, { input: value });
+    if (error instanceof DayParseError) throw badUserInput(error.message, { input: quote(value) });
     throw error;
   }
 }

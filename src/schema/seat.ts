@@ -36,6 +36,8 @@ export const SourceRef = builder.prismaObject('Seat', {
 
 export const SeatRef = builder.prismaNode('Seat', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'One post in one body in one role, at a listing position, over [validFrom, validTo).',
   fields: (t) => ({
     role: t.expose('role', { type: RoleEnum }),
