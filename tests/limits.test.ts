@@ -1,6 +1,6 @@
 // The limits themselves: every list field has a length bound in the cost estimate, and what
 // real clients send (GraphiQL's introspection, the README, the suite) stays inside them.
-import { getIntrospectionQuery, getNamedType, getNullableType, isListType, isObjectType, parse, type OperationDefinitionNode } from 'graphql';
+import { getIntrospectionQuery, getNullableType, isListType, isObjectType, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { corsOptionsFrom } from '../src/cors.js';
 import { estimateCost, inspectJson, LIMITS, LIST_BOUNDS } from '../src/limits.js';
