@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDay } from '../src/domain/dates.js';
 import { loadDataset, type SeatRecord } from '../src/domain/dataset.js';
 
-const SOURCE_PATH = fileURLToPath(new URL('../../shared/sources/000_5a5b03eb7e06fcd7.txt', import.meta.url));
+const SOURCE_PATH = fileURLToPath(new URL('../prisma/data/sources/000_5a5b03eb7e06fcd7.txt', import.meta.url));
 const dataset = loadDataset();
 
 /**
