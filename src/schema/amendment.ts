@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment.js';
 import { addDays } from '../domain/dates.js';
 import type { RoleName } from '../domain/dataset.js';
-import { badUserInput, notFound } from '../errors.js';
+import { badUserInput, conflict, notFound, quote } from '../errors.js';
 import { BodyRef } from './body.js';
 import { InstrumentRef, RevisionRef } from './revision.js';
 import { RoleEnum } from './seat.js';
@@ -113,6 +113,8 @@ const AmendmentResultRef = builder.objectRef<WriteOutcome>('AmendmentResult').im
 
 builder.prismaNode('AuditEntry', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'One write, as the audit trail keeps it: who, when, what, and the diff it made.',
   fields: (t) => ({
     action: t.exposeString('action', { description: 'RECORD_AMENDMENT or REVERT_AMENDMENT' }),
@@ -130,7 +132,7 @@ function toChange(input: typeof ChangeInput.$inferInput, index: number): Amendme
   const need = (field: 'post' | 'from' | 'to' | 'role'): string => {
     const value = input[field];
     if (value === null || value === undefined || value === '') {
-      throw badUserInput(`change #${index + 1} (${input.kind} in ${input.body}): \`${field}\` is required for ${input.kind}.`, { changeIndex: index });
+      throw badUserInput(`change #${index + 1} (${input.kind} in ${quote(String(input.body), 40)}): \`${field}\` is required for ${input.kind}.`, { changeIndex: index });
     }
     return String(value);
   };
@@ -151,9 +153,10 @@ async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof AmendmentRejected) {
-      throw badUserInput(error.message, { changeIndex: error.changeIndex, title: error.changeTitle });
+      const extensions = { changeIndex: error.changeIndex, title: error.changeTitle === null ? null : quote(error.changeTitle), ...error.details };
+      throw error.code === 'CONFLICT' ? conflict(error.message, extensions) : badUserInput(error.message, extensions);
     }
-    if (error instanceof UnknownInstrument) throw notFound(error.message, { instrument: error.code });
+    if (error instanceof UnknownInstrument) throw notFound(error.message, { instrument: quote(error.code) });
     throw error;
   }
 }

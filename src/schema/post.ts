@@ -1,10 +1,18 @@
 // Post: a position (職), independent of who holds it, and the seats it has held.
 import { builder } from '../builder.js';
 import { toDate } from '../domain/dates.js';
-import { badUserInput } from '../errors.js';
+import { searchForm, unprintable } from '../domain/title.js';
+import { badUserInput, quote } from '../errors.js';
+
+const MAX_SEARCH_LENGTH = 200;
+
+/** `text` as a LIKE pattern that matches itself only: %, _ and the escape character \ are literal. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 builder.prismaNode('Post', {
   id: { field: 'id' },
+  // node(id) of a row that does not exist answers null (Relay's convention), not an error
+  nullable: true,
   description: 'A position (職), independent of the person who holds it. The title is exactly as printed.',
   fields: (t) => ({
     title: t.exposeString('title'),
@@ -29,16 +37,23 @@ builder.queryFields((t) => ({
   searchPosts: t.prismaField({
     type: ['Post'],
     description:
-      'Posts whose title contains `text`. Both sides are NFKC-normalized, so "AI" finds 「ＡＩ」 and "(" finds 「（」. ' +
+      'Posts whose title contains `text`, literally (`%` and `_` are characters like any other). Both sides are ' +
+      'NFKC-normalized and compared without whitespace, so "AI" finds 「ＡＩ」 and "(" finds 「（」. ' +
       'Ordered by organization (in the instrument’s order), then title.',
     args: { text: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => {
-      const needle = args.text.normalize('NFKC').trim();
+      const length = [...args.text].length;
+      if (length > MAX_SEARCH_LENGTH) {
+        throw badUserInput(`searchPosts text is limited to ${MAX_SEARCH_LENGTH} characters; 「${quote(args.text)}」 has ${length}.`);
+      }
+      const bad = unprintable(args.text.replace(/\s+/gu, ''));
+      if (bad) throw badUserInput(`searchPosts text contains ${bad}, a character no title has.`);
+      const needle = searchForm(args.text);
       if (needle.length === 0) throw badUserInput('searchPosts needs some text to look for.');
-      if (needle.length > 200) throw badUserInput('searchPosts text is limited to 200 characters.');
       return ctx.prisma.post.findMany({
         ...query,
-        where: { titleSearch: { contains: needle, mode: 'insensitive' } },
+        // Prisma's `contains` is a LIKE '%…%' that leaves the wildcards in the text to LIKE.
+        where: { titleSearch: { contains: likeLiteral(needle), mode: 'insensitive' } },
         orderBy: [{ organization: { position: 'asc' } }, { title: 'asc' }],
       });
     },

@@ -7,7 +7,7 @@ import { issueToken, parseTokens } from '../../src/auth.js';
 import { parseAmendmentFile } from '../../src/domain/amendment-file.js';
 import { parseDay } from '../../src/domain/dates.js';
 import { loadDataset } from '../../src/domain/dataset.js';
-import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
+import { ENGINES, openTestDirectory, withPg, type TestDirectory } from '../support/harness.js';
 
 const editor = issueToken('alice');
 const readerOnly = issueToken('bob', []);
@@ -257,11 +257,192 @@ describe.each(ENGINES)('amendments on %s', (engine) => {
       const failed = results.filter((r) => r.errors);
       expect(ok).toHaveLength(1);
       expect(failed).toHaveLength(1);
-      expect(failed[0].errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-      expect(failed[0].errors![0].message).toMatch(/not after 2029-04-01/);
+      // Both were decided the same day: the loser plans after the winner (the row lock) and is told so.
+      expect(failed[0].errors![0].extensions!.code).toBe('CONFLICT');
+      expect(failed[0].errors![0].message).toMatch(/already has a revision decided on 2026-11-26 \(revision 16/);
       expect(await seeded.directory.prisma.revision.count()).toBe(revisions + 1);
       const members = await seeded.gql<{ members: any[] }>(`{ members(body: "secretariat", asOf: "2029-04-01", role: MEMBER) { post { title } } }`);
       expect(members.data!.members.filter((m) => m.post.title.startsWith('内閣官房競合テスト用'))).toHaveLength(1);
+    });
+  });
+  describe('odd input', () => {
+    let t: TestDirectory;
+    beforeAll(async () => {
+      t = await openTestDirectory(engine, { tokens: TOKENS });
+    });
+    afterAll(() => t?.close());
+
+    const amendment = (extra: Record<string, unknown> = {}) => ({
+      instrument: 'designated-posts', title: 'テスト改正', decidedOn: '2026-11-26', effectiveOn: '2027-04-01',
+      changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
+      ...extra,
+    });
+    const revert = () => t.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }`, {}, AS_EDITOR);
+
+    /**
+     * Every table as rows of text, in a stable order: what a revert must give back exactly. Not the
+     * audit trail (a revert is an entry of its own) nor the data version (it counts writes).
+     */
+    async function dumpAll() {
+      const p = t.directory.prisma;
+      const tables = (await p.$queryRawUnsafe<Array<{ name: string }>>(
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`,
+      )).map((r) => r.name).filter((name) => !['audit_entry', 'data_version'].includes(name));
+      expect(tables).toEqual(expect.arrayContaining(['organization', 'post', 'seat', 'revision', 'provision', 'body', 'instrument', 'unit']));
+      const dump: Record<string, string[]> = {};
+      for (const table of tables) {
+        const rows = await p.$queryRawUnsafe<Array<{ row: string }>>(`SELECT row_to_json(x)::text AS row FROM "${table}" x ORDER BY 1`);
+        dump[table] = rows.map((r) => r.row);
+      }
+      return dump;
+    }
+
+    it('reverts to exactly the directory before the amendment, every table, posts included', async () => {
+      const before = await dumpAll();
+      const changes = [
+        { kind: 'SET_CHAIR', body: 'secretariat', post: '内閣官房国家サイバー統括室長（テスト）' },
+        { kind: 'REPLACE', body: 'secretariat', from: '環境省大臣官房総務課環境情報室長', to: '環境省大臣官房総務課環境情報管理室長' },
+        { kind: 'ADD', body: 'deputy-director-meeting', role: 'OBSERVER', post: '衆議院事務局情報基盤整備室参事（テスト）', organization: '衆議院' },
+        { kind: 'REMOVE', body: 'secretariat', role: 'OBSERVER', post: '日本銀行システム情報局情報セキュリティ課長' },
+        { kind: 'ADD', body: 'secretariat', role: 'OBSERVER', post: '日本銀行システム情報局情報セキュリティ課長', position: 1 },
+      ];
+      const r = await t.gql<{ recordAmendment: any }>(RECORD, { input: amendment({ decidedOn: '2026-12-01', changes }) }, AS_EDITOR);
+      expect(r.errors).toBeUndefined();
+      const during = await dumpAll();
+      expect(during.post.length).toBe(before.post.length + 3);
+      expect(during.seat).not.toEqual(before.seat);
+      expect((await revert()).errors).toBeUndefined();
+      expect(await dumpAll()).toEqual(before);
+    });
+
+    it('refuses a second amendment decided the same day as a CONFLICT naming the recorded revision, writing nothing', async () => {
+      expect((await t.gql(RECORD, { input: amendment() }, AS_EDITOR)).errors).toBeUndefined();
+      const before = await dumpAll();
+      const later = amendment({ effectiveOn: '2027-05-01', changes: [{ kind: 'REMOVE', body: 'secretariat', post: '環境省大臣官房総務課環境情報室長' }] });
+      for (const dryRun of [true, false]) {
+        const r = await t.gql(RECORD, { input: later, dryRun }, AS_EDITOR);
+        expect(r.errors![0].extensions).toMatchObject({ code: 'CONFLICT', revision: { instrument: 'designated-posts', sequence: 16, decidedOn: '2026-11-26' } });
+        expect(r.errors![0].message).toMatch(/already has a revision decided on 2026-11-26 \(revision 16, 「テスト改正」/);
+      }
+      expect(await dumpAll()).toEqual(before);
+      expect((await revert()).errors).toBeUndefined();
+    });
+
+    it('lets exactly one of 20 identical concurrent amendments through; the other 19 get CONFLICT', async () => {
+      const revisions = await t.directory.prisma.revision.count();
+      const results = await Promise.all(Array.from({ length: 20 }, () => t.gql(RECORD, { input: amendment() }, AS_EDITOR)));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      const codes = results.filter((r) => r.errors).map((r) => r.errors![0].extensions!.code);
+      expect(codes).toEqual(Array(19).fill('CONFLICT'));
+      expect(await t.directory.prisma.revision.count()).toBe(revisions + 1);
+      const members = await t.gql<{ members: any[] }>(`{ members(body: "secretariat", asOf: "2027-04-01", role: MEMBER) { post { title } } }`);
+      expect(members.data!.members.filter((m) => m.post.title === 'デジタル庁統括官付参事官（サイバーセキュリティ担当）')).toHaveLength(1);
+      expect((await revert()).errors).toBeUndefined();
+    });
+
+    // PostgreSQL only: the embedded database has one connection, so nothing can write beside it.
+    // A session of our own writes by hand and holds its transaction open; the amendment, sent
+    // meanwhile, must wait for it (counted: a session blocked by ours) and then be refused cleanly.
+    const racingHand = async (handWrite: string, input: Record<string, unknown>) => {
+      const schema = (await t.directory.prisma.$queryRawUnsafe<Array<{ s: string }>>('SELECT current_schema() AS s'))[0].s;
+      return withPg(async (hand) => {
+        await hand.query(`SET search_path TO "${schema}", public`);
+        await hand.query('BEGIN');
+        await hand.query(handWrite);
+        const pending = t.gql(RECORD, { input }, AS_EDITOR);
+        let blocked = 0;
+        for (let polls = 0; polls < 2000 && blocked === 0; polls++) {
+          const r = await hand.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))');
+          blocked = r.rows[0].n;
+          if (!blocked) await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect(blocked).toBe(1);
+        await hand.query('COMMIT');
+        return pending;
+      });
+    };
+    if (engine === 'postgres') {
+      it('refuses an amendment racing a revision written by hand for the same day as a CONFLICT naming it', async () => {
+        const r = await racingHand(
+          `INSERT INTO revision (instrument_id, sequence, title, decided_on, effective_on, content_known)
+           SELECT id, 1000, '手で記録した改正', DATE '2026-11-26', DATE '2027-04-01', true FROM instrument WHERE code = 'designated-posts'`,
+          amendment(),
+        );
+        expect(r.errors![0].extensions).toMatchObject({ code: 'CONFLICT', revision: { sequence: 1000, decidedOn: '2026-11-26' } });
+        expect(r.errors![0].message).toMatch(/revision 1000, 「手で記録した改正」/);
+        await t.directory.prisma.revision.deleteMany({ where: { sequence: 1000 } });
+      });
+
+      it('turns an exclusion violation raised by a seat written by hand meanwhile into CONFLICT, naming the rule', async () => {
+        const before = await t.directory.prisma.seat.count();
+        const r = await racingHand(
+          `INSERT INTO seat (body_id, post_id, revision_id, clause, role, position, seat_key, valid_from)
+           SELECT b.id, p.id, (SELECT max(id) FROM revision), '手', 'OBSERVER', 99, 'by-hand', DATE '2030-01-01'
+           FROM body b, post p WHERE b.code = 'secretariat' AND p.title = '内閣サイバー官'`,
+          amendment({ changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: '内閣サイバー官' }] }),
+        );
+        expect(r.errors![0].extensions).toMatchObject({ code: 'CONFLICT', constraint: 'seat_post_once_per_body' });
+        expect(r.errors![0].message).toMatch(/a post would sit twice in one body on overlapping days/);
+        expect(await t.directory.prisma.seat.count()).toBe(before + 1); // the hand's seat, nothing of the amendment
+        await t.directory.prisma.seat.deleteMany({ where: { seatKey: 'by-hand' } });
+      });
+    }
+
+    it('refuses self-contradicting changes in the dry run and the write alike, naming both, writing nothing', async () => {
+      const before = await dumpAll();
+      const cases = [
+        [{ kind: 'SET_CHAIR', body: 'secretariat', post: '内閣サイバー官' }, { kind: 'SET_CHAIR', body: 'secretariat', post: '内閣官房副長官補（事態対処・危機管理）' }],
+        [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: '内閣官房テスト参事官' }, { kind: 'REMOVE', body: 'secretariat', post: '内閣官房テスト参事官' }],
+        [{ kind: 'REPLACE', body: 'secretariat', from: '環境省大臣官房総務課環境情報室長', to: '環境省甲' }, { kind: 'REPLACE', body: 'secretariat', from: '環境省大臣官房総務課環境情報室長', to: '環境省乙' }],
+      ];
+      for (const changes of cases) {
+        for (const dryRun of [true, false]) {
+          const r = await t.gql(RECORD, { input: amendment({ decidedOn: '2028-01-01', effectiveOn: '2028-04-01', changes }), dryRun }, AS_EDITOR);
+          expect(r.errors![0].extensions, JSON.stringify(r.errors)).toMatchObject({ code: 'BAD_USER_INPUT', changeIndex: 1, changeIndexes: [0, 1] });
+          expect(r.errors![0].message).toMatch(/^change #2 .* contradicts change #1 /);
+        }
+      }
+      expect(await dumpAll()).toEqual(before);
+    });
+
+    it('stores a title typed decomposed (カ + ゛) as printed, the same in the dry run and the write', async () => {
+      const decomposed = '内閣官房カ\u3099ハ\u3099ナンス担当参事官';
+      const composed = decomposed.normalize('NFC');
+      expect(composed).not.toBe(decomposed);
+      // an explicit organization, and a title the organization does not begin: the case that threw
+      const changes = [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: ` ${decomposed}\n`, organization: '内閣官房' }];
+      const input = amendment({ decidedOn: '2028-02-01', effectiveOn: '2028-04-01', changes });
+      const preview = await t.gql<{ recordAmendment: any }>(RECORD, { input, dryRun: true }, AS_EDITOR);
+      expect(preview.errors).toBeUndefined();
+      const written = await t.gql<{ recordAmendment: any }>(RECORD, { input }, AS_EDITOR);
+      expect(written.errors).toBeUndefined();
+      expect(written.data!.recordAmendment.diffs).toEqual(preview.data!.recordAmendment.diffs);
+      const added = written.data!.recordAmendment.diffs.find((d: any) => d.body.code === 'secretariat').added;
+      expect(added).toEqual([{ role: 'MEMBER', position: 33, title: composed }]);
+      expect(await t.directory.prisma.post.count({ where: { title: composed } })).toBe(1);
+      for (const text of [composed, decomposed, 'ガバナンス担当']) {
+        const found = await t.gql<{ searchPosts: any[] }>(`query($s: String!) { searchPosts(text: $s) { title } }`, { s: text });
+        expect(found.data!.searchPosts).toEqual([{ title: composed }]);
+      }
+      // the same title again, typed the other way: one post, already seated
+      const again = await t.gql(RECORD, { input: amendment({ decidedOn: '2028-03-01', effectiveOn: '2028-05-01', changes: [{ kind: 'ADD', body: 'secretariat', role: 'OBSERVER', post: composed }] }) }, AS_EDITOR);
+      expect(again.errors![0].message).toMatch(/already seated/);
+      expect((await revert()).errors).toBeUndefined();
+      expect(await t.directory.prisma.post.count({ where: { title: composed } })).toBe(0);
+    });
+
+    it.each([
+      ['a zero-width space in a title', { changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: '内閣官房\u200B参事官' }] }, 'BAD_USER_INPUT', /contains U\+200B/],
+      ['a 1 MB title', { changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: `内閣官房${'x'.repeat(1_000_000)}` }] }, 'BAD_USER_INPUT', /1000004 characters long/],
+      ['a 1 MB instrument code', { instrument: 'x'.repeat(1_000_000) }, 'NOT_FOUND', /No instrument has the code/],
+      ['a 1 MB body code', { changes: [{ kind: 'REMOVE', body: 'x'.repeat(1_000_000), post: '内閣サイバー官' }] }, 'BAD_USER_INPUT', /is not one whose seats/],
+      ['a 1 MB organization', { changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: '謎の職', organization: 'x'.repeat(1_000_000) }] }, 'BAD_USER_INPUT', /organization 「x+…/],
+      ['a control character in the note', { note: 'a\u0007b' }, 'BAD_USER_INPUT', /note contains U\+0007/],
+    ])('refuses %s with a coded error quoting at most a short prefix', async (_name, patch, code, message) => {
+      const r = await t.gql(RECORD, { input: amendment({ decidedOn: '2028-06-01', effectiveOn: '2028-07-01', ...patch }), dryRun: true }, AS_EDITOR);
+      expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors).slice(0, 500)).toBe(code);
+      expect(r.errors![0].message).toMatch(message);
+      expect(JSON.stringify(r).length).toBeLessThan(1500);
     });
   });
 });

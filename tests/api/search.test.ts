@@ -1,5 +1,6 @@
 // Finding posts and organizations by what people type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchForm } from '../../src/domain/title.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 describe.each(ENGINES)('search and organizations on %s', (engine) => {
@@ -52,5 +53,40 @@ describe.each(ENGINES)('search and organizations on %s', (engine) => {
     const r = await t.gql<{ chair: any }>(`{ chair(body: "secretariat", asOf: "2025-07-01") { id post { id title } } }`);
     const node = await t.gql<{ node: any }>(`query($id: ID!) { node(id: $id) { ... on Post { title } } }`, { id: r.data!.chair.post.id });
     expect(node.data!.node.title).toBe(r.data!.chair.post.title);
+  });
+  it('searches for %, _ and \\ literally, not as LIKE wildcards', async () => {
+    // No printed title has them; three that do (full width, as printed; NFKC makes them ASCII).
+    const organization = await t.directory.prisma.organization.findUniqueOrThrow({ where: { name: '内閣官房' } });
+    const odd = ['内閣官房１００％担当参事官', '内閣官房Ａ＿Ｂ室長', '内閣官房＼記号室長'];
+    await t.directory.prisma.post.createMany({ data: odd.map((title) => ({ title, titleSearch: searchForm(title), organizationId: organization.id })) });
+    try {
+      expect(await titles('%')).toEqual(['内閣官房１００％担当参事官']);
+      expect(await titles('_')).toEqual(['内閣官房Ａ＿Ｂ室長']);
+      expect(await titles('\\')).toEqual(['内閣官房＼記号室長']);
+      expect(await titles('0%担')).toEqual(['内閣官房１００％担当参事官']);
+      // as wildcards these would match every title that begins 内閣官房 and ends 室長
+      expect(await titles('内閣官房%室長')).toEqual([]);
+      expect(await titles('内閣官房_室長')).toEqual([]);
+      expect(await titles('%%')).toEqual([]);
+    } finally {
+      await t.directory.prisma.post.deleteMany({ where: { title: { in: odd } } });
+    }
+    expect(await titles('%')).toEqual([]);
+  });
+
+  it('compares without whitespace, as titles have none', async () => {
+    expect(await titles(' 警察庁長官官房 技術総括審議官\n')).toEqual(['警察庁長官官房技術総括審議官']);
+  });
+
+  it.each([
+    ['a control character', 'AI\u0007', /U\+0007/],
+    ['a zero-width space', 'A\u200BI', /U\+200B/],
+    ['only spaces', ' \u3000 ', /needs some text/],
+    ['a megabyte', 'x'.repeat(1_000_000), /limited to 200 characters; 「x+…/],
+  ])('refuses %s with BAD_USER_INPUT, quoting at most a short prefix', async (_name, text, message) => {
+    const r = await t.gql(`query($s: String!) { searchPosts(text: $s) { title } }`, { s: text });
+    expect(r.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(message);
+    expect(JSON.stringify(r).length).toBeLessThan(1000);
   });
 });
