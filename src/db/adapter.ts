@@ -155,6 +155,29 @@ function shadowTracker() {
   };
 }
 
+/**
+ * PGlite runs each statement on this thread, to its end: a stopped request (src/db/deadline.ts)
+ * can only be kept from starting more of them. (Queries only: a transaction's statements are a
+ * mutation's, which is never stopped half-way.)
+ */
+function startNothingForStoppedRequests(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  const stopped = () => {
+    const signal = currentDeadline();
+    return signal?.aborted ? deadlineError(signal) : null;
+  };
+  adapter.queryRaw = (query) => {
+    const error = stopped();
+    return error ? Promise.reject(error) : queryRaw(query);
+  };
+  adapter.executeRaw = (query) => {
+    const error = stopped();
+    return error ? Promise.reject(error) : executeRaw(query);
+  };
+  return adapter;
+}
+
 function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>, adapterOptions: AdapterOptions): DbAdapterFactory {
   const shadows = shadowTracker();
   return {
@@ -163,7 +186,8 @@ function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>, adapterOpt
     adapterName: 'pglite-prisma-adapter',
     async connect() {
       const db = await getPGlite(config.dataDir);
-      return fixExecuteScript(await new PrismaPGlite(adapterOptions.preparedStatements ? withPreparedStatements(db) : db).connect(), db);
+      const adapter = fixExecuteScript(await new PrismaPGlite(adapterOptions.preparedStatements ? withPreparedStatements(db) : db).connect(), db);
+      return adapterOptions.boundStatements ? startNothingForStoppedRequests(adapter) : adapter;
     },
     // The adapter's own shadow is a PGlite without btree_gist that is never closed.
     async connectToShadowDb() {

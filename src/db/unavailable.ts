@@ -56,7 +56,7 @@ export function unavailableCause(error: unknown, depth = 0): string | null {
     meta?: { driverAdapterError?: unknown }; cause?: unknown; originalError?: unknown;
   };
   if (error instanceof DatabaseTimeout) return error.message;
-  if (typeof e.code === 'string' && PRISMA_CODES.has(e.code)) return `Prisma ${e.code}`;
+  if (typeof e.code === 'string' && PRISMA_CODES.has(e.code)) return e.code;
   const adapterCause = adapterErrorCause(e.meta?.driverAdapterError) ?? adapterErrorCause(error);
   if (adapterCause) return adapterCause;
   // a pg error from the server (it has a severity), e.g. 57014 after a statement_timeout

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { dbConfigFromEnv } from '../../src/db/config.js';
+import { DEFAULT_TIMEOUTS, dbConfigFromEnv, requestTimeoutMsFromEnv } from '../../src/db/config.js';
 
 describe('dbConfigFromEnv', () => {
   it('reads a PostgreSQL URL and its schema parameter', () => {
@@ -24,6 +24,22 @@ describe('dbConfigFromEnv', () => {
     expect(dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory', MEIBO_PG_PREPARED_STATEMENTS: '0' })).toEqual({ kind: 'pglite', dataDir: null, preparedStatements: false });
     expect(dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory' })).toEqual({ kind: 'pglite', dataDir: null });
     expect(() => dbConfigFromEnv({ MEIBO_DATA_DIR: 'memory', MEIBO_PG_PREPARED_STATEMENTS: 'yes' })).toThrow(/must be true or false/);
+  });
+
+  it('reads the PostgreSQL timeouts, defaulting to connect 5 s, statement 10 s, request 15 s', () => {
+    const url = 'postgresql://postgres@127.0.0.1:5432/test';
+    expect(DEFAULT_TIMEOUTS).toEqual({ connectMs: 5_000, statementMs: 10_000, requestMs: 15_000 });
+    expect(dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_CONNECT_TIMEOUT_MS: '1000', MEIBO_PG_STATEMENT_TIMEOUT_MS: ' 2500 ' }))
+      .toEqual({ kind: 'postgres', url, connectTimeoutMs: 1_000, statementTimeoutMs: 2_500 });
+    // 0: no statement timeout (e.g. behind a pooler that refuses the startup parameter)
+    expect(dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_STATEMENT_TIMEOUT_MS: '0' })).toEqual({ kind: 'postgres', url, statementTimeoutMs: 0 });
+    expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_CONNECT_TIMEOUT_MS: '0' })).toThrow(/MEIBO_PG_CONNECT_TIMEOUT_MS must be a whole number of milliseconds above 0, not "0"/);
+    expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_STATEMENT_TIMEOUT_MS: '5s' })).toThrow(/MEIBO_PG_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds \(0: no limit\), not "5s"/);
+    expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/whole number/);
+    expect(() => dbConfigFromEnv({ DATABASE_URL: url, MEIBO_PG_CONNECT_TIMEOUT_MS: '9999999999' })).toThrow(/whole number/);
+    expect(requestTimeoutMsFromEnv({})).toBe(15_000);
+    expect(requestTimeoutMsFromEnv({ MEIBO_REQUEST_TIMEOUT_MS: '3000' })).toBe(3_000);
+    expect(() => requestTimeoutMsFromEnv({ MEIBO_REQUEST_TIMEOUT_MS: '1.5' })).toThrow(/MEIBO_REQUEST_TIMEOUT_MS must be a whole number/);
   });
 
   it('reads DATABASE_REPLICA_URLS, comma-separated, and refuses replicas it cannot use', () => {
