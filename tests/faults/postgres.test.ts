@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, openDirectory, type Directory } from '../../src/app.js';
+import { createApp, openDirectory } from '../../src/app.js';
+import { issueToken } from '../../src/auth.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
 import { createPrismaClient, type DbClient } from '../../src/db/client.js';
 import { dbConfigFromEnv } from '../../src/db/config.js';
@@ -46,6 +47,13 @@ async function freePort(): Promise<number> {
 const CHAIR = `{ chair(body: "secretariat", asOf: "2025-07-01") { post { title } } }`;
 const CHAIR_TITLE = '内閣官房内閣審議官（国家サイバー統括室）';
 const MEMBERS = `{ members(body: "deputy-director-meeting", asOf: "2025-07-01", role: OBSERVER) { position post { title } } }`;
+const AMENDMENTS = `{ amendments(first: 50) { edges { node { id } } } }`;
+const RECORD = `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`;
+const WRITE = {
+  instrument: 'designated-posts', title: 'written during an outage', decidedOn: '2026-11-26', effectiveOn: '2027-04-01',
+  changes: [{ kind: 'REMOVE', body: 'secretariat', post: CHAIR_TITLE }],
+};
+const editor = issueToken('fault-test');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Seen {
@@ -78,16 +86,18 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
     }
   };
 
-  const post = async (query: string): Promise<Seen> => {
+  const post = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Seen> => {
     const started = performance.now();
     const response = await fetch(`http://127.0.0.1:${serverPort}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
     });
     const body = await response.json();
     return { status: response.status, ms: performance.now() - started, retryAfter: response.headers.get('retry-after'), body };
   };
+  const write = () => post(RECORD, { input: WRITE }, { authorization: `Bearer ${editor.token}` });
+  const amendmentCount = async () => ((await post(AMENDMENTS)).body.data.amendments.edges as unknown[]).length;
   const ready = async () => (await fetch(`http://127.0.0.1:${serverPort}/ready`)).status;
 
   /** 4 clients, each sending `rounds` queries one after another: a bounded load. */
@@ -203,6 +213,7 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
         MEIBO_REQUEST_TIMEOUT_MS: '3000',
         // every answer from the database, none from a cache
         MEIBO_RESPONSE_CACHE: 'off',
+        MEIBO_TOKENS: editor.entry,
         REDIS_URL: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -233,9 +244,13 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
 
   it('answers 503 SERVICE_UNAVAILABLE while PostgreSQL is stopped, and recovers without a restart', async () => {
     const pid = server!.pid;
+    const amendments = await amendmentCount();
     stopCluster();
     const seen = await load(5);
     expectAllUnavailable(seen);
+    const written = await write();
+    expectAllUnavailable([written]);
+    figures['stopped, a write'] = `${Math.round(written.ms)} ms`;
     // bounded by the configured timeouts (connect 1 s); 10 s is a generous margin for a busy machine
     for (const s of seen) expect(s.ms).toBeLessThan(10_000);
     figures.stopped = summary(seen);
@@ -244,6 +259,8 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
     startCluster();
     expect(await until(async () => (await ready()) === 200)).toBe(true);
     expectAllCorrect(await load(3));
+    // the write reported as not done is not there
+    expect(await amendmentCount()).toBe(amendments);
     expect(server!.pid).toBe(pid);
     expect(server!.exitCode).toBeNull();
   });
@@ -253,9 +270,14 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
     // connections in the pool, so that both waits are met: a statement on an open connection and
     // a new connection
     expectAllCorrect(await load(2));
+    const amendments = await amendmentCount();
     freeze();
     const seen = await load(3);
     expectAllUnavailable(seen);
+    const written = await write();
+    expectAllUnavailable([written]);
+    expect(written.ms).toBeLessThan(10_000);
+    figures['frozen, a write'] = `${Math.round(written.ms)} ms`;
     // connect 1 s, statement 1 s (+1 s for the client's own bound), request 3 s: never the hang's length
     for (const s of seen) expect(s.ms).toBeLessThan(10_000);
     figures.frozen = summary(seen);
@@ -266,6 +288,7 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
     thaw();
     expect(await until(async () => (await ready()) === 200)).toBe(true);
     expectAllCorrect(await load(3));
+    expect(await amendmentCount()).toBe(amendments);
     expect(server!.pid).toBe(pid);
   });
 
@@ -287,6 +310,12 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
     const waiting = async () =>
       (await psql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${APP}' AND state = 'active'`))[0]!.n;
 
+    it('runs on connections whose statements the server itself bounds', async () => {
+      const [settings] = await client.prisma.$queryRaw<Array<{ statement: string; idle: string }>>`
+        SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle`;
+      expect(settings).toEqual({ statement: '1min', idle: '1min' });
+    });
+
     const lockBody = async () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE body IN ACCESS EXCLUSIVE MODE');
@@ -297,14 +326,12 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
       await lockBody();
       try {
         const controller = new AbortController();
-        const asking = yoga
-          .fetch(new Request('http://yoga/graphql', {
+        const asking = Promise.resolve(yoga.fetch(new Request('http://yoga/graphql', {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'application/json' },
             body: JSON.stringify({ query: CHAIR }),
             signal: controller.signal,
-          }))
-          .catch((error: Error) => error);
+          }))).catch((error: Error) => error);
         expect(await until(async () => (await waiting()) === 1)).toBe(true);
         const abortedAt = performance.now();
         controller.abort();
