@@ -1,6 +1,7 @@
 // Recording amendments: replaying the 2025-06-27 notice, previews, revert, time travel, bad
 // input, tokens and the audit trail — through the API as an editor would.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAmendment } from '../../src/amendments.js';
 import { issueToken, parseTokens } from '../../src/auth.js';
@@ -443,6 +444,51 @@ describe.each(ENGINES)('amendments on %s', (engine) => {
       expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r.errors).slice(0, 500)).toBe(code);
       expect(r.errors![0].message).toMatch(message);
       expect(JSON.stringify(r).length).toBeLessThan(1500);
+    });
+    it('answers any amendment with a result or a coded error, never "Unexpected error." (fast-check)', async () => {
+      // Mostly real titles (so that some amendments go through and are written), else anything.
+      const text = fc.oneof(
+        { arbitrary: fc.constantFrom('内閣サイバー官', '環境省大臣官房総務課環境情報室長', '日本銀行システム情報局情報セキュリティ課長', '内閣官房新設参事官', '内閣官房'), weight: 6 },
+        { arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }), weight: 1 },
+        { arbitrary: fc.string({ unit: 'binary', maxLength: 30 }), weight: 1 },
+      );
+      const body = fc.oneof({ arbitrary: fc.constantFrom('secretariat', 'deputy-director-meeting'), weight: 6 }, { arbitrary: text, weight: 1 });
+      const role = fc.constantFrom('CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER');
+      const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 3 });
+      const change = fc.oneof(
+        fc.record({ kind: fc.constant('REPLACE'), body, from: text, to: text, role: maybe(role), organization: maybe(text) }),
+        fc.record({ kind: fc.constant('ADD'), body, role, post: text, position: maybe(fc.integer({ min: -2, max: 50 })), organization: maybe(text) }),
+        fc.record({ kind: fc.constant('REMOVE'), body, post: text, role: maybe(role) }),
+        fc.record({ kind: fc.constant('SET_CHAIR'), body, post: text, organization: maybe(text) }),
+        // and anything: fields missing or belonging to another kind
+        fc.record(
+          { kind: fc.constantFrom('REPLACE', 'ADD', 'REMOVE', 'SET_CHAIR'), body, role, post: text, from: text, to: text, position: fc.integer(), organization: text },
+          { requiredKeys: ['kind', 'body'] },
+        ),
+      );
+      const input = fc.record({
+        instrument: fc.oneof({ arbitrary: fc.constant('designated-posts'), weight: 6 }, { arbitrary: text, weight: 1 }),
+        title: fc.oneof({ arbitrary: fc.constant('テスト改正'), weight: 3 }, { arbitrary: text, weight: 1 }),
+        decidedOn: fc.constantFrom('2029-01-01', '2029-01-02', '令和11年1月1日'),
+        effectiveOn: fc.oneof({ arbitrary: fc.constant('2029-04-01'), weight: 6 }, { arbitrary: fc.constant('2028-12-31'), weight: 1 }),
+        note: maybe(text), changes: fc.array(change, { minLength: 1, maxLength: 3 }),
+      });
+      let written = 0;
+      await fc.assert(
+        fc.asyncProperty(input, fc.boolean(), async (amendment, dryRun) => {
+          const before = dryRun ? null : await dumpAll();
+          const r = await t.gql(RECORD, { input: amendment, dryRun }, AS_EDITOR);
+          expect([200, 400]).toContain(r.status); // 400: refused before execution (a string the database cannot store)
+          for (const e of r.errors ?? []) expect(['BAD_USER_INPUT', 'CONFLICT', 'NOT_FOUND'], JSON.stringify(e)).toContain(e.extensions?.code);
+          if (!r.errors && !dryRun) {
+            written++;
+            expect((await revert()).errors).toBeUndefined();
+          }
+          if (before) expect(await dumpAll()).toEqual(before); // refused: nothing written; written: reverted exactly
+        }),
+        { numRuns: 150, seed: 11 },
+      );
+      expect(written).toBeGreaterThan(0);
     });
   });
 });

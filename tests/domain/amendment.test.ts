@@ -1,4 +1,5 @@
 // Amendment planning, the amendment file and tokens, on plain values (no database).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authenticate, issueToken, parseTokens, TokenConfigError } from '../../src/auth.js';
 import { AmendmentFileError, parseAmendmentFile } from '../../src/domain/amendment-file.js';
@@ -174,6 +175,43 @@ describe('self-contradicting amendments', () => {
       { kind: 'add', body: S, role: 'OBSERVER', post: '丁省課長', organization: '丁省' },
     ]), council, anyPost);
     expect(p.newPosts).toEqual([{ title: '甲省室長', organization: undefined }, { title: '丁省課長', organization: '丁省' }]);
+  });
+});
+
+describe('any amendment (fast-check)', () => {
+  // A small alphabet, so that generated changes often touch the same posts and bodies.
+  const title = fc.constantFrom('議長職', '甲省課長', '乙省課長', '丙省課長', '丁省課長', '新議長職', 'カ\u3099ス省課長', 'ガス省課長', ' 甲省課長 ', '', '\u0000', 'x'.repeat(300));
+  const body = fc.constantFrom('secretariat', 'secretariat', 'secretariat', 'nowhere');
+  const role = fc.constantFrom('CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER', 'NOT_A_ROLE') as fc.Arbitrary<never>;
+  const change: fc.Arbitrary<Amendment['changes'][number]> = fc.oneof(
+    fc.record({ kind: fc.constant('replace' as const), body, role: fc.option(role, { nil: undefined }), from: title, to: title }),
+    fc.record({ kind: fc.constant('add' as const), body, role, post: title, position: fc.option(fc.integer({ min: -1, max: 6 }), { nil: undefined }) }),
+    fc.record({ kind: fc.constant('remove' as const), body, role: fc.option(role, { nil: undefined }), post: title }),
+    fc.record({ kind: fc.constant('setChair' as const), body, post: title }),
+  );
+
+  it('either refuses with AmendmentRejected or plans lists that keep every rule', () => {
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 6 }), (changes) => {
+        let p;
+        try {
+          p = planAmendment(amend(changes), council, anyPost);
+        } catch (error) {
+          expect(error).toBeInstanceOf(AmendmentRejected);
+          expect((error as Error).message.length).toBeLessThan(600);
+          return;
+        }
+        const after = p.bodies[0].after;
+        expect(new Set(after.map((s) => s.title)).size).toBe(after.length); // a post sits at most once
+        expect(after.filter((s) => s.role === 'CHAIR').length).toBeLessThanOrEqual(1);
+        for (const r of ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER']) {
+          expect(after.filter((s) => s.role === r).map((s) => s.position)).toEqual(after.filter((s) => s.role === r).map((_, i) => i + 1));
+        }
+        for (const s of after) expect(s.title).toBe(s.title.normalize('NFC').replace(/\s/g, ''));
+        for (const n of p.newPosts) expect(after.map((s) => s.title)).toContain(n.title);
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });
 
