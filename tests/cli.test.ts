@@ -1,0 +1,50 @@
+// The editor's command line (`npm run amend`, `db:seed`): what an operator who mistypes sees is
+// one line saying what is wrong and a non-zero exit code, never a Node or Prisma stack. (Next to a
+// running server, and after kill -9: tests/faults/embedded-owner.test.ts.)
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function run(script: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', MEIBO_DATA_DIR: 'memory', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |Error: |P2021/);
+
+describe('npm run amend', () => {
+  it('a missing file: one line naming it, exit code 1', () => {
+    const r = run('src/cli/amend.ts', ['no/such/amendment.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('Cannot read the amendment file no/such/amendment.yaml: no such file.');
+    expect(r.stdout).toBe('');
+  });
+
+  it('--revert without an instrument, an unknown option, no file: a usage error, exit code 2', () => {
+    for (const args of [['--revert'], ['--revert', '--dry-run'], ['x.yaml', '--force'], []]) {
+      const r = run('src/cli/amend.ts', args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain('usage: npm run amend');
+      expect(r.stderr).not.toContain('No instrument has the code');
+      noStack(r.stderr);
+    }
+  });
+
+  it('a database that was never migrated: says so and what to run, without a Prisma stack', () => {
+    const r = run('src/cli/amend.ts', ['--revert', 'designated-posts']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^pglite:memory is not set up for meibo \(missing migrations: 20261126142352_init, .*\)\. .*npm run db:deploy/);
+    noStack(r.stderr);
+    const seed = run('src/cli/seed.ts', []);
+    expect(seed.code).toBe(1);
+    expect(seed.stderr).toMatch(/is not set up for meibo/);
+    noStack(seed.stderr);
+  });
+});
