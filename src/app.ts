@@ -15,6 +15,7 @@ import { deployMigrations } from './db/migrate.js';
 import { asServiceUnavailable } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { useQueryLimits } from './limits.js';
+import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
 
@@ -67,6 +68,8 @@ export interface AppOptions {
   tokens?: TokenEntry[];
   /** called after each committed write with the ids of the bodies it changed */
   afterWrite?: (bodyIds: number[]) => Promise<void>;
+  /** live updates (src/live.ts): where committed writes are published and subscriptions listen; default: this app only */
+  live?: Live;
   /** the client a query (not a mutation) reads from: a read replica (DbClient.reader) */
   reader?: () => Context['prisma'];
   /** where masked errors are logged, with their cause (default: nowhere) */
@@ -86,6 +89,7 @@ export interface AppOptions {
 export const CORS_OPTIONS: CORSOptions = { origin: '*', credentials: false };
 
 export function createApp(prisma: Context['prisma'], options: AppOptions = {}): YogaServerInstance<Record<string, unknown>, Context> {
+  const live = options.live ?? createLive();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     plugins: [
@@ -106,6 +110,7 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       createContext(prisma, {
         principal: authenticate(request.headers.get('authorization'), options.tokens ?? []),
         afterWrite: options.afterWrite,
+        live,
       }),
     // Unexpected errors are masked: no stack trace or SQL reaches a client (never the dev mode that
     // would add the original error, whatever NODE_ENV says). Yoga logs each masked error once, with

@@ -2,6 +2,7 @@
 // never asks the database the same thing twice, and lists never ask once per item).
 import DataLoader from 'dataloader';
 import type { Principal } from './auth.js';
+import type { Live } from './live.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { coveredRanges, type DayRange } from './domain/coverage.js';
 import { fromDate } from './domain/dates.js';
@@ -13,11 +14,14 @@ export interface Context {
   principal: Principal | null | undefined;
   /** called after a write commits, with the bodies whose seats changed (cache invalidation) */
   afterWrite: (bodyIds: number[]) => Promise<void>;
+  /** live updates (src/live.ts): committed writes are published here; null: nobody is told */
+  live: Live | null;
 }
 
 export interface ContextOptions {
   principal?: Principal | null | undefined;
   afterWrite?: (bodyIds: number[]) => Promise<void>;
+  live?: Live | null;
 }
 
 export interface Loaders {
@@ -36,6 +40,7 @@ export function createContext(prisma: PrismaClient, options: ContextOptions = {}
     loaders: { coverage: new DataLoader((keys) => loadCoverage(ctx.prisma, keys)), inForce: new Map(), seatRows: new Map() },
     principal: 'principal' in options ? options.principal : null,
     afterWrite: options.afterWrite ?? (async () => {}),
+    live: options.live ?? null,
   };
   return ctx;
 }

@@ -1,6 +1,7 @@
 // Amendments: recording one (or previewing it), reverting the latest, and the audit trail.
 import { builder } from '../builder.js';
 import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
+import { directoryChangeOf } from '../live.js';
 import type { Context } from '../context.js';
 import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment.js';
 import { addDays } from '../domain/dates.js';
@@ -161,7 +162,7 @@ async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function afterWrite(ctx: Context, outcome: WriteOutcome) {
+async function afterWrite(ctx: Context, outcome: WriteOutcome, action: 'RECORDED' | 'REVERTED') {
   // Every body of the instrument gets new seat rows (their source is the new revision), so all of
   // them change, not only those with added, removed or renamed seats.
   if (outcome.dryRun) return;
@@ -172,6 +173,9 @@ async function afterWrite(ctx: Context, outcome: WriteOutcome) {
     // cache's own refresh never rejects; this guards any other hook.)
     console.error(`after a committed write: ${(error as Error)?.message ?? error}`);
   }
+  // After the cache has the new version, so a subscriber that reads at once reads the new answer;
+  // not awaited: Redis being away must not hold up (or fail) a committed write's answer.
+  ctx.live?.publish(directoryChangeOf(outcome, action)).catch((error: Error) => console.error(`live update not published: ${error.message}`));
 }
 
 builder.mutationFields((t) => ({
@@ -194,7 +198,7 @@ builder.mutationFields((t) => ({
       const outcome = await asUserErrors(() =>
         recordAmendment(ctx.prisma, amendment, { actor: ctx.principal!.name, dryRun: dryRun ?? false }),
       );
-      await afterWrite(ctx, outcome);
+      await afterWrite(ctx, outcome, 'RECORDED');
       return outcome;
     },
   }),
@@ -205,7 +209,7 @@ builder.mutationFields((t) => ({
     args: { instrument: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const outcome = await asUserErrors(() => revertLatestAmendment(ctx.prisma, String(args.instrument), { actor: ctx.principal!.name }));
-      await afterWrite(ctx, outcome);
+      await afterWrite(ctx, outcome, 'REVERTED');
       return outcome;
     },
   }),

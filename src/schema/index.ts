@@ -9,5 +9,6 @@ import './revision.js';
 import './diff.js';
 import './amendment.js';
 import './provision.js';
+import './live.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
