@@ -80,6 +80,7 @@ export const LIST_BOUNDS: Record<string, number> = {
   'AmendmentDiff.removed': 64,
   'AmendmentDiff.renamed': 64,
   'AmendmentDiff.after': 64,
+  'DirectoryChange.bodies': 8,
 };
 
 const CONNECTION_ARGS = ['first', 'last'];
