@@ -14,8 +14,9 @@ export default defineConfig({
   },
   test: {
     pool: 'forks',
-    // tests/faults/ run apart (`npm run test:faults`, vitest.faults.config.ts)
-    exclude: ['**/node_modules/**', 'tests/faults/**'],
+    // tests/faults/ run apart (`npm run test:faults`, vitest.faults.config.ts), tests/browser/ need
+    // Chromium (`npm run test:browser`, vitest.browser.config.ts)
+    exclude: ['**/node_modules/**', 'tests/faults/**', 'tests/browser/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -14,6 +14,7 @@ import { useRequestDeadline } from './db/deadline.js';
 import { deployMigrations } from './db/migrate.js';
 import { asServiceUnavailable } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
+import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
 import { useQueryLimits } from './limits.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
@@ -116,18 +117,9 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     // would add the original error, whatever NODE_ENV says). Yoga logs each masked error once, with
     // its cause, through `logging` below.
     maskedErrors: { isDev: false, maskError: classifyError },
-    graphiql: {
-      title: 'meibo',
-      defaultQuery: `# Who chairs the secretariat (幹事会) the day the 2025 amendment takes effect?
-{
-  chair(body: "secretariat", asOf: "令和7年7月1日") {
-    post { title organization { name } }
-    validFrom
-    source { instrument { title } revision { decidedOn effectiveOn } clause }
-  }
-}
-`,
-    },
+    // GraphiQL from the installed package, never a CDN (src/http/graphiql.ts); the README's examples as tabs
+    graphiql: graphiqlOptions(),
+    renderGraphiQL,
     logging: yogaLogger(options.log ?? silentLogger),
   });
 }

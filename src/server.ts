@@ -19,6 +19,7 @@ import { dbConfigFromEnv, describeDbConfig, requestTimeoutMsFromEnv } from './db
 import { claimDataDir, takeoverNotice } from './db/owner.js';
 import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
+import { withPage } from './http/page.js';
 import { corsOptionsFrom } from './cors.js';
 import { createLogger, LOG_LEVELS, withRequestLog, type LogLevel } from './log.js';
 
@@ -130,7 +131,9 @@ const yoga = createApp(directory.prisma, {
 // Cache hits are answered before Yoga (src/fast-path.ts) unless MEIBO_FAST_PATH=false.
 const fastPath = cache.mode !== 'off' && env.MEIBO_FAST_PATH?.toLowerCase() !== 'false';
 // Every request, fast path or Yoga, gets its id and its log line (src/log.ts).
-const server = createServer(withRequestLog(fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga, log));
+// The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
+const graphqlHandler = fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga;
+const server = createServer(withRequestLog(withPage(graphqlHandler), log));
 server.listen(port, env.HOST || undefined, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

@@ -1,0 +1,48 @@
+// Global setup of the browser tests: one meibo server process (`src/server.ts` on a throwaway
+// embedded database, a free port), as `npm start` runs it, for every test file. The page must be
+// built (npm ci does it; `npm run build:web` otherwise).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    meiboUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(`${ROOT}/web/dist/index.html`)) throw new Error('web/dist/index.html is missing: run `npm run build:web` first');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MEIBO_DATA_DIR: 'memory', MEIBO_LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`meibo did not start in 90 s:\n${output.join('')}`)), 90_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`meibo exited (${code}) before it was ready:\n${output.join('')}`));
+    });
+  });
+  project.provide('meiboUrl', url);
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}

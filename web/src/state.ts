@@ -1,0 +1,43 @@
+// What the URL says: the view, the body and the day(s), so that a dashboard can link to
+// "the secretariat as of 令和7年7月1日": /?view=roster&body=secretariat&asOf=令和7年7月1日
+export type View = 'roster' | 'timeline' | 'changes';
+export const VIEWS: View[] = ['roster', 'timeline', 'changes'];
+
+export interface PageState {
+  view: View;
+  body: string | null;
+  /** roster: the day as typed (和暦 or ISO); null: today */
+  asOf: string | null;
+  /** changes: the two days; null: across the latest amendment */
+  from: string | null;
+  to: string | null;
+  /** timeline: every revision since the first, not only those around the covered days */
+  all: boolean;
+}
+
+export function readState(search: string): PageState {
+  const p = new URLSearchParams(search);
+  const view = p.get('view');
+  return {
+    view: VIEWS.includes(view as View) ? (view as View) : 'roster',
+    body: p.get('body') || null,
+    asOf: p.get('asOf') || null,
+    from: p.get('from') || null,
+    to: p.get('to') || null,
+    all: p.get('all') === '1',
+  };
+}
+
+/** The query string for `state`, naming only what the view uses. */
+export function writeState(state: PageState): string {
+  const p = new URLSearchParams();
+  p.set('view', state.view);
+  if (state.body) p.set('body', state.body);
+  if (state.view === 'roster' && state.asOf) p.set('asOf', state.asOf);
+  if (state.view === 'changes') {
+    if (state.from) p.set('from', state.from);
+    if (state.to) p.set('to', state.to);
+  }
+  if (state.view === 'timeline' && state.all) p.set('all', '1');
+  return `?${p.toString()}`;
+}

@@ -1,0 +1,147 @@
+// 新旧対照表: what changed in the body between two days, printed the way the government prints an
+// amendment — 改正後 on the left, 改正前 on the right, the changed characters underlined (傍線),
+// additions and removals marked. Default: across the latest amendment (the day before it takes
+// effect → the day it does).
+import { useEffect, useState } from 'preact/hooks';
+import { DIFF, request, ROLE_LABELS, type BodyInfo } from '../api.js';
+import { diffChars, type Segment } from '../chardiff.js';
+import { bothForms, dayBefore, isoOf } from '../days.js';
+import { DayField, ErrorBox, useLoad } from './common.js';
+
+/** The latest revision whose lists are known and that takes effect on a covered day. */
+function latestAmendment(body: BodyInfo) {
+  const covered = (d: string) => body.coverage.ranges.some((r) => r.from <= d && (r.to === null || d < r.to));
+  return [...body.revisions].reverse().find((r) => r.contentKnown && covered(r.inForceFrom) && covered(dayBefore(r.inForceFrom)));
+}
+
+function Marked({ segments }: { segments: Segment[] }) {
+  return (
+    <>
+      {segments.map((s) => (s.changed ? <u class="changed">{s.text}</u> : <span>{s.text}</span>))}
+    </>
+  );
+}
+
+function seatLabel(role: string, position: number) {
+  const label = ROLE_LABELS[role] ?? { ja: role, en: role };
+  return `${label.ja}${role === 'CHAIR' ? '' : ` ${position}`}`;
+}
+
+export function Changes(props: { body: BodyInfo; from: string | null; to: string | null; generation: number; onDays: (from: string, to: string) => void }) {
+  const { body } = props;
+  const latest = latestAmendment(body);
+  const to = props.to ?? latest?.inForceFrom ?? null;
+  const from = props.from ?? (to && isoOf(to) ? dayBefore(to) : null);
+  const [fromText, setFrom] = useState(from ?? '');
+  const [toText, setTo] = useState(to ?? '');
+  useEffect(() => setFrom(from ?? ''), [from]);
+  useEffect(() => setTo(to ?? ''), [to]);
+
+  const { data, error, loading } = useLoad(
+    (signal) => (from && to ? request(DIFF, { body: body.code, from, to }, signal).then((d) => d.membershipDiff) : Promise.resolve(null)),
+    [body.code, from, to, props.generation],
+  );
+
+  return (
+    <section class="changes" aria-busy={loading}>
+      <form
+        class="controls"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onDays(fromText.trim(), toText.trim());
+        }}
+      >
+        <DayField name="from" label="改正前" labelEn="Before (from)" value={fromText} onInput={setFrom} />
+        <DayField name="to" label="改正後" labelEn="After (to)" value={toText} onInput={setTo} />
+        <button type="submit">比較 Compare</button>
+      </form>
+      <h2>
+        {body.name} <span class="as-of">新旧対照表</span> <span class="en">what changed</span>
+      </h2>
+      {!props.from && !props.to && latest && (
+        <p class="default-note">
+          直近の改正（{bothForms(latest.decidedOn)} 決定、{bothForms(latest.inForceFrom)} 施行）の前日と当日を比べています。{' '}
+          <span class="en">Comparing the day before and the day of the latest amendment.</span>
+        </p>
+      )}
+      {!from && <p class="coverage-note">比べられる改正がありません。 No amendment to compare.</p>}
+      {error != null && <ErrorBox error={error} />}
+      {data && (
+        <>
+          <p class="summary">
+            {bothForms(data.from)} → {bothForms(data.to)}: 改称 <b data-count-renamed={data.renamed.length}>{data.renamed.length}</b>・追加{' '}
+            <b>{data.added.length}</b>・削除 <b>{data.removed.length}</b>・変更なし <b>{data.unchanged}</b>{' '}
+            <span class="en">
+              renamed {data.renamed.length}, added {data.added.length}, removed {data.removed.length}, unchanged {data.unchanged}
+            </span>
+          </p>
+          {data.renamed.length + data.added.length + data.removed.length === 0 ? (
+            <p class="nothing">変更はありません。 Nothing changed.</p>
+          ) : (
+            <table class="shinkyu">
+              <thead>
+                <tr>
+                  <th scope="col" class="seat-col">
+                    座席 <span class="en">Seat</span>
+                  </th>
+                  <th scope="col">
+                    改正後 <span class="en">after</span> <span class="day-h">{bothForms(data.to)}</span>
+                  </th>
+                  <th scope="col">
+                    改正前 <span class="en">before</span> <span class="day-h">{bothForms(data.from)}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.renamed.map((r) => {
+                  const d = diffChars(r.before.post.title, r.after.post.title);
+                  return (
+                    <tr class="renamed" data-kind="renamed">
+                      <th scope="row">
+                        {seatLabel(r.after.role, r.after.position)}
+                        <span class="kind">改称 renamed</span>
+                      </th>
+                      <td class="after">
+                        <Marked segments={d.after} />
+                      </td>
+                      <td class="before">
+                        <Marked segments={d.before} />
+                      </td>
+                    </tr>
+                  );
+                })}
+                {data.added.map((s) => (
+                  <tr class="added" data-kind="added">
+                    <th scope="row">
+                      {seatLabel(s.role, s.position)}
+                      <span class="kind">追加 added</span>
+                    </th>
+                    <td class="after">
+                      <u class="changed">{s.post.title}</u>
+                    </td>
+                    <td class="before empty">（新設 new）</td>
+                  </tr>
+                ))}
+                {data.removed.map((s) => (
+                  <tr class="removed" data-kind="removed">
+                    <th scope="row">
+                      {seatLabel(s.role, s.position)}
+                      <span class="kind">削除 removed</span>
+                    </th>
+                    <td class="after empty">（削る removed）</td>
+                    <td class="before">
+                      <u class="changed">{s.post.title}</u>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p class="hint">
+            傍線部分が改正部分です。 <span class="en">Underlined: the characters that changed.</span>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+// 名簿: who sits on the body as of a day — chair, members and observers in listing order, each
+// with its organization and its source (instrument, revision, clause).
+import { useEffect, useState } from 'preact/hooks';
+import { request, ROLE_LABELS, ROLE_ORDER, ROSTER, type BodyInfo, type RosterSeat } from '../api.js';
+import { bothForms, dayBefore, todayInJapan } from '../days.js';
+import { Day, DayField, ErrorBox, useLoad } from './common.js';
+
+export function Roster(props: { body: BodyInfo; asOf: string | null; generation: number; onDay: (asOf: string) => void }) {
+  const asOf = props.asOf ?? todayInJapan();
+  const [text, setText] = useState(asOf);
+  useEffect(() => setText(asOf), [asOf]);
+  const { data, error, loading } = useLoad(
+    (signal) => request(ROSTER, { body: props.body.code, asOf }, signal).then((d) => d.members),
+    [props.body.code, asOf, props.generation],
+  );
+  const byRole = ROLE_ORDER.map((role) => ({ role, seats: (data ?? []).filter((s) => s.role === role) })).filter((g) => g.seats.length > 0);
+
+  return (
+    <section class="roster" aria-busy={loading}>
+      <form
+        class="controls"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onDay(text.trim());
+        }}
+      >
+        <DayField name="asOf" label="時点" labelEn="As of" value={text} onInput={setText} />
+        <button type="submit">表示 Show</button>
+      </form>
+      <h2>
+        {props.body.name} <span class="as-of">{bothForms(asOf)} 時点の構成</span>
+        {props.body.nameEn && <span class="en"> {props.body.nameEn}</span>}
+      </h2>
+      {error != null && <ErrorBox error={error} />}
+      {data && (
+        <>
+          <p class="summary">
+            <span class="count" data-count={data.length}>
+              {data.length} 席
+            </span>{' '}
+            <span class="en">{data.length} seats, in the instrument's listing order</span>
+          </p>
+          {byRole.map(({ role, seats }) => (
+            <RoleTable role={role} seats={seats} />
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
+
+function RoleTable({ role, seats }: { role: string; seats: RosterSeat[] }) {
+  const label = ROLE_LABELS[role] ?? { ja: role, en: role };
+  return (
+    <table class="seats" data-role={role}>
+      <caption>
+        {label.ja} <span class="en">{label.en}</span> <span class="n">（{seats.length}）</span>
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">
+            順 <span class="en">No.</span>
+          </th>
+          <th scope="col">
+            職 <span class="en">Post</span>
+          </th>
+          <th scope="col">
+            府省庁・機関 <span class="en">Organization</span>
+          </th>
+          <th scope="col">
+            期間 <span class="en">In force</span>
+          </th>
+          <th scope="col">
+            出典 <span class="en">Source</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {seats.map((s) => (
+          <tr data-seat={s.seatKey}>
+            <td class="num">{s.position}</td>
+            <td class="title">{s.post.title}</td>
+            <td class="org">
+              {s.post.organization.name}
+              {s.post.organization.nameEn && <span class="en">{s.post.organization.nameEn}</span>}
+            </td>
+            <td class="period">
+              <Day day={s.validFrom} /> 〜 {s.validTo ? <Day day={dayBefore(s.validTo)} /> : <span class="open">（終期なし no end known）</span>}
+            </td>
+            <td class="source">
+              「{s.source.instrument.title}」 {s.source.clause}
+              <span class="revision">
+                {s.source.revision.sequence === 0 ? '決定' : `改正`} <Day day={s.source.revision.decidedOn} />
+                {s.source.revision.effectiveOn && (
+                  <>
+                    {' '}
+                    施行 <Day day={s.source.revision.effectiveOn} />
+                  </>
+                )}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
