@@ -19,6 +19,8 @@ import { dbConfigFromEnv, describeDbConfig, requestTimeoutMsFromEnv } from './db
 import { claimDataDir, takeoverNotice } from './db/owner.js';
 import { withFastPath } from './fast-path.js';
 import { useDatabaseReadiness } from './health.js';
+import { withExports } from './http/export.js';
+import { createLive } from './live.js';
 import { withPage } from './http/page.js';
 import { corsOptionsFrom } from './cors.js';
 import { createLogger, LOG_LEVELS, withRequestLog, type LogLevel } from './log.js';
@@ -116,6 +118,8 @@ const cache = createResponseCache({
   exposeCacheStatus: env.MEIBO_RESPONSE_CACHE_DEBUG === 'true',
 });
 await cache.ready();
+// Live updates (subscription directoryChanged): shared by every instance through Redis when REDIS_URL is set.
+const live = createLive({ redisUrl: env.REDIS_URL, prefix: env.MEIBO_REDIS_PREFIX || 'meibo:', log: log.child({ component: 'live' }) });
 let draining = false;
 const yoga = createApp(directory.prisma, {
   plugins: [useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
@@ -127,13 +131,15 @@ const yoga = createApp(directory.prisma, {
   cors,
   // after each committed write: this instance's next answer is keyed by the new data version
   afterWrite: () => cache.refresh(),
+  live,
 });
 // Cache hits are answered before Yoga (src/fast-path.ts) unless MEIBO_FAST_PATH=false.
 const fastPath = cache.mode !== 'off' && env.MEIBO_FAST_PATH?.toLowerCase() !== 'false';
 // Every request, fast path or Yoga, gets its id and its log line (src/log.ts).
 // The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
 const graphqlHandler = fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga;
-const server = createServer(withRequestLog(withPage(graphqlHandler), log));
+// The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers (src/http/export.ts).
+const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler), log), log));
 server.listen(port, env.HOST || undefined, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
@@ -153,6 +159,8 @@ async function shutdown(signal: string) {
   // Stop accepting; close keep-alive connections as soon as they are idle (their request done).
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // Subscriptions never finish by themselves: end their streams (clients reconnect elsewhere).
+  const liveClosed = live.close();
   const sweep = setInterval(() => server.closeIdleConnections(), 50);
   const deadline = setTimeout(() => {
     console.error(`requests still running after ${shutdownTimeoutMs} ms; closing their connections`);
@@ -162,6 +170,7 @@ async function shutdown(signal: string) {
   clearInterval(sweep);
   clearTimeout(deadline);
   await yoga.dispose();
+  await liveClosed;
   await cache.close();
   await directory.close();
   await closeAllDatabases();

@@ -11,7 +11,7 @@ export interface EventStream {
 }
 
 /** Opens a stream: `fetcher` gets the init to send (Accept: text/event-stream and an abort signal). */
-export async function openEvents(fetcher: (init: RequestInit & { headers: Record<string, string> }) => Promise<Response>): Promise<EventStream> {
+export async function openEvents(fetcher: (init: RequestInit & { headers: Record<string, string> }) => Response | Promise<Response>): Promise<EventStream> {
   const abort = new AbortController();
   const response = await fetcher({ headers: { accept: 'text/event-stream' }, signal: abort.signal });
   const reader = response.body!.getReader();
