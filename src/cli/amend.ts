@@ -3,7 +3,8 @@
 // The operator's own database access is the authority here; the audit trail names them `cli:<user>`.
 // On the embedded database the command takes the data directory for its duration, and refuses
 // while a server (or another command) has it, naming it. Running servers need no telling: the
-// write moves the database's data version (src/cache.ts), which their caches are keyed by.
+// write moves the database's data version (src/cache.ts), which their caches are keyed by. With
+// REDIS_URL set, their live-update subscribers are told too (src/live.ts).
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
@@ -11,6 +12,7 @@ import { createPrismaClient } from '../db/client.js';
 import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
 import { AmendmentRejected } from '../domain/amendment.js';
 import { AmendmentFileError, parseAmendmentFile } from '../domain/amendment-file.js';
+import { createLive, directoryChangeOf } from '../live.js';
 import { claimForCommand, CliError, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
 
 const USAGE = 'usage: npm run amend -- <file.yaml> [--dry-run]\n       npm run amend -- --revert <instrument-code>';
@@ -57,6 +59,24 @@ function print(outcome: WriteOutcome, reverted: boolean) {
   }
 }
 
+/**
+ * With REDIS_URL (as the servers have it), the servers' `directoryChanged` subscribers are told,
+ * as after a write through the API. The write has committed whatever happens here.
+ */
+async function tellSubscribers(outcome: WriteOutcome, action: 'RECORDED' | 'REVERTED') {
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) return;
+  const live = createLive({ redisUrl, prefix: process.env.MEIBO_REDIS_PREFIX || 'meibo:', publishOnly: true });
+  try {
+    await live.publish(directoryChangeOf(outcome, action));
+    console.log('Subscribers told (directoryChanged, through Redis).');
+  } catch (error) {
+    console.error(`warning: the write is recorded, but subscribers were not told: ${(error as Error).message}`);
+  } finally {
+    await live.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = parseArgs(argv);
   // The file first: a typo in its name costs no database start.
@@ -72,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
       : await recordAmendment(client.prisma, amendment!, { actor, dryRun: command.kind === 'record' && command.dryRun });
     print(outcome, command.kind === 'revert');
     console.log(outcome.dryRun ? 'Dry run: nothing was written.' : `Written to ${describeDbConfig(config)}.`);
+    if (!outcome.dryRun) await tellSubscribers(outcome, command.kind === 'revert' ? 'REVERTED' : 'RECORDED');
     return 0;
   } catch (error) {
     if (error instanceof AmendmentRejected || error instanceof AmendmentFileError || error instanceof UnknownInstrument) {
