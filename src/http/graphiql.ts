@@ -4,6 +4,7 @@
 // workers are files under /graphiql/ (content-hashed names, cached for good), not 9 MB inlined in
 // every answer. The README's example queries open as tabs.
 import { readFileSync } from 'node:fs';
+import { parse, print } from 'graphql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { staticFile, type StaticFile } from './static.js';
 
@@ -81,7 +82,7 @@ export async function renderGraphiQL(options?: GraphiQLOptions): Promise<string>
 
 /**
  * The README's example queries (its ```graphql blocks that are queries, not mutations), each named
- * after its first field so the tabs can be told apart: the README is the newcomer's guide, and
+ * after its first field so the tabs can be told apart (a block that does not parse is left out): the README is the newcomer's guide, and
  * GraphiQL opens with its examples ready to run.
  */
 export function readmeQueries(readme: string): string[] {
@@ -89,12 +90,17 @@ export function readmeQueries(readme: string): string[] {
   const counts = new Map<string, number>();
   return blocks
     .filter((q) => q.startsWith('{'))
-    .map((q) => {
+    .flatMap((q) => {
       const field = /^\{\s*([A-Za-z_]\w*)/.exec(q)?.[1] ?? 'Example';
       const n = (counts.get(field) ?? 0) + 1;
       counts.set(field, n);
       const name = `${field[0]!.toUpperCase()}${field.slice(1)}${n > 1 ? n : ''}`;
-      return `query ${name} ${q}\n`;
+      try {
+        // laid out one field a line, as GraphiQL's prettify would
+        return [`${print(parse(`query ${name} ${q}`))}\n`];
+      } catch {
+        return [];
+      }
     });
 }
 

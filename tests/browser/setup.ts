@@ -2,6 +2,7 @@
 // embedded database, a free port), as `npm start` runs it, for every test file. The page must be
 // built (npm ci does it; `npm run build:web` otherwise).
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -11,14 +12,18 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 declare module 'vitest' {
   export interface ProvidedContext {
     meiboUrl: string;
+    /** an editor token the server admits (the live test records and reverts an amendment) */
+    meiboToken: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   if (!existsSync(`${ROOT}/web/dist/index.html`)) throw new Error('web/dist/index.html is missing: run `npm run build:web` first');
+  const token = `meibo_${randomBytes(24).toString('base64url')}`;
+  const tokens = `browser-test:editor:${createHash('sha256').update(token).digest('hex')}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MEIBO_DATA_DIR: 'memory', MEIBO_LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MEIBO_DATA_DIR: 'memory', MEIBO_LOG_LEVEL: 'warn', MEIBO_TOKENS: tokens, DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -39,6 +44,7 @@ export default async function setup(project: TestProject) {
     });
   });
   project.provide('meiboUrl', url);
+  project.provide('meiboToken', token);
   return async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
