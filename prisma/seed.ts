@@ -19,6 +19,7 @@ export async function seedDatabase(prisma: PrismaClient, dataset: Dataset = load
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK}::bigint)`;
       if ((await tx.body.count()) > 0) return { seeded: false, counts: {} };
 
+      await tx.datasetInfo.create({ data: { checkedOn: toDate(dataset.checked.on), sources: dataset.checked.sources } });
       await tx.organization.createMany({
         data: dataset.organizations.map((o) => ({ name: o.name, nameEn: o.nameEn, collective: o.collective, position: o.position })),
       });
@@ -75,10 +76,13 @@ export async function seedDatabase(prisma: PrismaClient, dataset: Dataset = load
       await tx.seat.createMany({
         data: dataset.seats.map((s) => ({
           bodyId: bodyId.get(s.body)!, postId: postId.get(s.title)!, revisionId: revisionId(s.instrument, s.revision),
-          clause: s.clause, role: s.role, position: s.position, seatKey: s.seatKey,
+          clause: s.clause, role: s.role, position: s.position, seatKey: s.seatKey, basis: s.basis,
           validFrom: toDate(s.validFrom), validTo: s.validTo ? toDate(s.validTo) : null,
         })),
       });
+      // Every list as printed, then the rows that list one post in one body and role over
+      // contiguous days linked into one tenure (the API's seat), by the database's own rule.
+      await tx.$executeRaw`SELECT meibo_derive_tenures()`;
       await tx.provision.createMany({
         data: dataset.provisions.map((p) => ({
           revisionId: revisionId(p.instrument, p.revision), kind: p.kind, clause: p.clause,

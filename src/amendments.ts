@@ -193,16 +193,33 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
   });
   // The lists in force end the day the amendment takes effect; the amended lists begin then.
   await tx.seat.updateMany({ where: { id: { in: open.map((s) => s.id) } }, data: { validTo: effective } });
+  // A post listed again in the same body and role continues its seat (its tenure: same id, same
+  // first day, whatever its position); every other seat in force ends on the effective day.
+  const tenureKey = (bodyId: number, postId: number, role: string) => `${bodyId}|${postId}|${role}`;
+  const openTenures = new Map(open.map((s) => [tenureKey(s.bodyId, s.postId, s.role), s]));
   const clauseOf = new Map(bodies.map((b) => [b.code, b.clause ?? '']));
-  await tx.seat.createMany({
-    data: plan.bodies.flatMap((b) =>
-      b.after.map((s: PlannedSeat) => ({
+  const rows = plan.bodies.flatMap((b) =>
+    b.after.map((s: PlannedSeat) => {
+      const continued = openTenures.get(tenureKey(bodyIds[b.code], postId.get(s.title)!, s.role));
+      if (continued) openTenures.delete(tenureKey(bodyIds[b.code], postId.get(s.title)!, s.role));
+      return {
         bodyId: bodyIds[b.code], postId: postId.get(s.title)!, revisionId: revision.id, clause: clauseOf.get(b.code)!,
         role: s.role, position: s.position, seatKey: s.seatKey ?? `${b.code}/${s.role}/${s.position}@${amendment.decidedOn}#${plan.sequence}`,
         validFrom: effective, validTo: null,
-      })),
-    ),
-  });
+        // a new tenure's id and first day are its own row's (the database sets them)
+        ...(continued ? { tenureId: continued.tenureId, tenureFrom: continued.tenureFrom } : {}),
+        basis: continued?.basis ?? null,
+      };
+    }),
+  );
+  await tx.seat.createMany({ data: rows });
+  const ended = [...openTenures.values()].map((s) => s.tenureId!);
+  if (ended.length) {
+    await tx.seat.updateMany({
+      where: { tenureId: { in: ended } },
+      data: { tenureTo: effective, tenureEndedBy: revision.id, tenureEndDecidedOn: toDate(amendment.decidedOn) },
+    });
+  }
   const audit = await tx.auditEntry.create({
     data: {
       action: 'RECORD_AMENDMENT', actor: options.actor, instrumentId: instrument.id, revisionSequence: plan.sequence,
@@ -243,6 +260,8 @@ async function revertLatest(prisma: PrismaClient, instrumentCode: string, option
     ]);
     await tx.seat.deleteMany({ where: { revisionId: latest.id } });
     await tx.seat.updateMany({ where: { id: { in: restored.map((s) => s.id) } }, data: { validTo: null } });
+    // The seats it ended continue again.
+    await tx.seat.updateMany({ where: { tenureEndedBy: latest.id }, data: { tenureTo: null, tenureEndedBy: null, tenureEndDecidedOn: null } });
     await tx.revision.delete({ where: { id: latest.id } });
     // Posts that only the reverted revision seated.
     await tx.post.deleteMany({ where: { id: { in: removedSeats.map((s) => s.postId) }, seats: { none: {} }, provisions: { none: {} } } });

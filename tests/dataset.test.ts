@@ -105,6 +105,15 @@ describe('the dataset, checked against the source document', () => {
     expect(counts('advisor-liaison-meeting', '2025-06-27')).toEqual({ chair: 0, members: 2, observers: 0 });
   });
 
+  it('quotes the basis of each liaison-meeting member as printed in 第2項 of its column', () => {
+    const bases = dataset.seats.filter((s) => s.basis !== null).map((s) => [s.revision, s.title, s.basis!] as const);
+    expect(bases.map(([revision, title]) => `${revision} ${title}`)).toEqual(['2016-06-09 サイバーセキュリティ補佐官', '2025-06-27 サイバーセキュリティ参与']);
+    for (const [, title, basis] of bases) {
+      // as the text prints it: 「<title>（<basis>）」
+      expect(occursInSource(`${title}（${basis.replace(/\s+/g, '')}`), basis).toBe(true);
+    }
+  });
+
   it('reads the advisor liaison meeting members from 第2項 of both columns', () => {
     for (const revision of ['2016-06-09', '2025-06-27']) {
       const members = titles(seatsOf('advisor-liaison-meeting', revision), 'MEMBER');

@@ -40,12 +40,16 @@ export interface BodyRecord {
 export interface SeatRecord {
   body: string; instrument: string; revision: IsoDay; clause: string; role: RoleName; position: number;
   title: string; seatKey: string; validFrom: IsoDay; validTo: IsoDay | null;
+  /** the words that found the post's membership, where the list's instrument gives them */
+  basis: string | null;
 }
 export interface ProvisionRecord {
   instrument: string; revision: IsoDay; kind: string; clause: string; body: string | null; post: string;
   text: string; validFrom: IsoDay; validTo: IsoDay | null;
 }
 export interface Dataset {
+  /** the day the data was last checked against its sources, and what they are */
+  checked: { on: IsoDay; sources: string };
   organizations: OrganizationRecord[]; posts: PostRecord[]; units: UnitRecord[];
   instruments: InstrumentRecord[]; bodies: BodyRecord[]; seats: SeatRecord[]; provisions: ProvisionRecord[];
 }
@@ -171,6 +175,11 @@ export function buildDataset(raw: Raw): Dataset {
       const decided = day(list.revision, `body ${b.code} list`);
       const { validFrom, validTo } = revisionSpan(b.instrument, decided);
       const keys = new Map<string, string>();
+      const basis = new Map(Object.entries((list.basis ?? {}) as Record<string, string>).map(([t, text]) => [title(t, `body ${b.code} list ${decided} basis`), String(text).trim()]));
+      const listed = new Set(LIST_KEYS.flatMap(([key]) => ((list[key] ?? []) as string[]).map((t) => title(t, `body ${b.code} list ${decided} ${key}`))));
+      for (const t of basis.keys()) {
+        if (!listed.has(t)) throw new DatasetError(`body ${b.code} list ${decided}: basis given for 「${t}」, which the list does not seat`);
+      }
       for (const [key, role] of LIST_KEYS) {
         const titles = ((list[key] ?? []) as string[]).map((t) => title(t, `body ${b.code} list ${decided} ${key}`));
         titles.forEach((title, index) => {
@@ -180,7 +189,7 @@ export function buildDataset(raw: Raw): Dataset {
           keys.set(slot, seatKey);
           seats.push({
             body: b.code, instrument: b.instrument, revision: decided, clause: b.clause, role, position,
-            title, seatKey, validFrom, validTo,
+            title, seatKey, validFrom, validTo, basis: basis.get(title) ?? null,
           });
         });
       }
@@ -219,5 +228,7 @@ export function buildDataset(raw: Raw): Dataset {
     successor: u.successor ?? null,
   }));
 
-  return { organizations, posts, units, instruments, bodies, seats, provisions };
+  if (!raw.checked?.on || !raw.checked?.sources) throw new DatasetError('the dataset needs `checked: { on, sources }`: when it was last checked against what');
+  const checked = { on: day(raw.checked.on, 'checked.on'), sources: String(raw.checked.sources).trim() };
+  return { checked, organizations, posts, units, instruments, bodies, seats, provisions };
 }

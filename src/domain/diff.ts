@@ -1,10 +1,11 @@
 /**
- * What changed in a body between two days, from the seats in force on each. Seats are matched by
- * seat key: the same key with the same post is unchanged, with another post a rename (DOMAIN.md:
- * a title that changes while the seat stays is not one seat leaving and another arriving).
+ * What changed in a body between two days, from the seats in force on each. The same seat (one
+ * tenure: same post, body and role, whatever its position) on both days is unchanged; another seat
+ * under the same seat key is a rename (DOMAIN.md: a title that changes while the seat stays is not
+ * one seat leaving and another arriving); anything else was added or removed.
  */
 
-export interface DiffableSeat { seatKey: string; postId: number }
+export interface DiffableSeat { seatKey: string; tenureId: number }
 
 export interface SeatDiff<S extends DiffableSeat> {
   added: S[];
@@ -14,15 +15,23 @@ export interface SeatDiff<S extends DiffableSeat> {
 }
 
 export function diffSeats<S extends DiffableSeat>(before: readonly S[], after: readonly S[]): SeatDiff<S> {
-  const afterByKey = new Map(after.map((s) => [s.seatKey, s]));
-  const beforeKeys = new Set(before.map((s) => s.seatKey));
   const diff: SeatDiff<S> = { added: [], removed: [], renamed: [], unchanged: [] };
-  for (const b of before) {
-    const a = afterByKey.get(b.seatKey);
-    if (!a) diff.removed.push(b);
-    else if (a.postId === b.postId) diff.unchanged.push(a);
-    else diff.renamed.push({ before: b, after: a });
+  // The same seat first, whatever its key or position; then, among the rest, a new seat under an
+  // ended seat's key is its rename.
+  const afterTenures = new Set(after.map((s) => s.tenureId));
+  const beforeTenures = new Set(before.map((s) => s.tenureId));
+  diff.unchanged = after.filter((a) => beforeTenures.has(a.tenureId));
+  const ended = before.filter((b) => !afterTenures.has(b.tenureId));
+  const started = new Map(after.filter((a) => !beforeTenures.has(a.tenureId)).map((a) => [a.seatKey, a]));
+  for (const b of ended) {
+    const a = started.get(b.seatKey);
+    if (a) {
+      diff.renamed.push({ before: b, after: a });
+      started.delete(b.seatKey);
+    } else {
+      diff.removed.push(b);
+    }
   }
-  diff.added = after.filter((a) => !beforeKeys.has(a.seatKey));
+  diff.added = [...started.values()];
   return diff;
 }

@@ -1,7 +1,7 @@
 // Body: a council or meeting whose seats an instrument fixes; who sits on it as of a day.
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import type { IsoDay } from '../domain/dates.js';
+import { fromDate, type IsoDay } from '../domain/dates.js';
 import { notFound, quote } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { RevisionRef } from './revision.js';
@@ -29,6 +29,14 @@ export async function findBodyOrThrow(ctx: Context, code: string) {
   return body;
 }
 
+// Once per request, however many bodies ask.
+const checkedOnByRequest = new WeakMap<Context, Promise<Date | null>>();
+function checkedOn(ctx: Context): Promise<Date | null> {
+  let found = checkedOnByRequest.get(ctx);
+  if (!found) checkedOnByRequest.set(ctx, (found = ctx.prisma.datasetInfo.findUnique({ where: { id: 1 } }).then((d) => d?.checkedOn ?? null)));
+  return found;
+}
+
 export const KNOWN_AT = 'Answer from what had been decided by this day (bitemporal: in force on asOf, as known on knownAt). Default: everything recorded.';
 
 const DayRangeRef = builder.objectRef<{ from: IsoDay; to: IsoDay | null }>('DayRange').implement({
@@ -40,7 +48,7 @@ const DayRangeRef = builder.objectRef<{ from: IsoDay; to: IsoDay | null }>('DayR
 });
 
 const CoverageRef = builder
-  .objectRef<{ bodyId: number; note: string; rosterKnown: boolean; ranges: Array<{ from: IsoDay; to: IsoDay | null }> }>('Coverage')
+  .objectRef<{ bodyId: number; note: string; rosterKnown: boolean; ranges: Array<{ from: IsoDay; to: IsoDay | null }>; knownAt: IsoDay | null }>('Coverage')
   .implement({
     description: 'Which days the data answers for a body. Other days get OUT_OF_COVERAGE, never the nearest list.',
     fields: (t) => ({
@@ -54,6 +62,14 @@ const CoverageRef = builder
       ranges: t.field({ type: [DayRangeRef], description: 'Covered ranges; more than one when an unknown revision opens a gap.', resolve: (c) => c.ranges }),
       rosterKnown: t.exposeBoolean('rosterKnown', { description: 'Whether the sources give this body’s seats at all.' }),
       note: t.exposeString('note', { description: 'What the sources say and do not say about this body.' }),
+      checkedOn: t.field({
+        type: 'Date',
+        nullable: true,
+        description:
+          'The day the data was last checked against its sources. A day after it is answered with the list in force as far ' +
+          'as meibo knows: a revision decided after checkedOn may exist that the data does not hold. null: not recorded.',
+        resolve: (_c, _args, ctx) => checkedOn(ctx),
+      }),
     }),
   });
 
@@ -73,18 +89,21 @@ export const BodyRef = builder.prismaNode('Body', {
     clause: t.exposeString('clause', { nullable: true, description: 'The clause of that instrument (第1項…).' }),
     revisions: t.field({
       type: [RevisionRef],
-      description: 'Every known revision of its instrument, oldest first, including those known by date only.',
+      description: 'Every known revision of its instrument, oldest first, including those known by date only (as known on `knownAt`: those decided by then).',
+      args: { knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       select: { instrument: { select: { revisions: { orderBy: { sequence: 'asc' } } } } },
-      resolve: (body) => body.instrument?.revisions ?? [],
+      resolve: (body, args) => (body.instrument?.revisions ?? []).filter((r) => !args.knownAt || fromDate(r.decidedOn) <= args.knownAt),
     }),
     coverage: t.field({
       type: CoverageRef,
+      args: { knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
       select: { coverageNote: true, instrument: { select: { revisions: { where: { contentKnown: true }, select: { id: true }, take: 1 } } } },
-      resolve: async (body, _args, ctx) => ({
+      resolve: async (body, args, ctx) => ({
         bodyId: body.id,
         note: body.coverageNote,
         rosterKnown: (body.instrument?.revisions.length ?? 0) > 0,
-        ranges: await ctx.loaders.coverage.load(`${body.id}|`),
+        ranges: await ctx.loaders.coverage.load(`${body.id}|${args.knownAt ?? ''}`),
+        knownAt: args.knownAt ?? null,
       }),
     }),
     chair: t.prismaField({

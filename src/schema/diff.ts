@@ -1,6 +1,8 @@
 // MembershipDiff: what changed in a body between two days.
+import DataLoader from 'dataloader';
 import { builder } from '../builder.js';
-import type { IsoDay } from '../domain/dates.js';
+import type { Context } from '../context.js';
+import { fromDate, type IsoDay } from '../domain/dates.js';
 import { diffSeats } from '../domain/diff.js';
 import { findBodyOrThrow, KNOWN_AT } from './body.js';
 import { loadSeatsInForce } from './seat.js';
@@ -14,9 +16,50 @@ interface DiffResult {
   unchanged: number;
 }
 
+const RenameKindEnum = builder.enumType('RenameKind', {
+  description: 'How one post came to take another’s place in a seat.',
+  values: {
+    RETITLE: { description: 'The same office under a new title: the new title did not exist before (「…センター長」 → 「内閣サイバー官」).' },
+    SUCCESSION: {
+      description:
+        'Another post, one that already existed (seated or named elsewhere before that day), takes the seat ' +
+        '(サイバーセキュリティ補佐官 → サイバーセキュリティ参与, a post invited under 第５条 since 2021).',
+    },
+  } as const,
+});
+
+/**
+ * Whether a post was in the data before a day: seated anywhere, or named by a provision. One
+ * statement per request for every rename asked about.
+ */
+const existedBefore = new WeakMap<Context, DataLoader<string, boolean>>();
+function postExistedBefore(ctx: Context, postId: number, day: Date): Promise<boolean> {
+  let loader = existedBefore.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (keys: readonly string[]) => {
+      const pairs = keys.map((k) => k.split('|'));
+      const rows = await ctx.prisma.$queryRaw<Array<{ post_id: number; before: Date }>>`
+        SELECT q.post_id, q.before FROM unnest(${pairs.map((p) => Number(p[0]))}::int[], ${pairs.map((p) => p[1])}::date[]) AS q(post_id, before)
+        WHERE EXISTS (SELECT 1 FROM seat s WHERE s.post_id = q.post_id AND s.valid_from < q.before)
+           OR EXISTS (SELECT 1 FROM provision p WHERE p.post_id = q.post_id AND p.valid_from < q.before)`;
+      const found = new Set(rows.map((r) => `${r.post_id}|${fromDate(r.before)}`));
+      return keys.map((k) => found.has(k));
+    });
+    existedBefore.set(ctx, loader);
+  }
+  return loader.load(`${postId}|${fromDate(day)}`);
+}
+
 const SeatRenameRef = builder.objectRef<{ before: number; after: number }>('SeatRename').implement({
-  description: 'A seat whose post was retitled: same body, role and seat, a new title.',
+  description: 'A seat that ended while another began under the same seat key: a retitle or a succession (see kind).',
   fields: (t) => ({
+    kind: t.field({
+      type: RenameKindEnum,
+      resolve: async (r, _args, ctx) => {
+        const after = await ctx.prisma.seat.findUniqueOrThrow({ where: { id: r.after }, select: { postId: true, tenureFrom: true, validFrom: true } });
+        return (await postExistedBefore(ctx, after.postId, after.tenureFrom ?? after.validFrom)) ? 'SUCCESSION' : 'RETITLE';
+      },
+    }),
     before: t.prismaField({
       type: 'Seat',
       resolve: (query, r, _args, ctx) => ctx.prisma.seat.findUniqueOrThrow({ ...query, where: { id: r.before } }),
@@ -63,8 +106,8 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const body = await findBodyOrThrow(ctx, String(args.body));
       const knownAt = args.knownAt ?? null;
-      const shape = { select: { id: true, seatKey: true, postId: true } };
-      type Row = { id: number; seatKey: string; postId: number };
+      const shape = { select: { id: true, seatKey: true, tenureId: true } };
+      type Row = { id: number; seatKey: string; tenureId: number };
       const [before, after] = await Promise.all([
         loadSeatsInForce<Row>(ctx, shape, body, args.from, null, knownAt),
         loadSeatsInForce<Row>(ctx, shape, body, args.to, null, knownAt),

@@ -21,12 +21,15 @@ builder.prismaNode('Post', {
       description: 'True when the post stands for a class of posts (「各府省庁の最高情報セキュリティアドバイザー」: one per ministry).',
     }),
     seats: t.relation('seats', {
-      description: 'Its seats in every body in force on `asOf`; its whole history, oldest first, when `asOf` is omitted.',
+      description:
+        'Its seats in every body in force on `asOf` (as listed that day); when `asOf` is omitted, every seat it has held, ' +
+        'oldest first, each once (as first listed).',
       args: { asOf: t.arg({ type: 'Date' }) },
-      query: (args) => ({
+      query: (args, ctx) => ({
         where: args.asOf
           ? { validFrom: { lte: toDate(args.asOf) }, OR: [{ validTo: null }, { validTo: { gt: toDate(args.asOf) } }] }
-          : {},
+          : // a tenure's first listing is the row whose id is the tenure's
+            { id: { equals: ctx.prisma.seat.fields.tenureId } },
         orderBy: [{ validFrom: 'asc' }, { bodyId: 'asc' }, { role: 'asc' }, { position: 'asc' }],
       }),
     }),

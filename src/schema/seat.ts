@@ -5,7 +5,7 @@ import { describeRanges, type DayRange } from '../domain/coverage.js';
 import { outOfCoverage } from '../errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { toDate, type IsoDay } from '../domain/dates.js';
+import { fromDate, toDate, type IsoDay } from '../domain/dates.js';
 import { Prisma, type Role } from '../generated/prisma/client.js';
 import { InstrumentRef } from './revision.js';
 
@@ -35,27 +35,64 @@ export const SourceRef = builder.prismaObject('Seat', {
 });
 
 export const SeatRef = builder.prismaNode('Seat', {
-  id: { field: 'id' },
   // node(id) of a row that does not exist answers null (Relay's convention), not an error
   nullable: true,
-  description: 'One post in one body in one role, at a listing position, over [validFrom, validTo).',
+  // A seat is a tenure: its id is the id of the tenure's first listing (node(id) answers that
+  // listing), whatever listing of it a question lands on.
+  // (Pothos's types allow `field` or `resolve`; at run time `field` parses ids and loads rows, and
+  // `resolve` makes them.) `field: 'id'` keeps every row reloadable as itself.
+  id: { field: 'id', resolve: (seat: { id: number; tenureId: number | null }) => seat.tenureId ?? seat.id } as unknown as { field: 'id' },
+  select: { tenureId: true, tenureFrom: true, tenureTo: true, validFrom: true },
+  description:
+    'One post’s continuous tenure in one body and role: re-listed unchanged by later revisions it stays the same seat ' +
+    '(same id, same validFrom). A retitled post ends its seat and starts a new one, linked by seatKey (a rename). ' +
+    '`position` and `source` are those of the listing in force on the day asked.',
   fields: (t) => ({
     role: t.expose('role', { type: RoleEnum }),
-    position: t.exposeInt('position', { description: '1-based listing order within the role, as printed.' }),
+    position: t.exposeInt('position', { description: '1-based listing order within the role, as printed by the revision in force on the day asked.' }),
     post: t.relation('post'),
     body: t.relation('body'),
     seatKey: t.exposeString('seatKey', {
-      description: 'Identifies the seat across revisions: a rename keeps it, a new seat gets a new one.',
+      description: 'Identifies the place across retitles: a rename (REPLACE) keeps it, a new seat gets a new one.',
     }),
-    validFrom: t.expose('validFrom', { type: 'Date', description: 'First day in force.' }),
-    validTo: t.expose('validTo', {
+    validFrom: t.field({
+      type: 'Date',
+      description: 'First day of the tenure; see validFromIsCoverageStart: the first day the data covers says "at least since", not "since".',
+      resolve: (seat) => seat.tenureFrom ?? seat.validFrom,
+    }),
+    validFromIsCoverageStart: t.boolean({
+      description:
+        'True when validFrom is the first day of the data’s coverage for this body: the post was listed since at least ' +
+        'that day, and earlier days are unknown. False: the tenure began on validFrom.',
+      select: { bodyId: true },
+      resolve: async (seat, _args, ctx) => {
+        const from = fromDate(seat.tenureFrom ?? seat.validFrom);
+        const ranges = await ctx.loaders.coverage.load(`${seat.bodyId}|`);
+        return ranges.some((r) => r.from === from);
+      },
+    }),
+    validTo: t.field({
       type: 'Date',
       nullable: true,
-      description: 'First day no longer in force; null while no later revision is known.',
+      description: 'First day the tenure no longer holds; null while it continues (as known on `knownAt`, when asked so).',
+      resolve: (seat) => seat.tenureTo,
+    }),
+    basis: t.exposeString('basis', {
+      nullable: true,
+      description: 'What founds the post’s membership, where the instrument says (e.g. the rule that defines サイバーセキュリティ参与).',
     }),
     source: t.variant(SourceRef),
   }),
 });
+
+/**
+ * A tenure as known on `knownAt`: an end decided after that day was not known then, so the
+ * tenure was still continuing. (A copy: the same row may answer another alias without knownAt.)
+ */
+function asKnownOn<S extends { tenureTo?: Date | null; tenureEndDecidedOn?: Date | null }>(seat: S, knownAt: IsoDay | null): S {
+  if (!knownAt || !seat.tenureTo || !seat.tenureEndDecidedOn || fromDate(seat.tenureEndDecidedOn) <= knownAt) return seat;
+  return { ...seat, tenureTo: null };
+}
 
 interface InForce { covered: boolean; seatIds: number[] }
 
@@ -123,9 +160,11 @@ const validOn = (day: IsoDay): Prisma.SeatWhereInput => ({
   OR: [{ validTo: null }, { validTo: { gt: toDate(day) } }],
 });
 
-/** The client's seat query, plus what listing order needs. */
+/** The client's seat query, plus what listing order and the tenure as known on a day need. */
 const withOrderFields = (query: SeatQuery): SeatQuery =>
-  query.select ? { select: { ...query.select, id: true, role: true, position: true } } : { include: query.include };
+  query.select
+    ? { select: { ...query.select, id: true, role: true, position: true, tenureId: true, tenureTo: true, tenureEndDecidedOn: true } }
+    : { include: query.include };
 
 /**
  * The seats of ONE body in force on a day, in listing order, in one Prisma query: the revision in
@@ -144,7 +183,7 @@ export async function seatsInForceOfOne<T>(
     select: { contentKnown: true, seats: { where: { bodyId: body.id, ...(role ? { role } : {}), ...(knownAt ? {} : validOn(day)) }, ...withOrderFields(query) } },
   });
   if (!revision?.contentKnown) return refuseOutOfCoverage(ctx, body, day, knownAt);
-  return inListingOrder(revision.seats as unknown as Array<T & SeatRow>);
+  return inListingOrder((revision.seats as unknown as Array<T & SeatRow>).map((s) => asKnownOn(s, knownAt)) as Array<T & SeatRow>);
 }
 
 /**
@@ -182,10 +221,10 @@ export async function loadSeatsInForce<T>(
   const seats = await rows.loadMany(seatIds);
   const failed = seats.find((s) => s instanceof Error);
   if (failed) throw failed;
-  return inListingOrder(seats as Array<T & SeatRow>);
+  return inListingOrder((seats as Array<T & SeatRow>).map((s) => asKnownOn(s, knownAt)) as Array<T & SeatRow>);
 }
 
-type SeatRow = { id: number; role: Role; position: number };
+type SeatRow = { id: number; role: Role; position: number; tenureTo?: Date | null; tenureEndDecidedOn?: Date | null };
 const ROLE_ORDER: Role[] = ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER'];
 const inListingOrder = <S extends SeatRow>(seats: S[]) =>
   seats.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.position - b.position);

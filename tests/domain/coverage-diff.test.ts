@@ -43,7 +43,7 @@ describe('coverage', () => {
 });
 
 describe('diffSeats', () => {
-  const seat = (seatKey: string, postId: number) => ({ seatKey, postId });
+  const seat = (seatKey: string, tenureId: number) => ({ seatKey, tenureId });
 
   it('pairs a new title in the same seat as a rename, not a removal and an addition', () => {
     const diff = diffSeats([seat('chair', 1), seat('m1', 2)], [seat('chair', 9), seat('m1', 2)]);
@@ -58,5 +58,14 @@ describe('diffSeats', () => {
     expect(diff.removed).toEqual([seat('m2', 2)]);
     expect(diff.added).toEqual([seat('m3', 3)]);
     expect(diff.renamed).toEqual([]);
+  });
+
+  it('keeps a seat whose position (and slot key) moved as the same seat, not a rename', () => {
+    // m2 was removed; m3 moved up into m2's slot, whose key it now carries
+    const diff = diffSeats([seat('m1', 1), seat('m2', 2), seat('m3', 3)], [seat('m1', 1), seat('m2', 3)]);
+    expect(diff.unchanged).toEqual([seat('m1', 1), seat('m2', 3)]);
+    expect(diff.removed).toEqual([seat('m2', 2)]);
+    expect(diff.renamed).toEqual([]);
+    expect(diff.added).toEqual([]);
   });
 });
