@@ -27,10 +27,15 @@ import { createLogger, LOG_LEVELS, withRequestLog, type LogLevel } from './log.j
 
 const started = performance.now();
 const env = process.env;
+// MEIBO_LOG_LEVEL: JSON lines on stdout, one per request and one per masked error (src/log.ts);
+// everything this process says goes there, its refusals to start included.
+const logLevel = (env.MEIBO_LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+const log = createLogger(LOG_LEVELS.includes(logLevel) ? logLevel : 'info');
 function fail(message: string): never {
-  console.error(message);
+  log.fatal(message);
   process.exit(2);
 }
+if (!LOG_LEVELS.includes(logLevel)) fail(`MEIBO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(env.MEIBO_LOG_LEVEL)}`);
 const port = Number(env.PORT ?? 4000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not ${JSON.stringify(env.PORT)}`);
 const ttlMs = Number(env.MEIBO_RESPONSE_CACHE_TTL_MS ?? DEFAULT_TTL_MS);
@@ -53,10 +58,6 @@ const requestTimeoutMs = (() => {
     fail((error as Error).message);
   }
 })();
-// MEIBO_LOG_LEVEL: JSON lines on stdout, one per request and one per masked error (src/log.ts)
-const logLevel = (env.MEIBO_LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
-if (!LOG_LEVELS.includes(logLevel)) fail(`MEIBO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(env.MEIBO_LOG_LEVEL)}`);
-const log = createLogger(logLevel);
 // MEIBO_CORS_ORIGINS / MEIBO_CORS_CREDENTIALS (src/cors.ts): default any origin, no credentials
 const cors = (() => {
   try {
@@ -91,12 +92,12 @@ const ownership = (() => {
   }
 })();
 const takeover = takeoverNotice(ownership);
-if (takeover) console.warn(`warning: ${takeover}`);
+if (takeover) log.warn(takeover);
 
 const directory = await openDirectory(config, { migrate: prepare, seed: prepare });
 const pending = await pendingMigrations(directory);
 if (pending.length > 0) {
-  console.error(
+  log.fatal(
     `${describeDbConfig(config)} lacks migrations ${pending.join(', ')}. ` +
       'Run `npm run db:deploy` (and `npm run db:seed`), or start with MEIBO_MIGRATE_ON_START=true.',
   );
@@ -105,7 +106,7 @@ if (pending.length > 0) {
   process.exit(1);
 }
 
-for (const warning of await replicationWarnings(directory)) console.warn(`warning: ${warning}`);
+for (const warning of await replicationWarnings(directory)) log.warn(warning);
 
 const cache = createResponseCache({
   mode: cacheMode,
@@ -116,6 +117,8 @@ const cache = createResponseCache({
   // on PostgreSQL other processes write too: their commits are announced (LISTEN meibo_data_version)
   listen: config.kind === 'postgres' ? { url: config.url, schema: config.schema } : undefined,
   exposeCacheStatus: env.MEIBO_RESPONSE_CACHE_DEBUG === 'true',
+  // Redis lost and back, the LISTEN connection lost and back: one line each, as JSON
+  log: log.child({ component: 'cache' }),
 });
 await cache.ready();
 // Live updates (subscription directoryChanged): shared by every instance through Redis when REDIS_URL is set.
@@ -146,7 +149,7 @@ server.listen(port, env.HOST || undefined, () => {
   ownership?.update({ url: `http://localhost:${actual}/graphql` });
   const seeded = directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats` : '';
   const applied = directory.applied.length ? `, applied ${directory.applied.length} migrations` : '';
-  console.log(
+  log.info(
     `meibo ready on http://localhost:${actual}/graphql (${describeDbConfig(config)}${applied}${seeded}; ` +
       `response cache ${cache.mode}${fastPath ? ' + fast path' : ''}; ${Math.round(performance.now() - started)} ms)`,
   );
@@ -155,7 +158,7 @@ server.listen(port, env.HOST || undefined, () => {
 async function shutdown(signal: string) {
   if (draining) return;
   draining = true;
-  console.log(`${signal}: finishing in-flight requests, then closing the cache and the database`);
+  log.info(`${signal}: finishing in-flight requests, then closing the cache and the database`);
   // Stop accepting; close keep-alive connections as soon as they are idle (their request done).
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
@@ -163,7 +166,7 @@ async function shutdown(signal: string) {
   const liveClosed = live.close();
   const sweep = setInterval(() => server.closeIdleConnections(), 50);
   const deadline = setTimeout(() => {
-    console.error(`requests still running after ${shutdownTimeoutMs} ms; closing their connections`);
+    log.warn(`requests still running after ${shutdownTimeoutMs} ms; closing their connections`);
     server.closeAllConnections();
   }, shutdownTimeoutMs);
   await closed;
@@ -175,7 +178,7 @@ async function shutdown(signal: string) {
   await directory.close();
   await closeAllDatabases();
   ownership?.release();
-  console.log('stopped');
+  log.info('stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
