@@ -56,7 +56,7 @@ export type BodyInfo = ResultOf<typeof BODIES>['bodies'][number];
 export const ROSTER = graphql(`
   query Roster($body: ID!, $asOf: Date!) {
     members(body: $body, asOf: $asOf) {
-      id role position seatKey validFrom validTo
+      id role position seatKey validFrom validTo validFromIsCoverageStart
       post { title organization { name nameEn } }
       source { instrument { title } revision { sequence decidedOn effectiveOn } clause }
     }
@@ -81,6 +81,7 @@ export const DIFF = graphql(`
       added { role position post { title organization { name } } }
       removed { role position post { title organization { name } } }
       renamed {
+        kind
         before { role position post { title } }
         after { role position post { title organization { name } } }
       }

@@ -99,7 +99,7 @@ export function Changes(props: { body: BodyInfo; from: string | null; to: string
                     <tr class="renamed" data-kind="renamed">
                       <th scope="row">
                         {seatLabel(r.after.role, r.after.position)}
-                        <span class="kind">改称 renamed</span>
+                        <span class="kind">{r.kind === 'SUCCESSION' ? '後継 succession' : '改称 retitled'}</span>
                       </th>
                       <td class="after">
                         <Marked segments={d.after} />

@@ -40,6 +40,11 @@ export function Roster(props: { body: BodyInfo; asOf: string | null; generation:
             </span>{' '}
             <span class="en">{data.length} seats, in the instrument's listing order</span>
           </p>
+          {data.length > 0 && !data.some((s) => s.role === 'CHAIR') && (
+            <p class="no-chair">
+              議長：出典に記載なし <span class="en">Chair: not given by the sources</span>
+            </p>
+          )}
           {byRole.map(({ role, seats }) => (
             <RoleTable role={role} seats={seats} />
           ))}
@@ -85,6 +90,7 @@ function RoleTable({ role, seats }: { role: string; seats: RosterSeat[] }) {
               {s.post.organization.nameEn && <span class="en">{s.post.organization.nameEn}</span>}
             </td>
             <td class="period">
+              {s.validFromIsCoverageStart && <span class="since">遅くとも at least since </span>}
               <Day day={s.validFrom} /> 〜 {s.validTo ? <Day day={dayBefore(s.validTo)} /> : <span class="open">（終期なし no end known）</span>}
             </td>
             <td class="source">
