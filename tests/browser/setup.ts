@@ -23,16 +23,23 @@ export default async function setup(project: TestProject) {
   const tokens = `browser-test:editor:${createHash('sha256').update(token).digest('hex')}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MEIBO_DATA_DIR: 'memory', MEIBO_LOG_LEVEL: 'warn', MEIBO_TOKENS: tokens, DATABASE_URL: '', REDIS_URL: '' },
+    // MEIBO_LOG_LEVEL info: the ready line is an info line
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MEIBO_DATA_DIR: 'memory', MEIBO_LOG_LEVEL: 'info', MEIBO_TOKENS: tokens, DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`meibo did not start in 90 s:\n${output.join('')}`)), 90_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`meibo did not start in 90 s:\n${output.join('')}`));
+    }, 90_000);
+    let ready = false;
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (ready) return; // afterwards: a log line per request, read and dropped
       output.push(chunk.toString());
       const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
       if (match) {
+        ready = true;
         clearTimeout(timer);
         resolve(`http://127.0.0.1:${match[1]}`);
       }
