@@ -1,17 +1,14 @@
-// Puts meibo together: a database (migrated and seeded when asked), and the GraphQL server over it.
-import { readdir } from 'node:fs/promises';
+// The GraphQL server (Yoga over the Pothos schema) with meibo's plugins: request ids, body and
+// query limits, the mutation rule, error classification and logging. Opening the database is
+// src/db/open.ts; serving HTTP is src/server.ts and src/http/.
 import { PothosError, PothosValidationError } from '@pothos/core';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { createYoga, maskError, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { seedDatabase, type SeedResult } from '../prisma/seed.js';
-import type { Dataset } from './domain/dataset.js';
 import { authenticate, type TokenEntry } from './auth.js';
-import { useRequestBodyLimit } from './body-limit.js';
+import { useRequestBodyLimit } from './http/body-limit.js';
 import { createContext, type Context } from './context.js';
-import { createPrismaClient, type DbClient, type PrismaClientOptions } from './db/client.js';
-import { DEFAULT_TIMEOUTS, type DbConfig } from './db/config.js';
+import { DEFAULT_TIMEOUTS } from './db/config.js';
 import { useRequestDeadline } from './db/deadline.js';
-import { deployMigrations } from './db/migrate.js';
 import { asServiceUnavailable } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
@@ -19,48 +16,6 @@ import { useQueryLimits } from './limits.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
-
-export interface OpenOptions {
-  /** apply pending migrations first (the embedded default always does) */
-  migrate?: boolean;
-  /** seed the directory from prisma/data when the database holds none */
-  seed?: boolean;
-  prismaOptions?: PrismaClientOptions;
-  /** what to seed (default: prisma/data/directory.yaml) */
-  dataset?: Dataset;
-}
-
-export interface Directory extends DbClient {
-  applied: string[];
-  seeded: SeedResult | null;
-}
-
-export async function openDirectory(config: DbConfig, options: OpenOptions = {}): Promise<Directory> {
-  const applied = options.migrate ? await deployMigrations(config) : [];
-  const client = createPrismaClient(config, options.prismaOptions);
-  try {
-    const seeded = options.seed ? await seedDatabase(client.prisma, options.dataset) : null;
-    return { ...client, applied, seeded };
-  } catch (error) {
-    await client.close();
-    throw error;
-  }
-}
-
-/** Names of migrations in the folder that the database has not applied (empty when up to date). */
-export async function pendingMigrations(client: DbClient): Promise<string[]> {
-  const folder = new URL('../prisma/migrations/', import.meta.url);
-  const names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  let applied: string[] = [];
-  try {
-    const rows = await client.prisma.$queryRaw<Array<{ migration_name: string }>>`
-      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-    applied = rows.map((r) => r.migration_name);
-  } catch {
-    // no _prisma_migrations table: nothing applied yet
-  }
-  return names.filter((n) => !applied.includes(n)).sort();
-}
 
 export interface AppOptions {
   /** extra Yoga/Envelop plugins (response cache, health checks…), run after meibo's own */
@@ -85,7 +40,7 @@ export interface AppOptions {
  * CORS by default: any origin may read (the directory is public), never with credentials (a
  * browser must not send a user's cookies or auth to meibo on another site's behalf).
  * MEIBO_CORS_ORIGINS narrows the origins (src/server.ts). Named here because the HTTP fast path
- * (src/fast-path.ts) must answer a cross-origin hit with the same headers.
+ * (src/http/fast-path.ts) must answer a cross-origin hit with the same headers.
  */
 export const CORS_OPTIONS: CORSOptions = { origin: '*', credentials: false };
 
@@ -103,7 +58,7 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
       ...(options.plugins ?? []),
     ],
-    // src/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
+    // src/http/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
     cors: options.cors ?? CORS_OPTIONS,

@@ -92,7 +92,7 @@ export interface ResponseCache {
   prepare(request: CacheableRequest): PreparedRequest | null;
   /**
    * The cached answer to a prepared request, if any: the same key and the same version check as
-   * the plugin, for the HTTP fast path (src/fast-path.ts) that answers hits before Yoga. Not a
+   * the plugin, for the HTTP fast path (src/http/fast-path.ts) that answers hits before Yoga. Not a
    * promise when the answer is in process (always, in memory mode).
    */
   lookup(request: PreparedRequest): CacheHit | undefined | Promise<CacheHit | undefined>;

@@ -9,7 +9,7 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
-import type { WriteOutcome } from './amendments.js';
+import type { WriteOutcome } from './write/amendments.js';
 
 export type DirectoryAction = 'RECORDED' | 'REVERTED';
 

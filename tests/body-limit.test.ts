@@ -1,11 +1,11 @@
-// The request body limit (src/body-limit.ts) over a real node:http server: a body over 1 MiB is
+// The request body limit (src/http/body-limit.ts) over a real node:http server: a body over 1 MiB is
 // refused with Yoga's 413 whether it says its length up front or comes in chunks, and a body
 // within the limit is answered either way.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { MAX_REQUEST_BODY_BYTES } from '../src/body-limit.js';
+import { MAX_REQUEST_BODY_BYTES } from '../src/http/body-limit.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
 const CHAIR = '{ chair(body: "secretariat", asOf: "2025-07-01") { post { title } } }';

@@ -1,4 +1,4 @@
-// The HTTP fast path (src/fast-path.ts) over a real node:http server: a cache hit is answered
+// The HTTP fast path (src/http/fast-path.ts) over a real node:http server: a cache hit is answered
 // before Yoga with exactly the status, headers and bytes Yoga sends for it; a write invalidates it
 // at once; anything the fast path is not sure about (credentials, CORS, conditional requests,
 // mutations, bad JSON, big bodies) reaches Yoga intact.
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
-import { withFastPath, type NodeHandler } from '../src/fast-path.js';
+import { withFastPath, type NodeHandler } from '../src/http/fast-path.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
 const editor = issueToken('alice');

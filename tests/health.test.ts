@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createPrismaClient, type DbClient } from '../src/db/client.js';
-import { useDatabaseReadiness } from '../src/health.js';
+import { useDatabaseReadiness } from '../src/http/health.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
 describe('readiness', () => {

@@ -2,7 +2,7 @@
 // real clients send (GraphiQL's introspection, the README, the suite) stays inside them.
 import { getIntrospectionQuery, getNullableType, isListType, isObjectType, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { corsOptionsFrom } from '../src/cors.js';
+import { corsOptionsFrom } from '../src/http/cors.js';
 import { estimateCost, inspectJson, LIMITS, LIST_BOUNDS } from '../src/limits.js';
 import { schema } from '../src/schema/index.js';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDirectory, type Directory } from '../src/app.js';
+import { openDirectory, type Directory } from '../src/db/open.js';
 import { closeAllDatabases } from '../src/db/adapter.js';
 import { withPg } from './support/harness.js';
 
@@ -88,7 +88,7 @@ describe.skipIf(!PG_URL || !REDIS_URL)('instances on one PostgreSQL and one Redi
   let editorToken: string | undefined;
   let a: Server;
   let b: Server;
-  /** a third instance without cache debugging: its hits take the HTTP fast path (src/fast-path.ts) */
+  /** a third instance without cache debugging: its hits take the HTTP fast path (src/http/fast-path.ts) */
   let c: Server;
   let directory: Directory;
 

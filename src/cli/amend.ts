@@ -7,10 +7,11 @@
 // REDIS_URL set, their live-update subscribers are told too (src/live.ts).
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
+import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../write/amendments.js';
 import { createPrismaClient } from '../db/client.js';
-import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
-import { AmendmentRejected } from '../domain/amendment.js';
+import { loadConfig } from '../config.js';
+import { describeDbConfig } from '../db/config.js';
+import { AmendmentRejected } from '../domain/amendment-plan.js';
 import { AmendmentFileError, parseAmendmentFile } from '../domain/amendment-file.js';
 import { createLive, directoryChangeOf } from '../live.js';
 import { claimForCommand, CliError, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
@@ -64,9 +65,9 @@ function print(outcome: WriteOutcome, reverted: boolean) {
  * as after a write through the API. The write has committed whatever happens here.
  */
 async function tellSubscribers(outcome: WriteOutcome, action: 'RECORDED' | 'REVERTED') {
-  const redisUrl = process.env.REDIS_URL;
+  const { redisUrl, prefix } = loadConfig().cache;
   if (!redisUrl) return;
-  const live = createLive({ redisUrl, prefix: process.env.MEIBO_REDIS_PREFIX || 'meibo:', publishOnly: true });
+  const live = createLive({ redisUrl, prefix, publishOnly: true });
   try {
     await live.publish(directoryChangeOf(outcome, action));
     console.log('Subscribers told (directoryChanged, through Redis).');
@@ -81,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   const command = parseArgs(argv);
   // The file first: a typo in its name costs no database start.
   const amendment = command.kind === 'record' ? parseAmendmentFile(readAmendmentFile(command.file), command.file) : null;
-  const config = dbConfigFromEnv();
+  const config = loadConfig().db;
   claimForCommand(config, 'npm run amend');
   const client = createPrismaClient(config);
   const actor = `cli:${userInfo().username}`;

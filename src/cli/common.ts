@@ -1,7 +1,8 @@
 // What the database CLIs (amend, seed, migrate) share: one clear line for an expected failure,
 // never a Node or Prisma stack; the embedded database taken for the command's duration
 // (src/db/owner.ts); and a plain refusal on a database that lacks meibo's tables.
-import { pendingMigrations } from '../app.js';
+import { debugSwitches } from '../config.js';
+import { pendingMigrations } from '../db/open.js';
 import { closeAllDatabases } from '../db/adapter.js';
 import type { DbClient } from '../db/client.js';
 import { describeDbConfig, type DbConfig } from '../db/config.js';
@@ -55,7 +56,7 @@ export async function runCli(main: () => Promise<number>): Promise<void> {
     } else {
       const e = error as Error;
       console.error(`Failed: ${e?.message?.trim().split('\n').at(-1) ?? String(error)}`);
-      if (process.env.MEIBO_DEBUG === 'true') console.error(e?.stack);
+      if (debugSwitches().debug) console.error(e?.stack);
       process.exitCode = 1;
     }
   } finally {

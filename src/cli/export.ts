@@ -5,7 +5,7 @@
 // (stop the server first, or ask the server's URL instead).
 import { createApp } from '../app.js';
 import { createPrismaClient } from '../db/client.js';
-import { dbConfigFromEnv } from '../db/config.js';
+import { loadConfig } from '../config.js';
 import { EXPORT_PATHS, executeThrough, renderExport } from '../http/export.js';
 import { claimForCommand, CliError, requireMigrated, runCli } from './common.js';
 
@@ -31,7 +31,7 @@ function parseArgs(argv: string[]) {
 
 await runCli(async () => {
   const { kind, search, baseUrl } = parseArgs(process.argv.slice(2));
-  const config = dbConfigFromEnv();
+  const config = loadConfig().db;
   claimForCommand(config, 'npm run export');
   const client = createPrismaClient(config);
   try {

@@ -3,7 +3,8 @@
 //   tsx src/cli/migrate.ts create <name>   write the next migration (prisma migrate dev --create-only)
 //   tsx src/cli/migrate.ts drift           exit 1 when schema.prisma needs a migration
 // The database comes from DATABASE_URL / MEIBO_DATA_DIR (src/db/config.ts).
-import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
+import { loadConfig } from '../config.js';
+import { describeDbConfig } from '../db/config.js';
 import { checkDrift, createMigration, deployMigrations } from '../db/migrate.js';
 import { claimForCommand, CliError, runCli } from './common.js';
 
@@ -15,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'create' && !/^[A-Za-z0-9_]+$/.test(name ?? '')) {
     throw new CliError(`a migration name of letters, digits and _ is required\n${USAGE}`, 2);
   }
-  const config = dbConfigFromEnv();
+  const config = loadConfig().db;
   // deploy and create migrate the configured database; drift works on a throwaway one.
   if (command !== 'drift') claimForCommand(config, `npm run db:${command === 'deploy' ? 'deploy' : 'migrate'}`);
   const started = performance.now();

@@ -2,11 +2,12 @@
 // On the embedded database it takes the data directory for its duration (src/db/owner.ts).
 import { seedDatabase } from '../../prisma/seed.js';
 import { createPrismaClient } from '../db/client.js';
-import { dbConfigFromEnv, describeDbConfig } from '../db/config.js';
+import { loadConfig } from '../config.js';
+import { describeDbConfig } from '../db/config.js';
 import { claimForCommand, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
 
 await runCli(async () => {
-  const config = dbConfigFromEnv();
+  const config = loadConfig().db;
   claimForCommand(config, 'npm run db:seed');
   const client = createPrismaClient(config);
   try {

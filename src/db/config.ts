@@ -46,7 +46,7 @@ export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
  * DATABASE_URL → PGlite in MEIBO_DATA_DIR (default ./.meibo/pglite, created if missing), or in
  * memory when MEIBO_DATA_DIR=memory.
  */
-export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
+export function dbConfigFromEnv(env: NodeJS.ProcessEnv): DbConfig {
   const prepared = preparedStatementsFromEnv(env);
   const flag = prepared === undefined ? {} : { preparedStatements: prepared };
   const connectTimeoutMs = millisecondsFromEnv(env, 'MEIBO_PG_CONNECT_TIMEOUT_MS', { zero: false });
@@ -82,7 +82,7 @@ export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig 
 }
 
 /** MEIBO_REQUEST_TIMEOUT_MS: how long the statements of one query request may take together. */
-export function requestTimeoutMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function requestTimeoutMsFromEnv(env: NodeJS.ProcessEnv): number {
   return millisecondsFromEnv(env, 'MEIBO_REQUEST_TIMEOUT_MS', { zero: false }) ?? DEFAULT_TIMEOUTS.requestMs;
 }
 

@@ -1,6 +1,7 @@
 // Prisma's schema engine (the migrate/diff machinery of `prisma migrate`), run as wasm over our
 // driver adapters. The stock CLI needs a native engine binary downloaded from the internet; this
 // is the same engine, published on npm, driven the way @prisma/internals 6.19 drove it.
+import { debugSwitches } from '../config.js';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
@@ -79,7 +80,7 @@ export async function openSchemaEngine(config: DbConfig, schemaFiles?: SchemaFil
   const factory = createAdapterFactory(config);
   const bound = bindMigrationAwareSqlAdapterFactory(factory);
   // The engine's tracing output; MEIBO_DEBUG_SCHEMA_ENGINE=1 shows it.
-  const log = process.env.MEIBO_DEBUG_SCHEMA_ENGINE ? (line: string) => console.error(`[schema-engine] ${line}`) : () => {};
+  const log = debugSwitches().debugSchemaEngine ? (line: string) => console.error(`[schema-engine] ${line}`) : () => {};
   let engine: SchemaEngine;
   liveEngines += 1;
   try {

@@ -3,8 +3,8 @@
  * prisma/data/amendments/2025-06-27-designated-posts.yaml documents the format by example.
  */
 import { parse } from 'yaml';
-import type { Amendment, AmendmentChange } from './amendment.js';
-import { ROLES } from './amendment.js';
+import type { Amendment, AmendmentChange } from './amendment-plan.js';
+import { ROLES } from './amendment-plan.js';
 import { DayParseError, parseDay } from './dates.js';
 import type { RoleName } from './dataset.js';
 

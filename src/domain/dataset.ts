@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { compareDays, parseDay, type IsoDay } from './dates.js';
+import { organizationOfTitle, seatKeyOf, type RoleName } from './seat.js';
 import { normalizeTitle, TitleError } from './title.js';
 
 export const DATASET_PATH = fileURLToPath(new URL('../../prisma/data/directory.yaml', import.meta.url));
 
-export type RoleName = 'CHAIR' | 'VICE_CHAIR' | 'MEMBER' | 'OBSERVER';
+export type { RoleName };
 
 /** The YAML list keys, in the order a body's list is printed. */
 export const LIST_KEYS: ReadonlyArray<readonly [string, RoleName]> = [
@@ -76,10 +77,6 @@ function title(value: unknown, where: string): string {
   }
 }
 
-/** Seat keys name a seat by where it was first listed; a rename keeps the key. */
-function seatKeyOf(body: string, role: RoleName, position: number, firstRevision: IsoDay): string {
-  return `${body}/${role}/${position}@${firstRevision}`;
-}
 
 export interface LoadOptions {
   /** only what had been decided before this day: the directory as it stood then */
@@ -114,12 +111,10 @@ export function buildDataset(raw: Raw): Dataset {
     Object.entries((raw.organizationOfPost ?? {}) as Record<string, string>).map(([t, o]) => [title(t, 'organizationOfPost'), o]),
   );
   const classPosts = new Set<string>(((raw.classPosts ?? []) as string[]).map((t) => title(t, 'classPosts')));
-  // Longest name first, so that 内閣府 never claims a title of 内閣官房… and vice versa.
-  const byLength = [...organizations].filter((o) => !o.collective).sort((a, b) => b.name.length - a.name.length);
   const organizationOf = (title: string): string => {
     const explicit = orgOverride[title];
     if (explicit) return explicit;
-    const found = byLength.find((o) => title.startsWith(o.name));
+    const found = organizationOfTitle(title, organizations);
     if (!found) throw new DatasetError(`post 「${title}」: no organization; add it to organizationOfPost`);
     return found.name;
   };

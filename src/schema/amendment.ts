@@ -1,9 +1,9 @@
 // Amendments: recording one (or previewing it), reverting the latest, and the audit trail.
 import { builder } from '../builder.js';
-import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../amendments.js';
+import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../write/amendments.js';
 import { directoryChangeOf } from '../live.js';
 import type { Context } from '../context.js';
-import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment.js';
+import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment-plan.js';
 import { addDays } from '../domain/dates.js';
 import type { RoleName } from '../domain/dataset.js';
 import { badUserInput, conflict, notFound, quote } from '../errors.js';

@@ -5,7 +5,8 @@ import { fromDate, type IsoDay } from '../domain/dates.js';
 import { notFound, quote } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { RevisionRef } from './revision.js';
-import { loadSeatsInForce, RoleEnum, seatsInForceOfOne } from './seat.js';
+import { loadSeatsInForce, seatsInForceOfOne } from '../read/seats.js';
+import { RoleEnum } from './seat.js';
 
 export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
 

@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import { diffSeats } from '../domain/diff.js';
 import { findBodyOrThrow, KNOWN_AT } from './body.js';
-import { loadSeatsInForce } from './seat.js';
+import { loadSeatsInForce } from '../read/seats.js';
 
 interface DiffResult {
   from: IsoDay;

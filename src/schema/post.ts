@@ -1,6 +1,6 @@
 // Post: a position (職), independent of who holds it, and the seats it has held.
 import { builder } from '../builder.js';
-import { toDate } from '../domain/dates.js';
+import { inForceOn } from '../read/in-force.js';
 import { searchForm, unprintable } from '../domain/title.js';
 import { badUserInput, quote } from '../errors.js';
 
@@ -27,7 +27,7 @@ builder.prismaNode('Post', {
       args: { asOf: t.arg({ type: 'Date' }) },
       query: (args, ctx) => ({
         where: args.asOf
-          ? { validFrom: { lte: toDate(args.asOf) }, OR: [{ validTo: null }, { validTo: { gt: toDate(args.asOf) } }] }
+          ? inForceOn(args.asOf)
           : // a tenure's first listing is the row whose id is the tenure's
             { id: { equals: ctx.prisma.seat.fields.tenureId } },
         orderBy: [{ validFrom: 'asc' }, { bodyId: 'asc' }, { role: 'asc' }, { position: 'asc' }],

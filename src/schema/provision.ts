@@ -1,7 +1,7 @@
 // Provision: what an instrument says of a post without seating it — the サイバーセキュリティ参与 that
 // the chairs may invite (「…運営について」１) and CYMAT's lead and deputy lead (「…CYMATの運営等について」４).
 import { builder } from '../builder.js';
-import { toDate } from '../domain/dates.js';
+import { inForceOn } from '../read/in-force.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 const ProvisionKind = builder.enumType('ProvisionKind', {
@@ -13,7 +13,7 @@ const ProvisionKind = builder.enumType('ProvisionKind', {
 });
 
 const inForce = (asOf: string | null | undefined): Prisma.ProvisionWhereInput =>
-  asOf ? { validFrom: { lte: toDate(asOf as never) }, OR: [{ validTo: null }, { validTo: { gt: toDate(asOf as never) } }] } : {};
+  asOf ? inForceOn(asOf as never) : {};
 
 builder.prismaObject('Provision', {
   description: 'A provision of an instrument that names a post without seating it, with its words as printed.',

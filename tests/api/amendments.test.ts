@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAmendment } from '../../src/amendments.js';
+import { recordAmendment } from '../../src/write/amendments.js';
 import { issueToken, parseTokens } from '../../src/auth.js';
 import { parseAmendmentFile } from '../../src/domain/amendment-file.js';
 import { parseDay } from '../../src/domain/dates.js';

@@ -3,7 +3,7 @@
 // off. Both clients here share one in-memory PGlite, so one session and one statement list.
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDirectory, type Directory } from '../../src/app.js';
+import { openDirectory, type Directory } from '../../src/db/open.js';
 import { closeAllDatabases, getPGlite } from '../../src/db/adapter.js';
 import { MAX_PGLITE_STATEMENTS } from '../../src/db/pglite-prepared.js';
 

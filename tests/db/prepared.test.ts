@@ -3,7 +3,7 @@
 // Runs when MEIBO_TEST_PG_URL is set (.ci/run sets it).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDirectory, type Directory } from '../../src/app.js';
+import { openDirectory, type Directory } from '../../src/db/open.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
 import { PG_URL, withPg } from '../support/harness.js';
 

@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, openDirectory, type Directory } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { openDirectory, type Directory } from '../../src/db/open.js';
 import { issueToken, parseTokens } from '../../src/auth.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
 import { createPrismaClient, replicationWarnings } from '../../src/db/client.js';
 import { dbConfigFromEnv } from '../../src/db/config.js';
-import { useDatabaseReadiness } from '../../src/health.js';
+import { useDatabaseReadiness } from '../../src/http/health.js';
 
 const PG_URL = process.env.MEIBO_TEST_PG_URL;
 const editor = issueToken('replica-test');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authenticate, issueToken, parseTokens, TokenConfigError } from '../../src/auth.js';
 import { AmendmentFileError, parseAmendmentFile } from '../../src/domain/amendment-file.js';
-import { AmendmentRejected, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment.js';
+import { AmendmentRejected, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment-plan.js';
 import { parseDay } from '../../src/domain/dates.js';
 import { normalizeTitle, searchForm, TitleError } from '../../src/domain/title.js';
 

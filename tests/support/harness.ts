@@ -2,7 +2,8 @@
 // helper that goes through yoga.fetch (no port), and a counter of the SQL statements it runs.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createApp, openDirectory, type Directory } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { openDirectory, type Directory } from '../../src/db/open.js';
 import type { TokenEntry } from '../../src/auth.js';
 import type { Dataset } from '../../src/domain/dataset.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';

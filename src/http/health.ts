@@ -4,7 +4,7 @@
 // down; otherwise 503, so a load balancer stops sending traffic. The response cache's Redis is not
 // checked: without it reads bypass the cache and stay correct.
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
-import type { PrismaClient } from './generated/prisma/client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 
 export interface ReadinessOptions {
   db: Pick<PrismaClient, '$queryRaw'>;

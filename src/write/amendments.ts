@@ -3,11 +3,12 @@
  * single transaction that first locks the instrument's row, so two editors amending the same
  * instrument are serialized and the second one plans against what the first one wrote.
  */
-import { fromDate, toDate, type IsoDay } from './domain/dates.js';
-import { AmendmentRejected, diffLists, normalizeAmendment, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from './domain/amendment.js';
-import { searchForm } from './domain/title.js';
-import { quote } from './errors.js';
-import type { Prisma, PrismaClient } from './generated/prisma/client.js';
+import { fromDate, toDate, type IsoDay } from '../domain/dates.js';
+import { AmendmentRejected, diffLists, normalizeAmendment, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from '../domain/amendment-plan.js';
+import { organizationOfTitle, seatKeyOf } from '../domain/seat.js';
+import { searchForm } from '../domain/title.js';
+import { quote } from '../errors.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 export class UnknownInstrument extends Error {
   override readonly name = 'UnknownInstrument';
@@ -132,9 +133,7 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
   });
   const posts = new Set((await tx.post.findMany({ select: { title: true } })).map((p) => p.title));
   const organizations = await tx.organization.findMany({ where: { collective: false } });
-  const byLength = [...organizations].sort((a, b) => b.name.length - a.name.length);
-  const organizationFor = (title: string, explicit?: string) =>
-    explicit ? organizations.find((o) => o.name === explicit) : byLength.find((o) => title.startsWith(o.name));
+  const organizationFor = (title: string, explicit?: string) => organizationOfTitle(title, organizations, explicit);
 
   const plan = planAmendment(
     amendment,
@@ -204,7 +203,7 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
       if (continued) openTenures.delete(tenureKey(bodyIds[b.code], postId.get(s.title)!, s.role));
       return {
         bodyId: bodyIds[b.code], postId: postId.get(s.title)!, revisionId: revision.id, clause: clauseOf.get(b.code)!,
-        role: s.role, position: s.position, seatKey: s.seatKey ?? `${b.code}/${s.role}/${s.position}@${amendment.decidedOn}#${plan.sequence}`,
+        role: s.role, position: s.position, seatKey: s.seatKey ?? seatKeyOf(b.code, s.role, s.position, amendment.decidedOn, plan.sequence),
         validFrom: effective, validTo: null,
         // a new tenure's id and first day are its own row's (the database sets them)
         ...(continued ? { tenureId: continued.tenureId, tenureFrom: continued.tenureFrom } : {}),

@@ -5,10 +5,10 @@
  */
 import { quote } from '../errors.js';
 import { compareDays, type IsoDay } from './dates.js';
-import type { RoleName } from './dataset.js';
+import { byListingOrder, ROLES, type RoleName } from './seat.js';
 import { normalizeName, normalizeText, normalizeTitle, TitleError } from './title.js';
 
-export const ROLES: readonly RoleName[] = ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER'];
+export { ROLES };
 
 /**
  * The changes an amendment can make, in DOMAIN.md's words:
@@ -316,7 +316,7 @@ export function planAmendment(
     }
   });
 
-  const order = (a: PlannedSeat, b: PlannedSeat) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.position - b.position;
+  const order = byListingOrder;
   const bodies = current.bodies.map((b) => diffLists(b.code, b.seats, lists.get(b.code)!.sort(order)));
   // Only posts the amended lists seat: a title a later change took away again is never created.
   const seatedAfter = new Set(bodies.flatMap((b) => b.after.map((s) => s.title)));

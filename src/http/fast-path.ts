@@ -18,8 +18,8 @@
 // one added later that must, has to be told about them here too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
-import { CORS_OPTIONS } from './app.js';
-import { boundedMemo, type CacheableRequest, type CachedResult, type PreparedRequest, type ResponseCache } from './cache.js';
+import { CORS_OPTIONS } from '../app.js';
+import { boundedMemo, type CacheableRequest, type CachedResult, type PreparedRequest, type ResponseCache } from '../cache.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first… */
