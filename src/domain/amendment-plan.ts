@@ -5,6 +5,7 @@
  */
 import { quote } from '../errors.js';
 import { compareDays, type IsoDay } from './dates.js';
+import { diffSeats } from './diff.js';
 import { byListingOrder, ROLES, type RoleName } from './seat.js';
 import { normalizeName, normalizeText, normalizeTitle, TitleError } from './title.js';
 
@@ -328,25 +329,21 @@ export function planAmendment(
 }
 
 /**
- * What changed from `before` to `after` in one body, by seat key: a key on both sides with another
- * title is a rename; a seat of `after` without a key (not yet written) or with a key `before`
- * lacks is added.
+ * What changed from `before` to `after` in one body: the same diff as MembershipDiff's
+ * (src/domain/diff.ts), over planned seats. A post listed again in the same role is the same seat
+ * (the write path continues its tenure); a new seat under an ended seat's key is its rename; a
+ * seat not yet written has no key.
  */
 export function diffLists(code: string, before: PlannedSeat[], after: PlannedSeat[]): BodyPlan {
-  const afterByKey = new Map(after.filter((s) => s.seatKey !== null).map((s) => [s.seatKey!, s]));
-  const beforeKeys = new Set(before.map((s) => s.seatKey));
-  const renamed = before.flatMap((s) => {
-    const a = afterByKey.get(s.seatKey!);
-    return a && a.title !== s.title ? [{ before: s, after: a }] : [];
-  });
-  const removed = before.filter((s) => !afterByKey.has(s.seatKey!));
+  const diffable = (s: PlannedSeat, i: number) => ({ seat: s, seatKey: s.seatKey ?? `(new ${i})`, tenureId: `${s.role}|${s.title}` });
+  const d = diffSeats(before.map(diffable), after.map(diffable));
   return {
     code,
     before,
     after,
-    added: after.filter((s) => s.seatKey === null || !beforeKeys.has(s.seatKey)),
-    removed,
-    renamed,
-    unchanged: before.length - removed.length - renamed.length,
+    added: d.added.map((x) => x.seat),
+    removed: d.removed.map((x) => x.seat),
+    renamed: d.renamed.map((r) => ({ before: r.before.seat, after: r.after.seat })),
+    unchanged: d.unchanged.length,
   };
 }

@@ -5,7 +5,8 @@
  * one seat leaving and another arriving); anything else was added or removed.
  */
 
-export interface DiffableSeat { seatKey: string; tenureId: number }
+/** A seat as the diff sees it: the key a retitle keeps, and its tenure (same post, body and role). */
+export interface DiffableSeat { seatKey: string; tenureId: number | string }
 
 export interface SeatDiff<S extends DiffableSeat> {
   added: S[];
