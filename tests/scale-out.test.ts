@@ -3,6 +3,7 @@
 // write (NOTIFY from the writing transaction, src/cache.ts) — a direct write from this process,
 // which tells no one, and the recordAmendment mutation sent to A. Also /health, /ready and a
 // graceful SIGTERM that lets an in-flight request finish. Runs when MEIBO_TEST_PG_URL and MEIBO_TEST_REDIS_URL are set (.ci/run sets both).
+import { gql as post } from './support/gql.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -63,19 +64,8 @@ async function stopServer(server: Server | undefined) {
   if ((await Promise.race([server.exited, timeout])) === 'timeout') server.child.kill('SIGKILL');
 }
 
-async function gql(server: Server, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, ...((await response.json()) as Record<string, any>) } as {
-    status: number;
-    data?: Record<string, any>;
-    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-    extensions?: { responseCache?: { hit: boolean } };
-  };
-}
+const gql = (server: Server, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  post(server.url, query, variables, headers);
 
 describe.skipIf(!PG_URL || !REDIS_URL)('instances on one PostgreSQL and one Redis', () => {
   const schema = `scale_${randomBytes(5).toString('hex')}`;

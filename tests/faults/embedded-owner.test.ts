@@ -3,6 +3,7 @@
 // lost: it is neither claimed nor applied behind the server's back, and goes in through the
 // server's API or once the server has stopped. After `kill -9` the next process takes the stale
 // lock over and says so. `kill -9` in the middle of a write leaves the amendment whole or absent.
+import { gql as post } from '../support/gql.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,14 +86,8 @@ function amend(dataDir: string, args: string[]): Promise<{ code: number | null; 
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-async function gql(server: Server, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
+const gql = (server: Server, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  post(server.url, query, variables, headers);
 
 /** What the directory holds about the test amendments: secretariat members from 2027-04-01, designated-posts revisions, audit entries. */
 async function state(server: Server) {

@@ -5,6 +5,7 @@
 // client saw: the write acknowledged as committed, the next answer fresh, never an answer older
 // than the last acknowledged write; also for writes by `npm run amend` (no REDIS_URL) and by SQL
 // run by hand, which tell no instance anything.
+import { gql as post } from '../support/gql.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -103,13 +104,8 @@ describe.skipIf(!haveRedis || !PG_URL)('Redis stopped, flushed and restored from
     const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin], tokens: parseTokens(editor.entry), afterWrite: () => cache.refresh() });
     async function gql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
       const before = t.sql.length;
-      const response = await yoga.fetch('http://yoga/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-      return { status: response.status, ...body, statements: t.sql.length - before };
+      const result = await post(yoga.fetch, query, variables, headers);
+      return { ...result, statements: t.sql.length - before };
     }
     return { cache, gql };
   }

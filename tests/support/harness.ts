@@ -1,5 +1,6 @@
 // Test harness: a seeded directory on each engine under test, a yoga app over it, a GraphQL
 // helper that goes through yoga.fetch (no port), and a counter of the SQL statements it runs.
+import { gql, type GqlResult } from './gql.js';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createApp } from '../../src/app.js';
@@ -24,11 +25,7 @@ export interface TestDirectory {
   close(): Promise<void>;
 }
 
-export interface GqlResult<T> {
-  status: number;
-  data?: T;
-  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
-}
+export type { GqlResult };
 
 /** A fresh database on `engine`, migrated and seeded. PostgreSQL gets a schema of its own, dropped on close. */
 export interface TestOptions {
@@ -67,14 +64,7 @@ export async function openTestDirectory(engine: 'pglite' | 'postgres', options: 
     directory,
     yoga,
     sql,
-    async gql(query, variables, headers = {}) {
-      const response = await yoga.fetch('http://yoga/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...(await response.json()) };
-    },
+    gql: (query, variables, headers) => gql(yoga.fetch, query, variables, headers),
     async close() {
       await directory.close();
       await closeAllDatabases();
