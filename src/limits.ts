@@ -61,7 +61,7 @@ export const LIST_BOUNDS: Record<string, number> = {
   'Query.organizations': 64,
   'Query.members': 64,
   'Query.provisions': 16,
-  'Query.searchPosts': 200,
+  'Query.searchPosts': LIMITS.pageSize, // refused when more match (src/schema/post.ts)
   'Query.nodes': LIMITS.pageSize,
   'Body.children': 8,
   'Body.members': 64,

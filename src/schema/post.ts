@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { inForceOn } from '../read/in-force.js';
 import { searchForm, unprintable } from '../domain/title.js';
 import { badUserInput, quote } from '../errors.js';
+import { LIMITS } from '../limits.js';
 
 const MAX_SEARCH_LENGTH = 200;
 
@@ -44,7 +45,7 @@ builder.queryFields((t) => ({
       'NFKC-normalized and compared without whitespace, so "AI" finds 「ＡＩ」 and "(" finds 「（」. ' +
       'Ordered by organization (in the instrument’s order), then title.',
     args: { text: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (query, _root, args, ctx) => {
       const length = [...args.text].length;
       if (length > MAX_SEARCH_LENGTH) {
         throw badUserInput(`searchPosts text is limited to ${MAX_SEARCH_LENGTH} characters; 「${quote(args.text)}」 has ${length}.`);
@@ -53,12 +54,19 @@ builder.queryFields((t) => ({
       if (bad) throw badUserInput(`searchPosts text contains ${bad}, a character no title has.`);
       const needle = searchForm(args.text);
       if (needle.length === 0) throw badUserInput('searchPosts needs some text to look for.');
-      return ctx.prisma.post.findMany({
+      // At most LIMITS.pageSize posts, so that the cost limit's bound for this list holds: a search
+      // matching more is refused (asking for one more row tells), never cut short silently.
+      const found = await ctx.prisma.post.findMany({
         ...query,
         // Prisma's `contains` is a LIKE '%…%' that leaves the wildcards in the text to LIKE.
         where: { titleSearch: { contains: likeLiteral(needle), mode: 'insensitive' } },
         orderBy: [{ organization: { position: 'asc' } }, { title: 'asc' }],
+        take: LIMITS.pageSize + 1,
       });
+      if (found.length > LIMITS.pageSize) {
+        throw badUserInput(`More than ${LIMITS.pageSize} posts contain 「${quote(args.text)}」: search for a longer text, or page through \`posts\`.`, { max: LIMITS.pageSize });
+      }
+      return found;
     },
   }),
   posts: t.prismaConnection({
