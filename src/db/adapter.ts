@@ -115,10 +115,12 @@ export function retainPGlite(dataDir: string | null): () => Promise<void> {
 /**
  * Replaces an adapter's executeScript with `run`, mapping its errors the way the adapter maps
  * query errors (its private onError). Both adapters need it:
- * - pglite-prisma-adapter 0.7.2 does not await exec() in executeScript: a failing script reports
- *   success and the rejection then kills Node;
- * - adapter-pg splits scripts on ';', which breaks dollar-quoted bodies and string literals (a
- *   simple-protocol query runs a multi-statement script whole, on one connection).
+ * - pglite-prisma-adapter 0.7.2 (pinned in package.json) does not await exec() in executeScript:
+ *   a failing script reports success and the rejection then kills Node (fixExecuteScript);
+ * - @prisma/adapter-pg 7.10.1 (pinned) splits scripts on ';', which breaks dollar-quoted bodies
+ *   and string literals (patchPgAdapter: a simple-protocol query runs a multi-statement script
+ *   whole, on one connection).
+ * Canaries that fail once a release fixes either: tests/db/library-bugs.test.ts.
  */
 function runScriptsWith(adapter: SqlDriverAdapter, run: (script: string) => Promise<unknown>): SqlDriverAdapter {
   const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
@@ -132,6 +134,7 @@ function runScriptsWith(adapter: SqlDriverAdapter, run: (script: string) => Prom
   return adapter;
 }
 
+// pglite-prisma-adapter 0.7.2's executeScript bug, above (canary: tests/db/library-bugs.test.ts).
 const fixExecuteScript = (adapter: SqlDriverAdapter, db: PGlite) => runScriptsWith(adapter, (script) => db.exec(script));
 
 // Shadow databases are dropped by whoever disposes the shadow adapter, but the wasm engine does
@@ -189,7 +192,8 @@ function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>, adapterOpt
       const adapter = fixExecuteScript(await new PrismaPGlite(adapterOptions.preparedStatements ? withPreparedStatements(db) : db).connect(), db);
       return adapterOptions.boundStatements ? startNothingForStoppedRequests(adapter) : adapter;
     },
-    // The adapter's own shadow is a PGlite without btree_gist that is never closed.
+    // pglite-prisma-adapter 0.7.2's own shadow is a PGlite without btree_gist that is never closed
+    // (its dispose() does nothing). No canary: this shadow would be needed for btree_gist anyway.
     async connectToShadowDb() {
       const shadow = await freshMemoryPGlite();
       const adapter = fixExecuteScript(await new PrismaPGlite(shadow).connect(), shadow);
@@ -214,11 +218,12 @@ type PgQueryable = {
   queryRaw(query: SqlQuery): Promise<SqlResultSet>;
 };
 
-// @prisma/adapter-pg throws on columns of type "char" (OID 18: pg_constraint.contype,
-// pg_class.relkind…), which the schema engine's introspection selects, and the engine reads them
-// as Character (reading them as text panics it on an exclusion constraint). The adapter maps
-// OIDs privately, so: let it see text, and correct the column type it reports. The query object
-// links the two steps (queryRaw hands its own argument to performIO), so concurrency is safe.
+// @prisma/adapter-pg 7.10.1 (pinned in package.json) throws on columns of type "char" (OID 18:
+// pg_constraint.contype, pg_class.relkind…), which the schema engine's introspection selects, and
+// the engine reads them as Character (reading them as text panics it on an exclusion constraint).
+// The adapter maps OIDs privately, so: let it see text, and correct the column type it reports.
+// The query object links the two steps (queryRaw hands its own argument to performIO), so
+// concurrency is safe. Canary that fails once a release fixes it: tests/db/library-bugs.test.ts.
 function readCharColumns<T extends object>(queryable: T): T {
   const q = queryable as unknown as PgQueryable;
   const charColumns = new WeakMap<SqlQuery, number[]>();
@@ -472,9 +477,10 @@ function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>, adapte
       // An external pool: the adapter's dispose leaves it open, close() ends it.
       return patchPgAdapter(await new PrismaPg(main, options).connect(), main);
     },
-    // adapter-pg's own shadow ignores the database override when given a connection string and
-    // drops the database while its pool still holds connections; this one does neither. It also
-    // uses the main schema name, as the native engine does, so that diffs compare like with like.
+    // @prisma/adapter-pg 7.10.1's own shadow ignores the database override when given a connection
+    // string and drops the database while its pool still holds connections; this one does neither.
+    // It also uses the main schema name, as the native engine does, so that diffs compare like with
+    // like. (No canary: this shadow would stay for that and for the factory's close() anyway.)
     async connectToShadowDb() {
       main ??= newPool(config.url, config.schema);
       const admin = main;
