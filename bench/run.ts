@@ -4,10 +4,10 @@
 //   npm run bench      # defaults: 10 connections, 8 s per server and operation (2 interleaved rounds of 4 s), after a 3 s warm-up of each server on each operation
 //   npm run bench -- --duration=10 --rounds=2 --connections=10 --engines=pglite,postgres --cache=memory --no-write
 //
-// --cache=memory|redis passes MEIBO_RESPONSE_CACHE to the meibo servers (and REDIS_URL for redis), so
-// the same table shows what response caching buys once src/ honours the variable.
+// --cache=memory|redis passes MEIBO_RESPONSE_CACHE to the meibo servers (and REDIS_URL for redis): the
+// same table with the response cache (src/cache.ts) answering repeats.
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,11 +67,8 @@ async function deleteRedisKeys() {
     redis.disconnect();
   }
 }
-const srcReadsCache = (() => {
-  const walk = (d: string): string[] =>
-    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-  return walk(join(ROOT, 'src')).some((f) => f.endsWith('.ts') && readFileSync(f, 'utf8').includes('MEIBO_RESPONSE_CACHE'));
-})();
+// The server's entry point: src/http/server.ts once HTTP concerns live together, src/server.ts before.
+const SERVER = ['src/http/server.ts', 'src/server.ts'].find((f) => existsSync(join(ROOT, f)))!;
 
 // ------------------------------------------------------------------------------------------------
 // Servers
@@ -206,7 +203,7 @@ async function main() {
     await addTarget(
       {
         id: 'meibo-pglite', label: `meibo · PGlite · cache ${CACHE}`, engine: 'pglite', kind: 'meibo',
-        child: startChild('meibo-pglite', process.execPath, tsxNode('src/server.ts'), { MEIBO_DATA_DIR: dir, PORT: '0', ...cacheEnvFor('pglite') }, ROOT),
+        child: startChild('meibo-pglite', process.execPath, tsxNode(SERVER), { MEIBO_DATA_DIR: dir, PORT: '0', ...cacheEnvFor('pglite') }, ROOT),
       },
       READY,
     );
@@ -216,7 +213,7 @@ async function main() {
       await addTarget(
         {
           id: 'meibo-pglite-yoga', label: `meibo · PGlite · cache ${CACHE}, hits through Yoga (MEIBO_FAST_PATH=false)`, engine: 'pglite', kind: 'meibo',
-          child: startChild('meibo-pglite-yoga', process.execPath, tsxNode('src/server.ts'), { MEIBO_DATA_DIR: yogaDir, PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('pglite-yoga') }, ROOT),
+          child: startChild('meibo-pglite-yoga', process.execPath, tsxNode(SERVER), { MEIBO_DATA_DIR: yogaDir, PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('pglite-yoga') }, ROOT),
         },
         READY,
       );
@@ -256,7 +253,7 @@ async function main() {
     const meiboPg = await addTarget(
       {
         id: 'meibo-postgres', label: `meibo · PostgreSQL · cache ${CACHE}`, engine: 'postgres', kind: 'meibo',
-        child: startChild('meibo-postgres', process.execPath, tsxNode('src/server.ts'),
+        child: startChild('meibo-postgres', process.execPath, tsxNode(SERVER),
           { DATABASE_URL: url.toString(), MEIBO_MIGRATE_ON_START: 'true', PORT: '0', ...cacheEnvFor('postgres') }, ROOT),
       },
       READY,
@@ -267,7 +264,7 @@ async function main() {
       await addTarget(
         {
           id: 'meibo-postgres-yoga', label: `meibo · PostgreSQL · cache ${CACHE}, hits through Yoga (MEIBO_FAST_PATH=false)`, engine: 'postgres', kind: 'meibo',
-          child: startChild('meibo-postgres-yoga', process.execPath, tsxNode('src/server.ts'),
+          child: startChild('meibo-postgres-yoga', process.execPath, tsxNode(SERVER),
             { DATABASE_URL: url.toString(), PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('postgres-yoga') }, ROOT),
         },
         READY,
@@ -482,7 +479,7 @@ Latency: exact per-request times (autocannon's own histogram rounds to 1 ms). ${
 ${machineFacts()}
 
 Servers (all checked to give meibo's exact \`data\` before the load):
-- **meibo**: \`node --import tsx src/server.ts\`, embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}${srcReadsCache ? '' : ' (but src/ does not read MEIBO_RESPONSE_CACHE: no response cache in these figures)'}${CACHE === 'off' ? '' : ' Cache hits are answered by the HTTP fast path (src/fast-path.ts) before Yoga; the rows "hits through Yoga" are the same server with MEIBO_FAST_PATH=false.'}
+- **meibo**: \`node --import tsx src/server.ts\`, embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}.${CACHE === 'off' ? '' : ' Cache hits are answered by the HTTP fast path (src/fast-path.ts) before Yoga; the rows "hits through Yoga" are the same server with MEIBO_FAST_PATH=false.'}
 - **floor**: \`bench/servers/floor.ts\`, bare node:http, one hand-written SQL statement per operation + JSON.stringify, on the same engine (pg pool of 10 / PGlite on a copy of meibo's data dir). No coverage check, no GraphQL. On each engine twice: as sent (parsed and planned each time) and as a prepared statement, as meibo sends its own; ratios are to the faster floor.
 - **ceiling**: \`bench/servers/ceiling.ts\`, bare node:http returning meibo's response bytes, precomputed.
 
@@ -506,7 +503,7 @@ ${coldTable}
 ${rssTable}
 
 RSS: VmRSS from /proc/<pid>/status, sampled every 200 ms during each run.
-CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and every postgres and redis-server process on the machine (PostgreSQL's backends run the server's statements, the idle servers' backends and its background workers add a little; Redis answers the version reads of the redis cache mode). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
+CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and every postgres and redis-server process on the machine (PostgreSQL's backends run the server's statements, the idle servers' backends and its background workers add a little; Redis holds the shared copy of the answers in the redis cache mode; the version a hit is checked against comes from PostgreSQL's LISTEN, not Redis). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
 `;
 }
 

@@ -217,8 +217,8 @@ function servicePids(): number[] {
 /**
  * CPU spent while a load runs: by the server's process group, and by the services it shares (every
  * postgres process on the machine: the server's backends do the work of its statements, the other
- * idle servers' backends and the background workers add little; and Redis, which answers the
- * version reads of the redis cache mode). Independent of what else shares the
+ * idle servers' backends and the background workers add little; and Redis, which holds the
+ * shared copy of the answers in the redis cache mode). Independent of what else shares the
  * cores (the load generator above all), unlike latency. Resolution: one clock tick (10 ms) per
  * process and run.
  */
