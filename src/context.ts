@@ -5,7 +5,7 @@ import type { Principal } from './auth.js';
 import type { Live } from './live.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { DayRange } from './domain/coverage.js';
-import { loadCoverage } from './read/coverage.js';
+import { loadCoverage, loadCoveredDayBefore } from './read/coverage.js';
 
 export interface Context {
   prisma: PrismaClient;
@@ -27,6 +27,8 @@ export interface ContextOptions {
 export interface Loaders {
   /** covered day ranges of a body, by `${bodyId}|${knownAt ?? ''}` */
   coverage: DataLoader<string, DayRange[]>;
+  /** whether the data covers the day before, by `${bodyId}|${day}` (a seat's validFromIsCoverageStart) */
+  coveredDayBefore: DataLoader<string, boolean>;
   /** per `${day}|${role}|${knownAt}`: coverage and ids of the seats in force, by body id */
   inForce: Map<string, DataLoader<number, { covered: boolean; seatIds: number[] }>>;
   /** per query shape (the fields asked for): seat rows by id */
@@ -37,7 +39,12 @@ export function createContext(prisma: PrismaClient, options: ContextOptions = {}
   const ctx: Context = {
     prisma,
     // ctx.prisma is read when a batch runs: a read-only request is moved to a replica (src/app.ts).
-    loaders: { coverage: new DataLoader((keys) => loadCoverage(ctx.prisma, keys)), inForce: new Map(), seatRows: new Map() },
+    loaders: {
+      coverage: new DataLoader((keys) => loadCoverage(ctx.prisma, keys)),
+      coveredDayBefore: new DataLoader((keys) => loadCoveredDayBefore(ctx.prisma, keys)),
+      inForce: new Map(),
+      seatRows: new Map(),
+    },
     principal: 'principal' in options ? options.principal : null,
     afterWrite: options.afterWrite ?? (async () => {}),
     live: options.live ?? null,

@@ -18,10 +18,13 @@ export interface DayRange { from: IsoDay; to: IsoDay | null }
 export function coveredRanges(revisions: readonly RevisionSpan[]): DayRange[] {
   const sorted = [...revisions].sort((a, b) => compareDays(a.inForceFrom, b.inForceFrom));
   const ranges: DayRange[] = [];
+  // The next revision in force on another day, found by one walk forward (linear in revisions).
+  let next = 0;
   sorted.forEach((revision, i) => {
     if (!revision.contentKnown) return;
-    const next = sorted.slice(i + 1).find((r) => r.inForceFrom !== revision.inForceFrom);
-    const range = { from: revision.inForceFrom, to: next ? next.inForceFrom : null };
+    next = Math.max(next, i + 1);
+    while (next < sorted.length && sorted[next].inForceFrom === revision.inForceFrom) next++;
+    const range = { from: revision.inForceFrom, to: next < sorted.length ? sorted[next].inForceFrom : null };
     const last = ranges.at(-1);
     if (last && last.to === range.from) last.to = range.to;
     else ranges.push(range);

@@ -8,6 +8,26 @@ import type { PrismaClient } from '../generated/prisma/client.js';
  * One statement for any number of bodies: the revisions of each body's instrument (decided by
  * knownAt, when the question is asked as known on a past day).
  */
+/**
+ * Whether the data covers the day before each `${bodyId}|${day}`: the revision in force then has a
+ * known text. One statement for any number of keys, each an index probe (revision_in_force_idx),
+ * so flat however long the history — unlike the whole coverage, which reads every revision.
+ */
+export async function loadCoveredDayBefore(prisma: PrismaClient, keys: readonly string[]): Promise<boolean[]> {
+  const pairs = keys.map((k) => k.split('|'));
+  const rows = await prisma.$queryRaw<Array<{ body_id: number; day: Date; covered: boolean | null }>>`
+    SELECT q.body_id, q.day, r.content_known AS covered
+    FROM unnest(${pairs.map((p) => Number(p[0]))}::int[], ${pairs.map((p) => p[1])}::date[]) AS q(body_id, day)
+    JOIN body b ON b.id = q.body_id
+    LEFT JOIN LATERAL (
+      SELECT r.content_known FROM revision r
+      WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= q.day - 1
+      ORDER BY r.in_force_from DESC, r.sequence DESC
+      LIMIT 1) r ON true`;
+  const covered = new Set(rows.filter((r) => r.covered === true).map((r) => `${r.body_id}|${fromDate(r.day)}`));
+  return keys.map((k) => covered.has(k));
+}
+
 export async function loadCoverage(prisma: PrismaClient, keys: readonly string[]): Promise<DayRange[][]> {
   const parsed = keys.map((k) => {
     const [id, knownAt] = k.split('|');

@@ -60,11 +60,8 @@ export const SeatRef = builder.prismaNode('Seat', {
         'True when validFrom is the first day of the data’s coverage for this body: the post was listed since at least ' +
         'that day, and earlier days are unknown. False: the tenure began on validFrom.',
       select: { bodyId: true },
-      resolve: async (seat, _args, ctx) => {
-        const from = fromDate(seat.tenureFrom ?? seat.validFrom);
-        const ranges = await ctx.loaders.coverage.load(`${seat.bodyId}|`);
-        return ranges.some((r) => r.from === from);
-      },
+      // the first day of a covered stretch: the day before it is not covered
+      resolve: async (seat, _args, ctx) => !(await ctx.loaders.coveredDayBefore.load(`${seat.bodyId}|${fromDate(seat.tenureFrom ?? seat.validFrom)}`)),
     }),
     validTo: t.field({
       type: 'Date',
