@@ -7,7 +7,7 @@
 // --cache=memory|redis passes MEIBO_RESPONSE_CACHE to the meibo servers (and REDIS_URL for redis): the
 // same table with the response cache (src/cache.ts) answering repeats.
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,8 +67,8 @@ async function deleteRedisKeys() {
     redis.disconnect();
   }
 }
-// The server's entry point: src/http/server.ts once HTTP concerns live together, src/server.ts before.
-const SERVER = ['src/http/server.ts', 'src/server.ts'].find((f) => existsSync(join(ROOT, f)))!;
+// The server's entry point (the process; HTTP concerns are in src/http/).
+const SERVER = 'src/server.ts';
 
 // ------------------------------------------------------------------------------------------------
 // Servers

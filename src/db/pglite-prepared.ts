@@ -4,6 +4,10 @@
 // This hands the Prisma adapter a client whose query() parses each distinct SQL text once, as a
 // named statement, then only binds and executes it: the protocol steps of PGlite's own query(),
 // through its public protocol API. Everything else, transactions included, is PGlite's own.
+// Written for @electric-sql/pglite 0.5.16 (pinned): query() below takes the same locks as PGlite's
+// own, through its underscore members (_checkReady, _runExclusiveTransaction, _runExclusiveQuery);
+// tests/db/pglite-prepared.test.ts fails if a PGlite version drops them. Worth its keep: uncached
+// answers on PGlite cost 1.4–2.5× less CPU with it (BENCHMARKS.md, 2026-11-29).
 import { parse, protocol, type ParserOptions, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 
 const { serialize } = protocol;

@@ -7,6 +7,15 @@ import { openDirectory, type Directory } from '../../src/db/open.js';
 import { closeAllDatabases, getPGlite } from '../../src/db/adapter.js';
 import { MAX_PGLITE_STATEMENTS } from '../../src/db/pglite-prepared.js';
 
+describe('the PGlite internals src/db/pglite-prepared.ts relies on', () => {
+  it('are still there in the installed version (else that module must follow PGlite)', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    for (const member of ['_checkReady', '_runExclusiveTransaction', '_runExclusiveQuery', 'execProtocolStream', 'syncToFs']) {
+      expect(typeof (PGlite.prototype as unknown as Record<string, unknown>)[member], member).toBe('function');
+    }
+  });
+});
+
 describe('prepared statements on PGlite', () => {
   let prepared: Directory;
   let unprepared: Directory;
