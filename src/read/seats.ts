@@ -167,3 +167,16 @@ function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], know
     ...(knownAt ? { knownAt } : {}),
   });
 }
+
+/**
+ * The listings of these bodies that no revision has ended yet, in listing order, with their
+ * posts' titles: the lists an amendment starts from (src/write/amendments.ts), whatever day they
+ * took effect — an amendment decided today may follow one that takes effect later.
+ */
+export function listingsWithoutEnd(prisma: Pick<Context['prisma'], 'seat'>, bodyIds: number[]) {
+  return prisma.seat.findMany({
+    where: { bodyId: { in: bodyIds }, validTo: null },
+    include: { post: { select: { title: true } } },
+    orderBy: [{ role: 'asc' }, { position: 'asc' }],
+  });
+}

@@ -6,6 +6,7 @@
 import { fromDate, toDate, type IsoDay } from '../domain/dates.js';
 import { AmendmentRejected, diffLists, normalizeAmendment, planAmendment, type Amendment, type AmendmentPlan, type PlannedSeat } from '../domain/amendment-plan.js';
 import { organizationOfTitle, seatKeyOf } from '../domain/seat.js';
+import { listingsWithoutEnd } from '../read/seats.js';
 import { searchForm } from '../domain/title.js';
 import { quote } from '../errors.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -126,11 +127,7 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
     );
   }
   const bodies = await tx.body.findMany({ where: { instrumentId: instrument.id }, orderBy: { position: 'asc' } });
-  const open = await tx.seat.findMany({
-    where: { bodyId: { in: bodies.map((b) => b.id) }, validTo: null },
-    include: { post: { select: { title: true } } },
-    orderBy: [{ role: 'asc' }, { position: 'asc' }],
-  });
+  const open = await listingsWithoutEnd(tx, bodies.map((b) => b.id));
   const posts = new Set((await tx.post.findMany({ select: { title: true } })).map((p) => p.title));
   const organizations = await tx.organization.findMany({ where: { collective: false } });
   const organizationFor = (title: string, explicit?: string) => organizationOfTitle(title, organizations, explicit);
