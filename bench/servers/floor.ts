@@ -111,8 +111,8 @@ const handlers: Record<Operation['key'], () => Promise<unknown>> = {
          SELECT p.id, p.title FROM post p JOIN organization o ON o.id = p.organization_id
           WHERE o.name = $1 ORDER BY p.id LIMIT 50
        )
-       SELECT p.id, p.title, s.role, s.position, s.valid_from::text AS valid_from, s.valid_to::text AS valid_to, b.code
-         FROM p LEFT JOIN seat s ON s.post_id = p.id LEFT JOIN body b ON b.id = s.body_id
+       SELECT p.id, p.title, s.role, s.position, coalesce(s.tenure_from, s.valid_from)::text AS valid_from, s.tenure_to::text AS valid_to, b.code
+         FROM p LEFT JOIN seat s ON s.post_id = p.id AND s.id = s.tenure_id LEFT JOIN body b ON b.id = s.body_id
         ORDER BY p.id, s.valid_from, s.body_id, s.role, s.position`,
       ['内閣官房'],
     );
