@@ -23,7 +23,7 @@ import { useDatabaseReadiness } from './http/health.js';
 import { withExports } from './http/export.js';
 import { createLive } from './live.js';
 import { withPage } from './http/page.js';
-import { createLogger, withRequestLog } from './log.js';
+import { createLogger, flushLogs, withRequestLog } from './log.js';
 
 const started = performance.now();
 // Everything configurable, read once (src/config.ts). Everything this process says is a JSON log
@@ -38,6 +38,7 @@ const loaded = (() => {
 const log = createLogger(loaded instanceof Error ? 'info' : loaded.logLevel);
 function fail(message: string): never {
   log.fatal(message);
+  flushLogs();
   process.exit(2);
 }
 if (loaded instanceof Error) fail(loaded.message);
@@ -66,6 +67,7 @@ if (pending.length > 0) {
   );
   await directory.close();
   await closeAllDatabases();
+  flushLogs();
   process.exit(1);
 }
 
@@ -142,6 +144,7 @@ async function shutdown(signal: string) {
   await closeAllDatabases();
   ownership?.release();
   log.info('stopped');
+  flushLogs();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
