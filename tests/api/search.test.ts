@@ -90,3 +90,30 @@ describe.each(ENGINES)('search and organizations on %s', (engine) => {
     expect(JSON.stringify(r).length).toBeLessThan(1000);
   });
 });
+
+describe('a search matching more posts than an answer holds', () => {
+  let t: TestDirectory;
+  beforeAll(async () => {
+    // 101 new posts in the secretariat, all containing 「検索上限試験」: one amendment through the API
+    const { issueToken, parseTokens } = await import('../../src/auth.js');
+    const editor = issueToken('search-cap');
+    t = await openTestDirectory('pglite', { tokens: parseTokens(editor.entry) });
+    const changes = Array.from({ length: 101 }, (_, i) => ({ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 33 + i, post: `デジタル庁検索上限試験参事官${i + 1}` }));
+    const r = await t.gql(
+      'mutation($i: AmendmentInput!) { recordAmendment(input: $i) { dryRun } }',
+      { i: { instrument: 'designated-posts', title: '試験', decidedOn: '2026-01-05', effectiveOn: '2026-04-01', changes } },
+      { authorization: `Bearer ${editor.token}` },
+    );
+    expect(r.errors).toBeUndefined();
+  });
+  afterAll(() => t?.close());
+
+  it('is refused with BAD_USER_INPUT, never cut short', async () => {
+    const r = await t.gql<{ searchPosts: unknown[] }>('{ searchPosts(text: "検索上限試験") { title } }');
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/More than 100 posts contain/);
+    // a narrower text still answers
+    const narrower = await t.gql<{ searchPosts: Array<{ title: string }> }>('{ searchPosts(text: "検索上限試験参事官10") { title } }');
+    expect(narrower.data!.searchPosts.map((p) => p.title)).toEqual(['デジタル庁検索上限試験参事官10', 'デジタル庁検索上限試験参事官100', 'デジタル庁検索上限試験参事官101']);
+  });
+});
