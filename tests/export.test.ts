@@ -13,6 +13,7 @@ import type { ExportData, ExportSeat } from '../src/export/directory.js';
 import { toPopolo } from '../src/export/popolo.js';
 import { withExports } from '../src/http/export.js';
 import { silentLogger, withRequestLog } from '../src/log.js';
+import { EXAMPLE_AMENDMENT, gql, RECORD } from './support/gql.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from './support/harness.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -264,20 +265,8 @@ describe.each(ENGINES)('exports on %s', (engine) => {
     expect(t.sql).toEqual([]);
     expect((await get(path, { 'if-none-match': etag })).status).toBe(304);
 
-    const recorded = await yoga.fetch('http://yoga/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${editor.token}` },
-      body: JSON.stringify({
-        query: `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`,
-        variables: {
-          input: {
-            instrument: 'designated-posts', title: '…の一部改正について', decidedOn: '令和8年11月26日', effectiveOn: '令和9年4月1日',
-            changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
-          },
-        },
-      }),
-    });
-    expect(((await recorded.json()) as any).errors).toBeUndefined();
+    const recorded = await gql(yoga.fetch, RECORD, { input: EXAMPLE_AMENDMENT }, { authorization: `Bearer ${editor.token}` });
+    expect(recorded.errors).toBeUndefined();
     const after = await get(path, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     const rows = parseCsv(await after.text());

@@ -2,59 +2,22 @@
 // Redis (a channel prefix of this run's own). A subscriber of B is told of an amendment recorded
 // through A, and of a revert run with `npm run amend` (REDIS_URL set); B's shutdown ends its
 // streams. Runs when MEIBO_TEST_PG_URL and MEIBO_TEST_REDIS_URL are set (.ci/run sets both).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../src/auth.js';
+import { EXAMPLE_AMENDMENT, gql, RECORD } from './support/gql.js';
 import { withPg } from './support/harness.js';
+import { ROOT, startServer as startProcess, stopServer, type ServerProcess } from './support/processes.js';
 import { openEvents, until, type EventStream } from './support/sse.js';
 
 const PG_URL = process.env.MEIBO_TEST_PG_URL;
 const REDIS_URL = process.env.MEIBO_TEST_REDIS_URL;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServer(name: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', MEIBO_LOG_LEVEL: 'info' /* the ready line is an info line */, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 90 s:\n${output.join('')}`)), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.join('')}`));
-    });
-  });
-  return { child, url, output, exited };
-}
-
-async function stopServer(server: Server | undefined) {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
-  if ((await Promise.race([server.exited, timeout])) === 'timeout') server.child.kill('SIGKILL');
-}
+// NODE_ENV=production as deployed; the ready line the start waits for is an info line
+const startServer = (name: string, env: Record<string, string>) => startProcess(name, { NODE_ENV: 'production', MEIBO_LOG_LEVEL: 'info', ...env });
+type Server = ServerProcess;
 
 /** Runs `npm run amend -- …` as an operator would, with the servers' environment. */
 function amend(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -105,24 +68,11 @@ describe.skipIf(!PG_URL || !REDIS_URL)('live updates across instances on one Pos
     expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await until(async () => (await subscribers()) >= 1);
 
-    const response = await fetch(`${a.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${editor.token}` },
-      body: JSON.stringify({
-        query: `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`,
-        variables: {
-          input: {
-            instrument: 'designated-posts', title: '…の一部改正について', decidedOn: '令和8年11月26日', effectiveOn: '令和9年4月1日',
-            changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
-          },
-        },
-      }),
-    });
-    const result = (await response.json()) as any;
+    const result = await gql(a.url, RECORD, { input: EXAMPLE_AMENDMENT }, { authorization: `Bearer ${editor.token}` });
     expect(result.errors).toBeUndefined();
     const event = await stream.next();
     expect(event.data.directoryChanged).toMatchObject({
-      action: 'RECORDED', instrument: { code: 'designated-posts' }, sequence: result.data.recordAmendment.sequence, decidedOn: '2026-11-26', effectiveOn: '2027-04-01',
+      action: 'RECORDED', instrument: { code: 'designated-posts' }, sequence: result.data!.recordAmendment.sequence, decidedOn: '2026-11-26', effectiveOn: '2027-04-01',
     });
     expect(event.data.directoryChanged.bodies.map((x: { code: string }) => x.code).sort()).toEqual(['deputy-director-meeting', 'secretariat']);
   });

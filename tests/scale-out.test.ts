@@ -4,9 +4,8 @@
 // which tells no one, and the recordAmendment mutation sent to A. Also /health, /ready and a
 // graceful SIGTERM that lets an in-flight request finish. Runs when MEIBO_TEST_PG_URL and MEIBO_TEST_REDIS_URL are set (.ci/run sets both).
 import { gql as post } from './support/gql.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startServer as startProcess, stopServer, type ServerProcess } from './support/processes.js';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,53 +15,13 @@ import { withPg } from './support/harness.js';
 
 const PG_URL = process.env.MEIBO_TEST_PG_URL;
 const REDIS_URL = process.env.MEIBO_TEST_REDIS_URL;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const CHAIR = `query($b: ID!, $d: Date!) { chair(body: $b, asOf: $d) { role post { title } } }`;
 const MEMBERS = `query($b: ID!, $d: Date!, $r: Role) { members(body: $b, asOf: $d, role: $r) { role post { title } } }`;
 
-interface Server {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServer(name: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 90 s:\n${output.join('')}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.join('')}`));
-    });
-  });
-  return { name, child, url, output, exited };
-}
-
-async function stopServer(server: Server | undefined) {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
-  if ((await Promise.race([server.exited, timeout])) === 'timeout') server.child.kill('SIGKILL');
-}
+// NODE_ENV=production as deployed: nothing in meibo may depend on it
+const startServer = (name: string, env: Record<string, string>) => startProcess(name, { NODE_ENV: 'production', ...env });
+type Server = ServerProcess;
 
 const gql = (server: Server, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   post(server.url, query, variables, headers);

@@ -6,7 +6,6 @@
 // server binaries.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,6 +17,7 @@ import { closeAllDatabases } from '../../src/db/adapter.js';
 import { createPrismaClient, replicationWarnings } from '../../src/db/client.js';
 import { dbConfigFromEnv } from '../../src/db/config.js';
 import { useDatabaseReadiness } from '../../src/http/health.js';
+import { asRoot, freePort, pgTool as runPgTool } from '../support/processes.js';
 
 const PG_URL = process.env.MEIBO_TEST_PG_URL;
 const editor = issueToken('replica-test');
@@ -31,22 +31,8 @@ const amendment = {
 };
 
 const bin = PG_URL ? execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim() : '';
-// PostgreSQL refuses to run as root: as root, its tools run as the postgres user.
-const asRoot = process.getuid?.() === 0;
-function pgTool(tool: string, args: string[]) {
-  const [cmd, all] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-  return execFileSync(cmd, all, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-}
+const pgTool = (tool: string, args: string[]) => runPgTool(bin, tool, args);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function sql<T>(port: number, text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });

@@ -4,7 +4,8 @@
 // server's API or once the server has stopped. After `kill -9` the next process takes the stale
 // lock over and says so. `kill -9` in the middle of a write leaves the amendment whole or absent.
 import { gql as post } from '../support/gql.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startServer as startProcess, stopServer, type ServerProcess } from '../support/processes.js';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,39 +26,9 @@ changes:
   - add: { body: secretariat, role: MEMBER, position: ${position}, post: ${NEW_POST} }
 `;
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-function startServer(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MEIBO_DATA_DIR: dataDir, MEIBO_TOKENS: editor.entry, DATABASE_URL: '', REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${output.join('')}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${match[1]}`, output, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before it was ready:\n${output.join('')}`));
-    });
-  });
-}
+type Server = ServerProcess;
+const startServer = (dataDir: string) =>
+  startProcess('server', { MEIBO_DATA_DIR: dataDir, MEIBO_TOKENS: editor.entry, DATABASE_URL: '', REDIS_URL: '' }, 120_000);
 
 async function kill9(server: Server | undefined) {
   if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
@@ -65,12 +36,7 @@ async function kill9(server: Server | undefined) {
   await server.exited;
 }
 
-async function stop(server: Server | undefined) {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill('SIGTERM');
-  const code = await Promise.race([server.exited, new Promise((r) => setTimeout(r, 20_000, 'timeout'))]);
-  if (code === 'timeout') await kill9(server);
-}
+const stop = (server: Server | undefined) => stopServer(server, 20_000);
 
 /** `npm run amend -- …` as a process: exit code and what it printed. */
 function amend(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

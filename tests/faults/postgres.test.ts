@@ -5,7 +5,6 @@
 // query whose client goes away, or whose time is up, leaves no statement running on the server.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,6 +15,7 @@ import { issueToken } from '../../src/auth.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
 import { createPrismaClient, type DbClient } from '../../src/db/client.js';
 import { dbConfigFromEnv } from '../../src/db/config.js';
+import { asRoot, freePort, pgTool as runPgTool } from '../support/processes.js';
 
 const bin = (() => {
   try {
@@ -28,22 +28,8 @@ const haveServer = bin !== '' && existsSync(join(bin, 'initdb'));
 // In CI the binaries are part of the job: their absence is a failure, not a skip.
 if (!haveServer && process.env.CI) throw new Error('PostgreSQL server binaries not found (pg_config --bindir): the fault tests need initdb and pg_ctl');
 
-// PostgreSQL refuses to run as root: as root, its tools run as the postgres user.
-const asRoot = process.getuid?.() === 0;
-function pgTool(tool: string, args: string[]) {
-  const [cmd, all] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-  return execFileSync(cmd, all, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-}
+const pgTool = (tool: string, args: string[]) => runPgTool(bin, tool, args);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const CHAIR = `{ chair(body: "secretariat", asOf: "2025-07-01") { post { title } } }`;
 const CHAIR_TITLE = '内閣官房内閣審議官（国家サイバー統括室）';

@@ -8,7 +8,6 @@
 import { gql as post } from '../support/gql.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { createApp } from '../../src/app.js';
 import { issueToken, parseTokens } from '../../src/auth.js';
 import { createResponseCache, type CacheLogger, type ResponseCache } from '../../src/cache.js';
 import { PG_URL, openTestDirectory, withPg, type TestDirectory } from '../support/harness.js';
+import { freePort } from '../support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const haveRedis = (() => {
@@ -36,15 +36,6 @@ const CHAIR = `query($b: ID!, $d: Date!) { chair(body: $b, asOf: $d) { role post
 const AMEND = `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence revision { decidedOn } } }`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Asks until `ok` holds, at most `times` times (a notification or a reconnection takes a moment). */
 async function eventually<T>(ask: () => Promise<T>, ok: (v: T) => boolean, times = 60): Promise<T> {

@@ -21,3 +21,12 @@ export async function gql<T = Record<string, any>>(
   });
   return { status: response.status, ...((await response.json()) as object) } as GqlResult<T>;
 }
+
+/** Records an amendment; its `sequence`. */
+export const RECORD = 'mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }';
+
+/** The README's example amendment (a new member of the secretariat at position 3, in force 2027-04-01). */
+export const EXAMPLE_AMENDMENT = {
+  instrument: 'designated-posts', title: '…の一部改正について', decidedOn: '令和8年11月26日', effectiveOn: '令和9年4月1日',
+  changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
+};

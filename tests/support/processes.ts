@@ -1,0 +1,80 @@
+// What the tests that start processes of their own share: a free port, PostgreSQL's server tools
+// (as the postgres user when run as root), and a meibo server process started and stopped.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** PostgreSQL refuses to run as root: as root, its tools run as the postgres user (and its files must be theirs). */
+export const asRoot = process.getuid?.() === 0;
+
+/** Runs a PostgreSQL server tool from `bin` (pg_config --bindir), as the postgres user when root. */
+export function pgTool(bin: string, tool: string, args: string[]): string {
+  const [cmd, all] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+  return execFileSync(cmd, all, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+}
+
+export interface ServerProcess {
+  name: string;
+  child: ChildProcess;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** what it printed, stdout and stderr */
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+/**
+ * `src/server.ts` as `npm start` runs it, on a port of its own, with `env` over this process's
+ * environment; resolves once it logs that it is ready (its ready line is an info line).
+ */
+export function startServer(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${timeoutMs / 1000} s:\n${output.join('')}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve({ name, child, url: `http://127.0.0.1:${match[1]}`, output, exited });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.join('')}`));
+    });
+  });
+}
+
+/** SIGTERM, and SIGKILL if it has not exited after `graceMs`. */
+export async function stopServer(server: ServerProcess | undefined, graceMs = 15_000): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(resolve, graceMs, 'timeout'));
+  if ((await Promise.race([server.exited, timeout])) === 'timeout') {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+}
