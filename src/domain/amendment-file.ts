@@ -4,9 +4,8 @@
  */
 import { parse } from 'yaml';
 import type { Amendment, AmendmentChange } from './amendment-plan.js';
-import { ROLES } from './amendment-plan.js';
 import { DayParseError, parseDay } from './dates.js';
-import type { RoleName } from './dataset.js';
+import { ROLES, type RoleName } from './seat.js';
 
 export class AmendmentFileError extends Error {
   override readonly name = 'AmendmentFileError';

@@ -9,7 +9,6 @@ import { diffSeats } from './diff.js';
 import { byListingOrder, ROLES, type RoleName } from './seat.js';
 import { normalizeName, normalizeText, normalizeTitle, TitleError } from './title.js';
 
-export { ROLES };
 
 /**
  * The changes an amendment can make, in DOMAIN.md's words:

@@ -12,7 +12,6 @@ import { normalizeTitle, TitleError } from './title.js';
 
 export const DATASET_PATH = fileURLToPath(new URL('../../prisma/data/directory.yaml', import.meta.url));
 
-export type { RoleName };
 
 /** The YAML list keys, in the order a body's list is printed. */
 export const LIST_KEYS: ReadonlyArray<readonly [string, RoleName]> = [

@@ -5,7 +5,7 @@ import { directoryChangeOf } from '../live.js';
 import type { Context } from '../context.js';
 import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment-plan.js';
 import { addDays } from '../domain/dates.js';
-import type { RoleName } from '../domain/dataset.js';
+import type { RoleName } from '../domain/seat.js';
 import { badUserInput, conflict, notFound, quote } from '../errors.js';
 import { BodyRef } from './body.js';
 import { InstrumentRef, RevisionRef } from './revision.js';
