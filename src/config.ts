@@ -89,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: wrap(() => requestTimeoutMsFromEnv(env)),
     shutdownTimeoutMs,
     logLevel,
-    cors: wrap(() => corsOptionsFrom(env.MEIBO_CORS_ORIGINS, env.MEIBO_CORS_CREDENTIALS)),
+    cors: wrap(() => corsOptionsFrom(env.MEIBO_CORS_ORIGINS, flag(env, 'MEIBO_CORS_CREDENTIALS') === true)),
     ...debugSwitches(env),
   };
 }

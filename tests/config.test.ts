@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     [{ MEIBO_TOKENS: 'nonsense' }, /MEIBO_TOKENS/],
     [{ DATABASE_URL: 'mysql://x' }, /unsupported scheme/],
     [{ MEIBO_CORS_CREDENTIALS: 'true' }, /needs MEIBO_CORS_ORIGINS/],
+    [{ MEIBO_CORS_CREDENTIALS: 'yes' }, /MEIBO_CORS_CREDENTIALS must be true or false/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => loadConfig({ MEIBO_DATA_DIR: 'memory', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ MEIBO_DATA_DIR: 'memory', ...env })).toThrow(message);

@@ -7,9 +7,9 @@ export class CorsConfigError extends Error {
   override readonly name = 'CorsConfigError';
 }
 
-export function corsOptionsFrom(origins: string | undefined, credentials: string | undefined): CORSOptions {
+/** `origins`: MEIBO_CORS_ORIGINS as set; `allowCredentials`: MEIBO_CORS_CREDENTIALS, read by src/config.ts. */
+export function corsOptionsFrom(origins: string | undefined, allowCredentials = false): CORSOptions {
   const list = (origins ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  const allowCredentials = parseFlag(credentials, 'MEIBO_CORS_CREDENTIALS');
   if (list.length === 0 || list.includes('*')) {
     if (allowCredentials) {
       throw new CorsConfigError('MEIBO_CORS_CREDENTIALS=true needs MEIBO_CORS_ORIGINS to list the origins that may send credentials (not *).');
@@ -29,12 +29,4 @@ export function corsOptionsFrom(origins: string | undefined, credentials: string
   }
   // A browser on an origin not listed gets another origin (or "null") back, and refuses the answer.
   return { origin: list, credentials: allowCredentials };
-}
-
-function parseFlag(value: string | undefined, name: string): boolean {
-  const v = value?.trim().toLowerCase();
-  if (!v) return false;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  throw new CorsConfigError(`${name} must be true or false, not ${JSON.stringify(value!.slice(0, 40))}`);
 }
