@@ -6,6 +6,7 @@ import type { Live } from './live.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { DayRange } from './domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './read/coverage.js';
+import { loadPostExistedBefore } from './read/seats.js';
 
 export interface Context {
   prisma: PrismaClient;
@@ -33,9 +34,14 @@ export interface Loaders {
   inForce: Map<string, DataLoader<number, { covered: boolean; seatIds: number[] }>>;
   /** per query shape (the fields asked for): seat rows by id */
   seatRows: Map<string, DataLoader<number, unknown>>;
+  /** whether a post was in the data before a day, by `${postId}|${day}` (a rename's kind) */
+  postExistedBefore: DataLoader<string, boolean>;
+  /** the day the data was last checked against its sources (Coverage.checkedOn), read once a request */
+  checkedOn: () => Promise<Date | null>;
 }
 
 export function createContext(prisma: PrismaClient, options: ContextOptions = {}): Context {
+  let checked: Promise<Date | null> | undefined;
   const ctx: Context = {
     prisma,
     // ctx.prisma is read when a batch runs: a read-only request is moved to a replica (src/app.ts).
@@ -44,6 +50,8 @@ export function createContext(prisma: PrismaClient, options: ContextOptions = {}
       coveredDayBefore: new DataLoader((keys) => loadCoveredDayBefore(ctx.prisma, keys)),
       inForce: new Map(),
       seatRows: new Map(),
+      postExistedBefore: new DataLoader((keys) => loadPostExistedBefore(ctx.prisma, keys)),
+      checkedOn: () => (checked ??= ctx.prisma.datasetInfo.findUnique({ where: { id: 1 } }).then((d) => d?.checkedOn ?? null)),
     },
     principal: 'principal' in options ? options.principal : null,
     afterWrite: options.afterWrite ?? (async () => {}),

@@ -180,3 +180,18 @@ export function listingsWithoutEnd(prisma: Pick<Context['prisma'], 'seat'>, body
     orderBy: [{ role: 'asc' }, { position: 'asc' }],
   });
 }
+
+/**
+ * Whether each post was in the data before a day, by `${postId}|${day}`: seated anywhere, or named
+ * by a provision (a rename's incoming post that existed is a succession, not a retitle). One
+ * statement for any number of keys.
+ */
+export async function loadPostExistedBefore(prisma: Context['prisma'], keys: readonly string[]): Promise<boolean[]> {
+  const pairs = keys.map((k) => k.split('|'));
+  const rows = await prisma.$queryRaw<Array<{ post_id: number; before: Date }>>`
+    SELECT q.post_id, q.before FROM unnest(${pairs.map((p) => Number(p[0]))}::int[], ${pairs.map((p) => p[1])}::date[]) AS q(post_id, before)
+    WHERE EXISTS (SELECT 1 FROM seat s WHERE s.post_id = q.post_id AND s.valid_from < q.before)
+       OR EXISTS (SELECT 1 FROM provision p WHERE p.post_id = q.post_id AND p.valid_from < q.before)`;
+  const found = new Set(rows.map((r) => `${r.post_id}|${fromDate(r.before)}`));
+  return keys.map((k) => found.has(k));
+}

@@ -30,14 +30,6 @@ export async function findBodyOrThrow(ctx: Context, code: string) {
   return body;
 }
 
-// Once per request, however many bodies ask.
-const checkedOnByRequest = new WeakMap<Context, Promise<Date | null>>();
-function checkedOn(ctx: Context): Promise<Date | null> {
-  let found = checkedOnByRequest.get(ctx);
-  if (!found) checkedOnByRequest.set(ctx, (found = ctx.prisma.datasetInfo.findUnique({ where: { id: 1 } }).then((d) => d?.checkedOn ?? null)));
-  return found;
-}
-
 export const KNOWN_AT = 'Answer from what had been decided by this day (bitemporal: in force on asOf, as known on knownAt). Default: everything recorded.';
 
 const DayRangeRef = builder.objectRef<{ from: IsoDay; to: IsoDay | null }>('DayRange').implement({
@@ -69,7 +61,7 @@ const CoverageRef = builder
         description:
           'The day the data was last checked against its sources. A day after it is answered with the list in force as far ' +
           'as meibo knows: a revision decided after checkedOn may exist that the data does not hold. null: not recorded.',
-        resolve: (_c, _args, ctx) => checkedOn(ctx),
+        resolve: (_c, _args, ctx) => ctx.loaders.checkedOn(),
       }),
     }),
   });

@@ -1,7 +1,5 @@
 // MembershipDiff: what changed in a body between two days.
-import DataLoader from 'dataloader';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import { diffSeats } from '../domain/diff.js';
 import { findBodyOrThrow, KNOWN_AT } from './body.js';
@@ -28,28 +26,6 @@ const RenameKindEnum = builder.enumType('RenameKind', {
   } as const,
 });
 
-/**
- * Whether a post was in the data before a day: seated anywhere, or named by a provision. One
- * statement per request for every rename asked about.
- */
-const existedBefore = new WeakMap<Context, DataLoader<string, boolean>>();
-function postExistedBefore(ctx: Context, postId: number, day: Date): Promise<boolean> {
-  let loader = existedBefore.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (keys: readonly string[]) => {
-      const pairs = keys.map((k) => k.split('|'));
-      const rows = await ctx.prisma.$queryRaw<Array<{ post_id: number; before: Date }>>`
-        SELECT q.post_id, q.before FROM unnest(${pairs.map((p) => Number(p[0]))}::int[], ${pairs.map((p) => p[1])}::date[]) AS q(post_id, before)
-        WHERE EXISTS (SELECT 1 FROM seat s WHERE s.post_id = q.post_id AND s.valid_from < q.before)
-           OR EXISTS (SELECT 1 FROM provision p WHERE p.post_id = q.post_id AND p.valid_from < q.before)`;
-      const found = new Set(rows.map((r) => `${r.post_id}|${fromDate(r.before)}`));
-      return keys.map((k) => found.has(k));
-    });
-    existedBefore.set(ctx, loader);
-  }
-  return loader.load(`${postId}|${fromDate(day)}`);
-}
-
 const SeatRenameRef = builder.objectRef<{ before: number; after: number }>('SeatRename').implement({
   description: 'A seat that ended while another began under the same seat key: a retitle or a succession (see kind).',
   fields: (t) => ({
@@ -57,7 +33,7 @@ const SeatRenameRef = builder.objectRef<{ before: number; after: number }>('Seat
       type: RenameKindEnum,
       resolve: async (r, _args, ctx) => {
         const after = await ctx.prisma.seat.findUniqueOrThrow({ where: { id: r.after }, select: { postId: true, tenureFrom: true, validFrom: true } });
-        return (await postExistedBefore(ctx, after.postId, after.tenureFrom ?? after.validFrom)) ? 'SUCCESSION' : 'RETITLE';
+        return (await ctx.loaders.postExistedBefore.load(`${after.postId}|${fromDate(after.tenureFrom ?? after.validFrom)}`)) ? 'SUCCESSION' : 'RETITLE';
       },
     }),
     before: t.prismaField({
