@@ -50,11 +50,18 @@ export function startServer(name: string, env: Record<string, string>, timeoutMs
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${timeoutMs / 1000} s:\n${output.join('')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start in ${timeoutMs / 1000} s:\n${output.join('')}`));
+    }, timeoutMs);
+    let ready = false;
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
+      // once ready, a log line per request follows: kept, no longer searched
+      if (ready) return;
       const match = /meibo ready on http:\/\/localhost:(\d+)\//.exec(output.join(''));
       if (match) {
+        ready = true;
         clearTimeout(timer);
         resolve({ name, child, url: `http://127.0.0.1:${match[1]}`, output, exited });
       }
