@@ -67,6 +67,7 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
         principal: authenticate(request.headers.get('authorization'), options.tokens ?? []),
         afterWrite: options.afterWrite,
         live,
+        log: { warn: (message: string) => (options.log ?? silentLogger).warn(message) },
       }),
     // Unexpected errors are masked: no stack trace or SQL reaches a client (never the dev mode that
     // would add the original error, whatever NODE_ENV says). Yoga logs each masked error once, with

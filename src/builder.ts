@@ -1,16 +1,12 @@
 // The one SchemaBuilder: its plugins, its scalars and the shape of the request context.
 import SchemaBuilder from '@pothos/core';
-import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import type PrismaTypes from './generated/pothos-types.js';
-import { getDatamodel } from './generated/pothos-types.js';
 import type { Context } from './context.js';
 import type { IsoDay } from './domain/dates.js';
 import { forbidden, unauthenticated } from './errors.js';
 
 export const builder = new SchemaBuilder<{
-  PrismaTypes: PrismaTypes;
   Context: Context;
   AuthScopes: { editor: boolean };
   DefaultFieldNullability: false;
@@ -21,7 +17,7 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   // Scope auth first, so that no resolver (and no query) runs for a caller without authority.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, RelayPlugin],
   scopeAuth: {
     authScopes: (ctx) => ({ editor: ctx.principal?.scopes.includes('editor') ?? false }),
     unauthorizedError: (_parent, ctx) =>
@@ -30,14 +26,6 @@ export const builder = new SchemaBuilder<{
         : ctx.principal === undefined
           ? unauthenticated('The bearer token is not recognized.')
           : forbidden(`Token "${ctx.principal.name}" lacks the editor scope.`),
-  },
-  prisma: {
-    // Each app (and each test) owns its client, so the plugin takes it from the context.
-    client: (ctx) => ctx.prisma,
-    dmmf: getDatamodel(),
-    exposeDescriptions: false,
-    filterConnectionTotalCount: true,
-    onUnusedQuery: null,
   },
   relay: {
     clientMutationId: 'omit',

@@ -72,6 +72,8 @@ export const LIST_BOUNDS: Record<string, number> = {
   'Coverage.ranges': 4,
   'Organization.units': 4,
   'Post.seats': 8,
+  'Seat.listings': 32,
+  'Revision.diffs': 8,
   'MembershipDiff.added': 64,
   'MembershipDiff.removed': 64,
   'MembershipDiff.renamed': 64,

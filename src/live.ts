@@ -22,6 +22,8 @@ export interface DirectoryChange {
   bodies: string[];
   /** the revision recorded, or the one reverted */
   sequence: number;
+  /** id of the revision recorded (its `diffs` say what it changed); null for a revert, whose revision is gone */
+  revisionId: number | null;
   title: string;
   decidedOn: string;
   effectiveOn: string;
@@ -36,8 +38,11 @@ export interface Live {
   listening(): number;
   /** Tells every subscriber (of every instance, with Redis). Resolves once handed to Redis. */
   publish(change: Omit<DirectoryChange, 'at'>): Promise<void>;
-  /** The changes from now on; ends when `close` is called. */
-  subscribe(): AsyncIterableIterator<DirectoryChange>;
+  /**
+   * The changes from now on, for one client (its address, or its token's name); ends when `close`
+   * is called. Throws TooManySubscriptions beyond the caps (per client, and in all).
+   */
+  subscribe(client?: string): AsyncIterableIterator<DirectoryChange>;
   /** Ends every subscription (their SSE responses finish) and closes the Redis connections. */
   close(): Promise<void>;
 }
@@ -50,6 +55,24 @@ export interface LiveOptions {
   /** only publishes (the amend CLI): no subscriber connection */
   publishOnly?: boolean;
   log?: { error(message: string): void; info?(message: string): void };
+  /** caps on subscriptions open at once: in this process, and per client (default LIVE_LIMITS) */
+  limits?: { total: number; perClient: number };
+}
+
+/**
+ * Subscriptions are cheap to open and each costs the process a stream and a resolution per event:
+ * a client may hold a few (one per dashboard tab), the process some hundreds.
+ */
+export const LIVE_LIMITS = { total: 500, perClient: 8 } as const;
+
+/** A subscription refused because too many are open (in all, or for its client). */
+export class TooManySubscriptions extends Error {
+  override readonly name = 'TooManySubscriptions';
+  constructor(readonly scope: 'total' | 'client', readonly limit: number) {
+    super(scope === 'total'
+      ? `This server has ${limit} live-update subscriptions open, its limit: try again later.`
+      : `This client has ${limit} live-update subscriptions open, the limit per client: close one first.`);
+  }
 }
 
 const TOPIC = 'directoryChanged';
@@ -98,6 +121,8 @@ export function createLive(options: LiveOptions = {}): Live {
   });
 
   const open = new Set<AsyncIterableIterator<DirectoryChange>>();
+  const perClient = new Map<string, number>();
+  const limits = options.limits ?? LIVE_LIMITS;
   let closed = false;
 
   return {
@@ -109,17 +134,26 @@ export function createLive(options: LiveOptions = {}): Live {
       // The event target does not wait for Redis; the CLI must, before it quits.
       await clients[0].publish(topic, JSON.stringify(message));
     },
-    subscribe() {
+    subscribe(client = 'unknown') {
+      if (!closed) {
+        if (open.size >= limits.total) throw new TooManySubscriptions('total', limits.total);
+        if ((perClient.get(client) ?? 0) >= limits.perClient) throw new TooManySubscriptions('client', limits.perClient);
+      }
       const source = pubsub.subscribe(topic);
       if (closed) {
         void source.return();
         return source;
       }
       open.add(source);
-      // However it ends (the client went, or close), it is no longer open.
+      perClient.set(client, (perClient.get(client) ?? 0) + 1);
+      // However it ends (the client went, or close), it is no longer open: once.
       const end = source.return.bind(source);
       source.return = (value?: unknown) => {
-        open.delete(source);
+        if (open.delete(source)) {
+          const left = (perClient.get(client) ?? 1) - 1;
+          if (left > 0) perClient.set(client, left);
+          else perClient.delete(client);
+        }
         return end(value as never);
       };
       return source;
@@ -140,6 +174,7 @@ export function directoryChangeOf(outcome: WriteOutcome, action: DirectoryAction
     instrument: outcome.instrument.code,
     bodies: Object.keys(outcome.bodyIds),
     sequence: outcome.revision.sequence,
+    revisionId: action === 'RECORDED' ? outcome.revision.id : null,
     title: outcome.revision.title,
     decidedOn: outcome.revision.decidedOn,
     effectiveOn: outcome.revision.effectiveOn,

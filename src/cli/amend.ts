@@ -13,7 +13,8 @@ import { loadConfig } from '../config.js';
 import { describeDbConfig } from '../db/config.js';
 import { AmendmentRejected } from '../domain/amendment-plan.js';
 import { AmendmentFileError, parseAmendmentFile } from '../domain/amendment-file.js';
-import { createLive, directoryChangeOf } from '../live.js';
+import { createLive } from '../live.js';
+import { afterCommit } from '../write/after-commit.js';
 import { claimForCommand, CliError, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
 
 const USAGE = 'usage: npm run amend -- <file.yaml> [--dry-run]\n       npm run amend -- --revert <instrument-code>';
@@ -69,10 +70,9 @@ async function tellSubscribers(outcome: WriteOutcome, action: 'RECORDED' | 'REVE
   if (!redisUrl) return;
   const live = createLive({ redisUrl, prefix, publishOnly: true });
   try {
-    await live.publish(directoryChangeOf(outcome, action));
-    console.log('Subscribers told (directoryChanged, through Redis).');
-  } catch (error) {
-    console.error(`warning: the write is recorded, but subscribers were not told: ${(error as Error).message}`);
+    // The same after-commit service as the API's mutations; the servers' caches learn the new data
+    // version from the database itself, so only subscribers are told from here.
+    await afterCommit(outcome, action, { live, awaitPublish: true, log: { warn: (message) => console.error(`warning: ${message}`), info: (message) => console.log(message) } });
   } finally {
     await live.close();
   }

@@ -11,7 +11,7 @@ import { normalizeName, normalizeText, normalizeTitle, TitleError } from './titl
 
 
 /**
- * The changes an amendment can make, in DOMAIN.md's words:
+ * The changes an amendment can make, in docs/domain.md's words:
  * - replace: post `from` is retitled/replaced by post `to` in the same seat (a rename keeps the seat);
  * - add: a new seat for `post` at `position` (default: last) of `role`; later seats move down one;
  * - remove: the seat of `post` goes; later seats of its role move up one;

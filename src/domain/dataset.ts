@@ -162,7 +162,7 @@ export function buildDataset(raw: Raw): Dataset {
   const seats: SeatRecord[] = [];
   for (const b of raw.bodies as Raw[]) {
     const lists = (b.lists ?? []) as Raw[];
-    // Seat keys carry over by role and position from one known list to the next (DOMAIN.md: a
+    // Seat keys carry over by role and position from one known list to the next (docs/domain.md: a
     // title that changes while the seat stays is a rename of the same seat).
     let previousKeys = new Map<string, string>();
     for (const list of lists) {

@@ -1,7 +1,7 @@
 /**
  * What changed in a body between two days, from the seats in force on each. The same seat (one
  * tenure: same post, body and role, whatever its position) on both days is unchanged; another seat
- * under the same seat key is a rename (DOMAIN.md: a title that changes while the seat stays is not
+ * under the same seat key is a rename (docs/domain.md: a title that changes while the seat stays is not
  * one seat leaving and another arriving); anything else was added or removed.
  */
 

@@ -63,15 +63,17 @@ export interface ExportData {
   seats: ExportSeat[];
 }
 
-const SEAT = `id seatKey role position validFrom validTo body { code }
+// A listing and the seat (tenure) it prints: the seat's id, key and days; the listing's position and source.
+const LISTING = `role position body { code }
   post { id title organization { id name nameEn } }
-  source { clause instrument { code title } revision { sequence decidedOn effectiveOn } }`;
+  source { clause instrument { code title } revision { sequence decidedOn effectiveOn } }
+  seat { id seatKey validFrom validTo }`;
 const BODIES = `{ bodies { id code name nameEn parent { code } coverage { rosterKnown } } }`;
-const MEMBERS = `query ExportMembers($body: ID!, $asOf: Date!) { members(body: $body, asOf: $asOf) { ${SEAT} } }`;
+const MEMBERS = `query ExportMembers($body: ID!, $asOf: Date!) { members(body: $body, asOf: $asOf) { ${LISTING} } }`;
 // 25 posts a page keeps each page well inside the cost limit (8 seats a post, ~25 fields a seat).
 const POSTS_PAGE = 25;
 const HISTORY = `query ExportHistory($after: String) { posts(first: ${POSTS_PAGE}, after: $after) {
-  pageInfo { hasNextPage endCursor } edges { node { seats { ${SEAT} } } } } }`;
+  pageInfo { hasNextPage endCursor } edges { node { seats { firstListing { ${LISTING} } } } } } }`;
 
 const ROLE_ORDER = { CHAIR: 0, VICE_CHAIR: 1, MEMBER: 2, OBSERVER: 3 } as const;
 
@@ -135,7 +137,7 @@ export async function readExport(execute: Execute, params: ExportParams): Promis
     let after: string | null = null;
     for (;;) {
       const page: any = (await ask(execute, HISTORY, { after })).posts;
-      for (const edge of page.edges) for (const s of edge.node.seats) if (code === null || s.body.code === code) found.set(s.id, toSeat(s));
+      for (const edge of page.edges) for (const { firstListing: s } of edge.node.seats) if (code === null || s.body.code === code) found.set(s.seat.id, toSeat(s));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
@@ -154,13 +156,13 @@ export async function readExport(execute: Execute, params: ExportParams): Promis
 
 function toSeat(s: any): ExportSeat {
   return {
-    id: s.id,
-    seatKey: s.seatKey,
+    id: s.seat.id,
+    seatKey: s.seat.seatKey,
     body: s.body.code,
     role: s.role,
     position: s.position,
-    validFrom: s.validFrom,
-    validTo: s.validTo ?? null,
+    validFrom: s.seat.validFrom,
+    validTo: s.seat.validTo ?? null,
     post: { id: s.post.id, title: s.post.title, organization: { id: s.post.organization.id, name: s.post.organization.name, nameEn: s.post.organization.nameEn ?? null } },
     source: {
       clause: s.source.clause,

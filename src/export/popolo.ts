@@ -39,7 +39,7 @@ export interface PopoloExport {
   memberships: PopoloMembership[];
 }
 
-/** Popolo's roles are free text; these are the English words of DOMAIN.md, and the Japanese as printed. */
+/** Popolo's roles are free text; these are the English words of docs/domain.md, and the Japanese as printed. */
 export const ROLE_WORDS: Record<ExportSeat['role'], { en: string; ja: string }> = {
   CHAIR: { en: 'chair', ja: '議長' },
   VICE_CHAIR: { en: 'vice chair', ja: '副議長' },

@@ -1,166 +1,127 @@
-// The seats in force on a day (the as-of rule over seat listings and revisions), for the schema
-// files, the exports and the benchmarks alike: plain functions over Prisma, no GraphQL types
-// (OUT_OF_COVERAGE is thrown as the coded error src/errors.ts makes).
-import DataLoader from 'dataloader';
+// Seats and their listings on a day, as decided by a day: plain functions over the request's
+// loaders (src/read/loaders.ts) for the schema files, the exports, the write path and the
+// benchmarks alike. A listing is one revision's printing of a seat (a row of `seat`: position,
+// source, basis); a seat is a tenure, the listings of one post in one body and role over
+// contiguous days, named by its first listing (tenure_id).
+import type { IsoDay } from '../domain/dates.js';
+import { fromDate } from '../domain/dates.js';
 import { describeRanges, type DayRange } from '../domain/coverage.js';
-import { fromDate, type IsoDay } from '../domain/dates.js';
-import { byListingOrder } from '../domain/seat.js';
-import { outOfCoverage } from '../errors.js';
-import { Prisma, type Role } from '../generated/prisma/client.js';
-import type { Context } from '../context.js';
-import { inForceOn, inForceSql, revisionInForce } from './in-force.js';
+import { byListingOrder, type RoleName } from '../domain/seat.js';
+import type { Body, Revision, Seat } from '../generated/prisma/client.js';
+import type { ReadContext } from './loaders.js';
+import { byTakingEffect, decidedBy } from './in-force.js';
+import { ReadRefusal } from './refusal.js';
 
-/** What a read needs of the request: the client and the request's loaders. */
-export type ReadContext = Pick<Context, 'prisma' | 'loaders'>;
-
-/**
- * A tenure as known on `knownAt`: an end decided after that day was not known then, so the
- * tenure was still continuing. (A copy: the same row may answer another alias without knownAt.)
- */
-export function asKnownOn<S extends { tenureTo?: Date | null; tenureEndDecidedOn?: Date | null }>(seat: S, knownAt: IsoDay | null): S {
-  if (!knownAt || !seat.tenureTo || !seat.tenureEndDecidedOn || fromDate(seat.tenureEndDecidedOn) <= knownAt) return seat;
-  return { ...seat, tenureTo: null };
-}
-
-interface InForce { covered: boolean; seatIds: number[] }
+export type { ReadContext };
+type BodyLike = Pick<Body, 'id' | 'code' | 'name'>;
 
 /**
- * For each body: whether the data covers `day` (the revision in force that day has a known text)
- * and the ids of its seats in force — one statement for any number of bodies, and flat however
- * long the history: the revision is found through revision_in_force_idx, the seats through the
- * GiST index on (body_id, daterange(valid_from, valid_to)), correlated on one body at a time so
- * both are index conditions (BENCHMARKS.md). With `knownAt` it answers from what had been decided
- * by then (bitemporal): the list of the latest revision decided by `knownAt` and in force by `day`.
+ * The listings of a body in force on `day` as decided by `knownAt`, in listing order; one role when
+ * `role` is given. OUT_OF_COVERAGE when the data does not cover the day for that body. Batched: every
+ * body asked about for one day costs one statement together (src/read/loaders.ts), their rows one more.
  */
-async function inForce(ctx: ReadContext, bodyIds: number[], day: IsoDay, role: Role | null, knownAt: IsoDay | null): Promise<Map<number, InForce>> {
-  // Two statement texts rather than one CASE: each is planned (and, prepared, cached) alone. One
-  // body (the usual question) is asked with `=`: then PostgreSQL keeps one generic plan for the
-  // prepared statement instead of planning it anew each time, as it does for `= ANY(array)`, whose
-  // length it cannot know (0.5 → 0.4 ms a lookup).
-  const bodies = bodyIds.length === 1 ? Prisma.sql`b.id = ${bodyIds[0]}::int` : Prisma.sql`b.id = ANY(${bodyIds}::int[])`;
-  const rows = knownAt === null
-    ? await ctx.prisma.$queryRaw<InForceRow[]>`
-      SELECT b.id AS body_id,
-        (SELECT r.content_known FROM revision r
-          WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= ${day}::date
-          ORDER BY r.in_force_from DESC, r.sequence DESC
-          LIMIT 1) AS covered,
-        ARRAY(
-          SELECT s.id FROM seat s
-          WHERE s.body_id = b.id
-            AND ${inForceSql('s', day)}
-            AND (${role}::text IS NULL OR s.role::text = ${role}::text)
-        ) AS seat_ids
-      FROM body b
-      WHERE ${bodies}`
-    : await ctx.prisma.$queryRaw<InForceRow[]>`
-      SELECT b.id AS body_id, r.content_known AS covered,
-        ARRAY(
-          SELECT s.id FROM seat s
-          WHERE s.revision_id = r.id AND s.body_id = b.id
-            AND (${role}::text IS NULL OR s.role::text = ${role}::text)
-        ) AS seat_ids
-      FROM body b
-      LEFT JOIN LATERAL (
-        SELECT r.id, r.content_known FROM revision r
-        WHERE r.instrument_id = b.instrument_id
-          AND r.decided_on <= ${knownAt}::date
-          AND r.in_force_from <= ${day}::date
-        ORDER BY r.in_force_from DESC, r.sequence DESC
-        LIMIT 1) r ON true
-      WHERE ${bodies}`;
-  return new Map(rows.map((r) => [r.body_id, { covered: r.covered === true, seatIds: r.seat_ids.map(Number) }]));
-}
-
-type InForceRow = { body_id: number; covered: boolean | null; seat_ids: number[] };
-
-export type SeatQuery = { include?: Prisma.SeatInclude; select?: Prisma.SeatSelect };
-type BodyRef = { id: number; code: string; name: string };
-
-/** The client's seat query, plus what listing order and the tenure as known on a day need. */
-const withOrderFields = (query: SeatQuery): SeatQuery =>
-  query.select
-    ? { select: { ...query.select, id: true, role: true, position: true, tenureId: true, tenureTo: true, tenureEndDecidedOn: true } }
-    : { include: query.include };
-
-/**
- * The seats of ONE body in force on a day, in listing order, in one Prisma query: the revision in
- * force that day (revision_in_force_idx walked backwards from the day: one row, however long the
- * history) with its seats of this body joined in. The seats in force on a day are exactly those
- * of the revision in force (each revision's text lists them all). For root fields, which name one
- * body; a body's own fields, which may stand in a list of bodies, use the batched
- * loadSeatsInForce. OUT_OF_COVERAGE as there.
- */
-export async function seatsInForceOfOne<T>(
-  ctx: ReadContext, query: SeatQuery, body: BodyRef & { instrumentId: number | null }, day: IsoDay, role: Role | null, knownAt: IsoDay | null = null,
-): Promise<T[]> {
-  const revision = body.instrumentId === null ? null : await ctx.prisma.revision.findFirst({
-    ...revisionInForce(body.instrumentId, day, knownAt),
-    // Of the revision in force, normally all its listings; the range filter keeps the ranges
-    // authoritative, as in the batched statement (a range may end early when written by hand). Not
-    // with knownAt: a range closed by a revision decided after knownAt was still open as known then.
-    select: { contentKnown: true, seats: { where: { bodyId: body.id, ...(role ? { role } : {}), ...(knownAt ? {} : inForceOn(day)) }, ...withOrderFields(query) } },
-  });
-  if (!revision?.contentKnown) return refuseOutOfCoverage(ctx, body, day, knownAt);
-  return inListingOrder((revision.seats as unknown as Array<T & SeatRow>).map((s) => asKnownOn(s, knownAt)) as Array<T & SeatRow>);
+export async function listingsInForce(ctx: ReadContext, body: BodyLike, day: IsoDay, role: RoleName | null, knownAt: IsoDay | null): Promise<Seat[]> {
+  const found = await ctx.loaders.inForce(day, knownAt).load(body.id);
+  if (!found.covered) return refuseOutOfCoverage(ctx, body, day, knownAt);
+  const rows = await ctx.loaders.revisionListings.load(found.revisionId!);
+  return rows.filter((s) => s.bodyId === body.id && (role === null || s.role === role)).sort(byListingOrder);
 }
 
 /**
- * The seats of a body in force on a day, in listing order; OUT_OF_COVERAGE when the data does
- * not cover the day for that body. Batched per request: every body asked about for one day is
- * looked up in one statement, and every seat of one query shape (the fields the client asked
- * for) is loaded with one findMany (relations joined in, see schema.prisma).
+ * The listings a revision prints for a body, in listing order; OUT_OF_COVERAGE when its text is
+ * not in the data.
  */
-export async function loadSeatsInForce<T>(
-  ctx: ReadContext, query: SeatQuery, body: BodyRef, day: IsoDay, role: Role | null, knownAt: IsoDay | null = null,
-): Promise<T[]> {
-  const key = `${day}|${role ?? ''}|${knownAt ?? ''}`;
-  let lookup = ctx.loaders.inForce.get(key);
-  if (!lookup) {
-    lookup = new DataLoader(async (bodyIds: readonly number[]) => {
-      const found = await inForce(ctx, [...bodyIds], day, role, knownAt);
-      return bodyIds.map((id) => found.get(id) ?? { covered: false, seatIds: [] });
-    });
-    ctx.loaders.inForce.set(key, lookup);
+export async function listingsOfRevision(ctx: ReadContext, body: BodyLike, revision: Revision): Promise<Seat[]> {
+  if (!revision.contentKnown) {
+    const ranges = await ctx.loaders.coverage.load(`${body.id}|`);
+    throw new ReadRefusal(
+      'OUT_OF_COVERAGE',
+      `The text of revision ${revision.sequence} (decided ${fromDate(revision.decidedOn)}) is not in the data, so its list of ${body.name} (${body.code}) is unknown; ` +
+        `the data covers ${describeRanges(ranges)}.`,
+      { body: body.code, revision: revision.sequence, covered: ranges },
+    );
   }
-  const { covered, seatIds } = await lookup.load(body.id);
-  if (!covered) return refuseOutOfCoverage(ctx, body, day, knownAt);
-  if (seatIds.length === 0) return [];
-
-  const shape = JSON.stringify(query);
-  let rows = ctx.loaders.seatRows.get(shape) as DataLoader<number, T & SeatRow> | undefined;
-  if (!rows) {
-    rows = new DataLoader<number, T & SeatRow>(async (ids) => {
-      const seats = (await ctx.prisma.seat.findMany({ ...withOrderFields(query), where: { id: { in: [...ids] } } } as Prisma.SeatFindManyArgs)) as unknown as Array<T & SeatRow>;
-      const byId = new Map(seats.map((s) => [s.id, s]));
-      return ids.map((id) => byId.get(id) ?? new Error(`seat ${id} vanished`));
-    });
-    ctx.loaders.seatRows.set(shape, rows as DataLoader<number, unknown>);
-  }
-  const seats = await rows.loadMany(seatIds);
-  const failed = seats.find((s) => s instanceof Error);
-  if (failed) throw failed;
-  return inListingOrder((seats as Array<T & SeatRow>).map((s) => asKnownOn(s, knownAt)) as Array<T & SeatRow>);
+  const rows = await ctx.loaders.revisionListings.load(revision.id);
+  return rows.filter((s) => s.bodyId === body.id).sort(byListingOrder);
 }
 
-type SeatRow = { id: number; role: Role; position: number; tenureTo?: Date | null; tenureEndDecidedOn?: Date | null };
-const inListingOrder = <S extends SeatRow>(seats: S[]) => seats.sort(byListingOrder);
+/** The revision that took effect just before `revision` (of its instrument), or null for the first. */
+export async function revisionBefore(ctx: ReadContext, revision: Revision): Promise<Revision | null> {
+  const all = [...(await ctx.loaders.instrumentRevisions.load(revision.instrumentId))].sort(byTakingEffect);
+  const at = all.findIndex((r) => r.id === revision.id);
+  return at > 0 ? all[at - 1] : null;
+}
+
+/** A tenure's last day (exclusive) as known on `knownAt`: an end decided later was not known then. */
+export function tenureEnd(listing: Seat, knownAt: IsoDay | null): Date | null {
+  if (!listing.tenureTo) return null;
+  if (knownAt && listing.tenureEndDecidedOn && fromDate(listing.tenureEndDecidedOn) > knownAt) return null;
+  return listing.tenureTo;
+}
+
+/**
+ * A listing's last day (exclusive) as known on `knownAt`: the day the next revision of its
+ * instrument took effect, known only once that revision had been decided.
+ */
+export async function listingEnd(ctx: ReadContext, listing: Seat, knownAt: IsoDay | null): Promise<Date | null> {
+  if (!listing.validTo || knownAt === null) return listing.validTo;
+  const own = await ctx.loaders.revision.load(listing.revisionId);
+  if (!own) return listing.validTo;
+  const end = fromDate(listing.validTo);
+  const revisions = await ctx.loaders.instrumentRevisions.load(own.instrumentId);
+  const ender = revisions.find((r) => r.sequence > own.sequence && r.inForceFrom && fromDate(r.inForceFrom) === end);
+  return ender && !decidedBy(ender, knownAt) ? null : listing.validTo;
+}
+
+/** Whether a listing (or any row of a revision) is part of what had been decided by `knownAt`. */
+export async function listingKnown(ctx: ReadContext, listing: Seat, knownAt: IsoDay | null): Promise<boolean> {
+  if (knownAt === null) return true;
+  const revision = await ctx.loaders.revision.load(listing.revisionId);
+  return revision !== null && decidedBy(revision, knownAt);
+}
+
+/** The listings of a tenure that had been decided by `knownAt`, first day first. */
+export async function listingsOfTenure(ctx: ReadContext, tenureId: number, knownAt: IsoDay | null): Promise<Seat[]> {
+  const rows = await ctx.loaders.tenureListings.load(tenureId);
+  const known = await Promise.all(rows.map((r) => listingKnown(ctx, r, knownAt)));
+  return rows.filter((_, i) => known[i]);
+}
+
+/**
+ * A post's seats (tenures, by their first listing): all it has held as decided by `knownAt`,
+ * oldest first; or, given `day`, those in force that day, which needs every body the post sits in
+ * to be covered that day (else OUT_OF_COVERAGE, as members answers: an empty list would claim it
+ * sat nowhere).
+ */
+export async function seatsOfPost(ctx: ReadContext, postId: number, day: IsoDay | null, knownAt: IsoDay | null): Promise<Seat[]> {
+  const rows = await ctx.loaders.postListings.load(postId);
+  if (day === null) {
+    const firsts = rows.filter((r) => r.id === r.tenureId);
+    const known = await Promise.all(firsts.map((r) => listingKnown(ctx, r, knownAt)));
+    return firsts.filter((_, i) => known[i]);
+  }
+  const { bodies } = await ctx.loaders.static();
+  const bodyIds = [...new Set(rows.map((r) => r.bodyId))];
+  const inForce = await Promise.all(bodyIds.map((id) => listingsInForce(ctx, bodies.find((b) => b.id === id)!, day, null, knownAt)));
+  const tenureIds = inForce.flat().filter((s) => s.postId === postId).map((s) => s.tenureId!);
+  return Promise.all(tenureIds.map(async (id) => (await ctx.loaders.listing.load(id))!));
+}
 
 /**
  * Throws OUT_OF_COVERAGE, naming the days the data does cover for the body. Only a refusal needs
  * the whole coverage (one more statement), to name them.
  */
-async function refuseOutOfCoverage(ctx: ReadContext, body: BodyRef, day: IsoDay, knownAt: IsoDay | null): Promise<never> {
+export async function refuseOutOfCoverage(ctx: ReadContext, body: BodyLike, day: IsoDay, knownAt: IsoDay | null): Promise<never> {
   const ranges = await ctx.loaders.coverage.load(`${body.id}|${knownAt ?? ''}`);
-  throw outOfCoverageError(body, day, ranges, knownAt);
+  throw outOfCoverage(body, day, ranges, knownAt);
 }
 
-function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], knownAt: IsoDay | null) {
-  const known = knownAt ? ` as known on ${knownAt}` : '';
+export function outOfCoverage(body: BodyLike, day: IsoDay, ranges: DayRange[], knownAt: IsoDay | null): ReadRefusal {
+  const known = knownAt ? ` as decided by ${knownAt}` : '';
   const what = ranges.length === 0
     ? `The sources do not give the composition of ${body.name} (${body.code}) for any day${known}`
     : `The data covers ${body.name} (${body.code}) ${describeRanges(ranges)}${known}, not ${day}`;
-  return outOfCoverage(`${what}. meibo does not answer with the nearest list.`, {
+  return new ReadRefusal('OUT_OF_COVERAGE', `${what}. meibo does not answer with the nearest list.`, {
     body: body.code,
     asOf: day,
     covered: ranges,
@@ -173,25 +134,10 @@ function outOfCoverageError(body: BodyRef, day: IsoDay, ranges: DayRange[], know
  * posts' titles: the lists an amendment starts from (src/write/amendments.ts), whatever day they
  * took effect — an amendment decided today may follow one that takes effect later.
  */
-export function listingsWithoutEnd(prisma: Pick<Context['prisma'], 'seat'>, bodyIds: number[]) {
+export function listingsWithoutEnd(prisma: Pick<ReadContext['prisma'], 'seat'>, bodyIds: number[]) {
   return prisma.seat.findMany({
     where: { bodyId: { in: bodyIds }, validTo: null },
     include: { post: { select: { title: true } } },
     orderBy: [{ role: 'asc' }, { position: 'asc' }],
   });
-}
-
-/**
- * Whether each post was in the data before a day, by `${postId}|${day}`: seated anywhere, or named
- * by a provision (a rename's incoming post that existed is a succession, not a retitle). One
- * statement for any number of keys.
- */
-export async function loadPostExistedBefore(prisma: Context['prisma'], keys: readonly string[]): Promise<boolean[]> {
-  const pairs = keys.map((k) => k.split('|'));
-  const rows = await prisma.$queryRaw<Array<{ post_id: number; before: Date }>>`
-    SELECT q.post_id, q.before FROM unnest(${pairs.map((p) => Number(p[0]))}::int[], ${pairs.map((p) => p[1])}::date[]) AS q(post_id, before)
-    WHERE EXISTS (SELECT 1 FROM seat s WHERE s.post_id = q.post_id AND s.valid_from < q.before)
-       OR EXISTS (SELECT 1 FROM provision p WHERE p.post_id = q.post_id AND p.valid_from < q.before)`;
-  const found = new Set(rows.map((r) => `${r.post_id}|${fromDate(r.before)}`));
-  return keys.map((k) => found.has(k));
 }

@@ -1,15 +1,17 @@
 // Amendments: recording one (or previewing it), reverting the latest, and the audit trail.
 import { builder } from '../builder.js';
 import { recordAmendment, revertLatestAmendment, UnknownInstrument, type WriteOutcome } from '../write/amendments.js';
-import { directoryChangeOf } from '../live.js';
+import { afterCommit } from '../write/after-commit.js';
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
 import { AmendmentRejected, type AmendmentChange, type PlannedSeat } from '../domain/amendment-plan.js';
 import { addDays } from '../domain/dates.js';
 import type { RoleName } from '../domain/seat.js';
 import { badUserInput, conflict, notFound, quote } from '../errors.js';
-import { BodyRef } from './body.js';
-import { InstrumentRef, RevisionRef } from './revision.js';
+import { AuditEntryRef, BodyRef, InstrumentRef, RevisionRef } from './refs.js';
 import { RoleEnum } from './seat.js';
+import { parseCursor } from './post.js';
+import { parseLocalId, view } from './view.js';
 
 const ChangeKind = builder.enumType('ChangeKind', {
   values: {
@@ -65,12 +67,9 @@ type BodyDiff = WriteOutcome['plan']['bodies'][number] & { bodyId: number; from:
 
 const AmendmentDiffRef = builder.objectRef<BodyDiff>('AmendmentDiff').implement({
   description:
-    'What an amendment does to one body: the membershipDiff from the day before it takes effect to the day it does.',
+    'What an amendment does to one body: the lists from the day before it takes effect to the day it does, as planned.',
   fields: (t) => ({
-    body: t.prismaField({
-      type: BodyRef,
-      resolve: (query, d, _args, ctx) => ctx.prisma.body.findUniqueOrThrow({ ...query, where: { id: d.bodyId } }),
-    }),
+    body: t.field({ type: BodyRef, resolve: async (d, _args, ctx) => view((await ctx.loaders.static()).bodies.find((b) => b.id === d.bodyId)!, null) }),
     from: t.field({ type: 'Date', resolve: (d) => d.from as never }),
     to: t.field({ type: 'Date', resolve: (d) => d.to as never }),
     added: t.field({ type: [PlannedSeatRef], resolve: (d) => d.added }),
@@ -84,19 +83,20 @@ const AmendmentDiffRef = builder.objectRef<BodyDiff>('AmendmentDiff').implement(
 const AmendmentResultRef = builder.objectRef<WriteOutcome>('AmendmentResult').implement({
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written (a preview).' }),
-    instrument: t.prismaField({
-      type: InstrumentRef,
-      resolve: (query, o, _args, ctx) => ctx.prisma.instrument.findUniqueOrThrow({ ...query, where: { id: o.instrument.id } }),
-    }),
+    instrument: t.field({ type: InstrumentRef, resolve: async (o, _args, ctx) => view((await ctx.loaders.instrument.load(o.instrument.id))!, null) }),
     sequence: t.int({ resolve: (o) => o.revision.sequence }),
     title: t.string({ resolve: (o) => o.revision.title }),
     decidedOn: t.field({ type: 'Date', resolve: (o) => o.revision.decidedOn }),
     effectiveOn: t.field({ type: 'Date', resolve: (o) => o.revision.effectiveOn }),
-    revision: t.prismaField({
+    revision: t.field({
       type: RevisionRef,
       nullable: true,
-      description: 'The revision written; null for a preview or a revert.',
-      resolve: (query, o, _args, ctx) => (o.revision.id === null ? null : ctx.prisma.revision.findUnique({ ...query, where: { id: o.revision.id } })),
+      description: 'The revision written (its `diffs` say what it changed); null for a preview or a revert.',
+      resolve: async (o, _args, ctx) => {
+        if (o.revision.id === null) return null;
+        const row = await ctx.loaders.revision.load(o.revision.id);
+        return row ? view(row, null) : null;
+      },
     }),
     diffs: t.field({
       type: [AmendmentDiffRef],
@@ -104,24 +104,27 @@ const AmendmentResultRef = builder.objectRef<WriteOutcome>('AmendmentResult').im
       resolve: (o) =>
         o.plan.bodies.map((b) => ({ ...b, bodyId: o.bodyIds[b.code], from: addDays(o.revision.effectiveOn, -1), to: o.revision.effectiveOn })),
     }),
-    auditEntry: t.prismaField({
-      type: 'AuditEntry',
+    auditEntry: t.field({
+      type: AuditEntryRef,
       nullable: true,
-      resolve: (query, o, _args, ctx) => (o.auditId === null ? null : ctx.prisma.auditEntry.findUnique({ ...query, where: { id: o.auditId } })),
+      resolve: (o, _args, ctx) => (o.auditId === null ? null : ctx.loaders.auditEntry.load(o.auditId)),
     }),
   }),
 });
 
-builder.prismaNode('AuditEntry', {
-  id: { field: 'id' },
-  // node(id) of a row that does not exist answers null (Relay's convention), not an error
-  nullable: true,
+builder.node(AuditEntryRef, {
   description: 'One write, as the audit trail keeps it: who, when, what, and the diff it made.',
+  id: { resolve: (e) => String(e.id), parse: (id) => id },
+  loadMany: (ids, ctx) =>
+    Promise.all(ids.map(async (raw) => {
+      const id = parseLocalId(raw);
+      return id && id.k === null ? ctx.loaders.auditEntry.load(id.id) : null;
+    })),
   fields: (t) => ({
     action: t.exposeString('action', { description: 'RECORD_AMENDMENT or REVERT_AMENDMENT' }),
     actor: t.exposeString('actor', { description: 'The name of the token (or CLI user) that wrote.' }),
     at: t.string({ resolve: (e) => e.at.toISOString() }),
-    instrument: t.relation('instrument'),
+    instrument: t.field({ type: InstrumentRef, resolve: async (e, _args, ctx) => view((await ctx.loaders.instrument.load(e.instrumentId))!, null) }),
     revisionSequence: t.exposeInt('revisionSequence'),
     amendment: t.string({ description: 'The amendment as submitted (JSON).', resolve: (e) => JSON.stringify(e.amendment) }),
     diff: t.string({ description: 'Per body: added, removed, renamed, unchanged (JSON).', resolve: (e) => JSON.stringify(e.diff) }),
@@ -162,21 +165,8 @@ async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function afterWrite(ctx: Context, outcome: WriteOutcome, action: 'RECORDED' | 'REVERTED') {
-  // Every body of the instrument gets new seat rows (their source is the new revision), so all of
-  // them change, not only those with added, removed or renamed seats.
-  if (outcome.dryRun) return;
-  try {
-    await ctx.afterWrite(Object.values(outcome.bodyIds));
-  } catch (error) {
-    // The write has committed: it is reported as committed whatever follows it. (The response
-    // cache's own refresh never rejects; this guards any other hook.)
-    console.error(`after a committed write: ${(error as Error)?.message ?? error}`);
-  }
-  // After the cache has the new version, so a subscriber that reads at once reads the new answer;
-  // not awaited: Redis being away must not hold up (or fail) a committed write's answer.
-  ctx.live?.publish(directoryChangeOf(outcome, action)).catch((error: Error) => console.error(`live update not published: ${error.message}`));
-}
+const announce = (ctx: Context, outcome: WriteOutcome, action: 'RECORDED' | 'REVERTED') =>
+  afterCommit(outcome, action, { refreshCache: ctx.afterWrite, live: ctx.live, log: ctx.log });
 
 builder.mutationFields((t) => ({
   recordAmendment: t.field({
@@ -198,34 +188,47 @@ builder.mutationFields((t) => ({
       const outcome = await asUserErrors(() =>
         recordAmendment(ctx.prisma, amendment, { actor: ctx.principal!.name, dryRun: dryRun ?? false }),
       );
-      await afterWrite(ctx, outcome, 'RECORDED');
+      await announce(ctx, outcome, 'RECORDED');
       return outcome;
     },
   }),
   revertLatestAmendment: t.field({
     type: AmendmentResultRef,
     authScopes: { editor: true },
-    description: 'Undoes the latest amendment an editor recorded for the instrument, leaving the directory as it was before it.',
-    args: { instrument: t.arg.id({ required: true }) },
+    description:
+      'Undoes the latest amendment an editor recorded for the instrument, leaving the directory as it was before it. ' +
+      '`sequence` names the revision meant: when another write has come since, nothing is undone (CONFLICT).',
+    args: {
+      instrument: t.arg.id({ required: true }),
+      sequence: t.arg.int({ required: true, description: 'The sequence of the revision to revert: the latest, as the caller last read it.' }),
+    },
     resolve: async (_root, args, ctx) => {
-      const outcome = await asUserErrors(() => revertLatestAmendment(ctx.prisma, String(args.instrument), { actor: ctx.principal!.name }));
-      await afterWrite(ctx, outcome, 'REVERTED');
+      const outcome = await asUserErrors(() =>
+        revertLatestAmendment(ctx.prisma, String(args.instrument), { actor: ctx.principal!.name, expectedSequence: args.sequence }));
+      await announce(ctx, outcome, 'REVERTED');
       return outcome;
     },
   }),
 }));
 
 builder.queryFields((t) => ({
-  amendments: t.prismaConnection({
-    type: 'AuditEntry',
-    cursor: 'id',
+  amendments: t.connection({
+    type: AuditEntryRef,
     description: 'The audit trail of writes, newest first.',
     args: { instrument: t.arg.id({ description: 'Only this instrument’s entries.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.auditEntry.findMany({
-        ...query,
-        where: args.instrument ? { instrument: { code: String(args.instrument) } } : {},
-        orderBy: { id: 'desc' },
+    resolve: (_root, args, ctx) =>
+      resolveCursorConnection({ args, toCursor: (e: { id: number }) => String(e.id) }, (page: ResolveCursorConnectionArgs) => {
+        const after = parseCursor(page.after);
+        const before = parseCursor(page.before);
+        return ctx.prisma.auditEntry.findMany({
+          where: {
+            ...(args.instrument ? { instrument: { code: String(args.instrument) } } : {}),
+            // newest first: "after" a cursor is an older (smaller) id
+            id: { ...(after !== undefined ? { lt: after } : {}), ...(before !== undefined ? { gt: before } : {}) },
+          },
+          orderBy: { id: page.inverted ? 'asc' : 'desc' },
+          take: page.limit,
+        });
       }),
   }),
 }));

@@ -1,8 +1,13 @@
-// Seat: one post's tenure in one body and role, with the listing (position, source) in force on
-// the day asked. Which seats are in force is the read layer's (src/read/seats.ts).
+// Seat (a tenure: one post's continuous time in one body and role) and Listing (how one revision
+// prints it: position, source, basis). What varies by day lives on the listing, whose id is the
+// row's; the seat's id is its first listing's, the same on every day it continues.
 import { builder } from '../builder.js';
 import { fromDate } from '../domain/dates.js';
-import { InstrumentRef } from './revision.js';
+import { listingEnd, listingKnown, listingsOfTenure, tenureEnd } from '../read/seats.js';
+import { inForceOnDay } from '../read/in-force.js';
+import { BodyRef, InstrumentRef, ListingRef, PostRef, RevisionRef, SeatRef, SourceRef } from './refs.js';
+import { knownAtOf, localId, parseLocalId, view, views } from './view.js';
+import { KNOWN_AT } from './body.js';
 
 export const RoleEnum = builder.enumType('Role', {
   description: 'The role a seat gives its post: 議長, 副議長, 構成員, オブザーバー.',
@@ -14,65 +19,130 @@ export const RoleEnum = builder.enumType('Role', {
   } as const,
 });
 
-export const SourceRef = builder.prismaObject('Seat', {
-  variant: 'Source',
-  description: 'Where a seat comes from: the instrument, the revision whose text lists it, the clause and the role.',
+SourceRef.implement({
+  description: 'Where a listing comes from: the instrument, the revision whose text prints it, the clause and the role.',
   fields: (t) => ({
     instrument: t.field({
       type: InstrumentRef,
-      select: { revision: { select: { instrument: true } } },
-      resolve: (seat) => seat.revision.instrument,
+      resolve: async (s, _args, ctx) => {
+        const revision = (await ctx.loaders.revision.load(s.row.revisionId))!;
+        return view((await ctx.loaders.instrument.load(revision.instrumentId))!, s.k);
+      },
     }),
-    revision: t.relation('revision'),
-    clause: t.exposeString('clause', { description: '第1項, 第2項…' }),
-    role: t.expose('role', { type: RoleEnum }),
+    revision: t.field({ type: RevisionRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.revision.load(s.row.revisionId))!, s.k) }),
+    clause: t.string({ description: '第1項, 第2項…', resolve: (s) => s.row.clause }),
+    role: t.field({ type: RoleEnum, resolve: (s) => s.row.role }),
   }),
 });
 
-export const SeatRef = builder.prismaNode('Seat', {
-  // node(id) of a row that does not exist answers null (Relay's convention), not an error
-  nullable: true,
-  // A seat is a tenure: its id is the id of the tenure's first listing (node(id) answers that
-  // listing), whatever listing of it a question lands on.
-  // (Pothos's types allow `field` or `resolve`; at run time `field` parses ids and loads rows, and
-  // `resolve` makes them.) `field: 'id'` keeps every row reloadable as itself.
-  id: { field: 'id', resolve: (seat: { id: number; tenureId: number | null }) => seat.tenureId ?? seat.id } as unknown as { field: 'id' },
-  select: { tenureId: true, tenureFrom: true, tenureTo: true, validFrom: true },
+builder.node(ListingRef, {
+  description:
+    'How one revision prints a seat: its place in the list (role and position), its source and basis, in force from ' +
+    'validFrom until the next revision of the instrument. `members` and `chair` answer listings; the seat (tenure) they ' +
+    'belong to is `seat`, the same across every listing of it.',
+  id: { resolve: (l) => localId(l.row.id, l.k), parse: (id) => id },
+  loadMany: (ids, ctx) =>
+    Promise.all(ids.map(async (raw) => {
+      const id = parseLocalId(raw);
+      if (!id) return null;
+      const row = await ctx.loaders.listing.load(id.id);
+      return row && (await listingKnown(ctx, row, id.k)) ? view(row, id.k) : null;
+    })),
+  fields: (t) => ({
+    role: t.field({ type: RoleEnum, resolve: (l) => l.row.role }),
+    position: t.int({ description: '1-based order within the role, as this revision prints it.', resolve: (l) => l.row.position }),
+    post: t.field({ type: PostRef, resolve: async (l, _args, ctx) => view((await ctx.loaders.post.load(l.row.postId))!, l.k) }),
+    body: t.field({ type: BodyRef, resolve: async (l, _args, ctx) => view((await ctx.loaders.static()).bodies.find((b) => b.id === l.row.bodyId)!, l.k) }),
+    seat: t.field({
+      type: SeatRef,
+      description: 'The seat (tenure) this listing prints.',
+      resolve: async (l, _args, ctx) => view((await ctx.loaders.listing.load(l.row.tenureId!))!, l.k),
+    }),
+    source: t.field({ type: SourceRef, resolve: (l) => l }),
+    basis: t.string({
+      nullable: true,
+      description: 'What founds the post’s membership, as the instrument prints it (e.g. the rule that defines サイバーセキュリティ参与).',
+      resolve: (l) => l.row.basis,
+    }),
+    validFrom: t.field({ type: 'Date', description: 'The day this listing took effect (its revision’s day in force).', resolve: (l) => l.row.validFrom }),
+    validTo: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'The day the next revision of the instrument took effect (exclusive); null while none is known (as decided by `knownAt`).',
+      resolve: (l, _args, ctx) => listingEnd(ctx, l.row, l.k),
+    }),
+  }),
+});
+
+builder.node(SeatRef, {
   description:
     'One post’s continuous tenure in one body and role: re-listed unchanged by later revisions it stays the same seat ' +
-    '(same id, same validFrom). A retitled post ends its seat and starts a new one, linked by seatKey (a rename). ' +
-    '`position` and `source` are those of the listing in force on the day asked.',
+    '(same id, same validFrom). Its place in the list on a day is a listing (`listing(asOf:)`, or `members`). A post ' +
+    'printed in place of another starts a new seat, linked by seatKey (a rename).',
+  id: { resolve: (s) => localId(s.row.tenureId!, s.k), parse: (id) => id },
+  loadMany: (ids, ctx) =>
+    Promise.all(ids.map(async (raw) => {
+      const id = parseLocalId(raw);
+      if (!id) return null;
+      const row = await ctx.loaders.listing.load(id.id);
+      // a seat's id is its first listing's
+      return row && row.tenureId === row.id && (await listingKnown(ctx, row, id.k)) ? view(row, id.k) : null;
+    })),
   fields: (t) => ({
-    role: t.expose('role', { type: RoleEnum }),
-    position: t.exposeInt('position', { description: '1-based listing order within the role, as printed by the revision in force on the day asked.' }),
-    post: t.relation('post'),
-    body: t.relation('body'),
-    seatKey: t.exposeString('seatKey', {
-      description: 'Identifies the place across retitles: a rename (REPLACE) keeps it, a new seat gets a new one.',
+    role: t.field({ type: RoleEnum, resolve: (s) => s.row.role }),
+    post: t.field({ type: PostRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.post.load(s.row.postId))!, s.k) }),
+    body: t.field({ type: BodyRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.static()).bodies.find((b) => b.id === s.row.bodyId)!, s.k) }),
+    seatKey: t.string({
+      description: 'Identifies the place across renames: a post printed in place of another keeps it, a new seat gets a new one.',
+      resolve: (s) => s.row.seatKey,
     }),
     validFrom: t.field({
       type: 'Date',
       description: 'First day of the tenure; see validFromIsCoverageStart: the first day the data covers says "at least since", not "since".',
-      resolve: (seat) => seat.tenureFrom ?? seat.validFrom,
+      resolve: (s) => s.row.tenureFrom ?? s.row.validFrom,
     }),
     validFromIsCoverageStart: t.boolean({
       description:
         'True when validFrom is the first day of the data’s coverage for this body: the post was listed since at least ' +
         'that day, and earlier days are unknown. False: the tenure began on validFrom.',
-      select: { bodyId: true },
       // the first day of a covered stretch: the day before it is not covered
-      resolve: async (seat, _args, ctx) => !(await ctx.loaders.coveredDayBefore.load(`${seat.bodyId}|${fromDate(seat.tenureFrom ?? seat.validFrom)}`)),
+      resolve: async (s, _args, ctx) => {
+        const revision = (await ctx.loaders.revision.load(s.row.revisionId))!;
+        return !(await ctx.loaders.coveredDayBefore.load(`${revision.instrumentId}|${fromDate(s.row.tenureFrom ?? s.row.validFrom)}`));
+      },
     }),
     validTo: t.field({
       type: 'Date',
       nullable: true,
-      description: 'First day the tenure no longer holds; null while it continues (as known on `knownAt`, when asked so).',
-      resolve: (seat) => seat.tenureTo,
+      description: 'First day the tenure no longer holds; null while it continues (as decided by `knownAt`: an end decided later is not known).',
+      resolve: (s) => tenureEnd(s.row, s.k),
     }),
-    basis: t.exposeString('basis', {
+    listings: t.field({
+      type: [ListingRef],
+      description: 'Every listing of this seat, first first (those decided by `knownAt`).',
+      args: { knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
+      resolve: async (s, args, ctx) => {
+        const k = knownAtOf(s, args.knownAt);
+        return views(await listingsOfTenure(ctx, s.row.tenureId!, k), k);
+      },
+    }),
+    firstListing: t.field({
+      type: ListingRef,
+      description: 'The listing that started the seat: its first position and source.',
+      resolve: (s) => s,
+    }),
+    listing: t.field({
+      type: ListingRef,
       nullable: true,
-      description: 'What founds the post’s membership, where the instrument says (e.g. the rule that defines サイバーセキュリティ参与).',
+      description: 'The listing in force on `asOf`: the seat’s position and source that day; null when the seat is not in force then.',
+      args: { asOf: t.arg({ type: 'Date', required: true }), knownAt: t.arg({ type: 'Date', description: KNOWN_AT }) },
+      resolve: async (s, args, ctx) => {
+        const k = knownAtOf(s, args.knownAt);
+        for (const row of await listingsOfTenure(ctx, s.row.tenureId!, k)) {
+          if (inForceOnDay({ validFrom: row.validFrom, validTo: await listingEnd(ctx, row, k) }, args.asOf)) return view(row, k);
+        }
+        return null;
+      },
     }),
-    source: t.variant(SourceRef),
   }),
 });

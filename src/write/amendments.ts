@@ -229,7 +229,7 @@ async function record(tx: Tx, amendment: Amendment, options: { actor: string; dr
  * Undoes the latest revision of an instrument that an editor recorded: its seats go, the seats it
  * ended are open again, posts only it introduced go. The audit trail keeps both entries.
  */
-export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode: string, options: { actor: string }): Promise<WriteOutcome> {
+export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode: string, options: RevertOptions): Promise<WriteOutcome> {
   try {
     return await revertLatest(prisma, instrumentCode, options);
   } catch (error) {
@@ -237,7 +237,13 @@ export async function revertLatestAmendment(prisma: PrismaClient, instrumentCode
   }
 }
 
-async function revertLatest(prisma: PrismaClient, instrumentCode: string, options: { actor: string }): Promise<WriteOutcome> {
+export interface RevertOptions {
+  actor: string;
+  /** the sequence the caller means to revert: another editor's later write is never undone in its place */
+  expectedSequence?: number;
+}
+
+async function revertLatest(prisma: PrismaClient, instrumentCode: string, options: RevertOptions): Promise<WriteOutcome> {
   return prisma.$transaction(async (tx) => {
     const instrument = await lockInstrument(tx, instrumentCode);
     const latest = await tx.revision.findFirst({ where: { instrumentId: instrument.id }, orderBy: { sequence: 'desc' } });
@@ -245,6 +251,12 @@ async function revertLatest(prisma: PrismaClient, instrumentCode: string, option
       where: { instrumentId: instrument.id, revisionSequence: latest.sequence, action: 'RECORD_AMENDMENT' },
       orderBy: { id: 'desc' },
     }));
+    if (latest && options.expectedSequence !== undefined && latest.sequence !== options.expectedSequence) {
+      throw new AmendmentRejected(
+        `The latest revision of ${instrument.code} is ${latest.sequence}, not ${options.expectedSequence}: another write came first. Read it, then decide again.`,
+        null, null, { latestSequence: latest.sequence, expectedSequence: options.expectedSequence }, 'CONFLICT',
+      );
+    }
     if (!latest || !recorded) {
       throw new AmendmentRejected(`The latest revision of ${instrument.code} was not recorded by an editor (it comes from the source data), so it cannot be reverted.`);
     }

@@ -89,7 +89,8 @@ describe.each(ENGINES)('seats as tenures on %s', (engine) => {
       `{ before: members(body: "advisor-liaison-meeting", asOf: "2025-06-30") { basis } after: members(body: "advisor-liaison-meeting", asOf: "2025-07-01") { basis } }`,
     );
     expect(r.data!.before[1].basis).toContain('内閣サイバーセキュリティセンターに副センター長等を置く規則（平成28年３月31日内閣総理大臣決定）第２条');
-    expect(r.data!.after[1].basis).toContain('国家サイバー統括室に統括官等を置く規則（令和年月日内閣総理大臣決定）第７条');
+    expect(r.data!.after[1].basis).toContain('国家サイバー統括室に統括官等を置く規則（令和　年　月　日内閣総理大臣決定）第７条');
+    expect(r.data!.after[1].basis).toMatch(/をいう。以下同じ。$/);
     expect(r.data!.after[0].basis).toBeNull();
   });
 

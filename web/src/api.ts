@@ -47,7 +47,7 @@ export const BODIES = graphql(`
     bodies {
       code name nameEn
       coverage { from to ranges { from to } rosterKnown note }
-      revisions { sequence decidedOn effectiveOn inForceFrom contentKnown title }
+      revisions { id sequence decidedOn effectiveOn inForceFrom contentKnown title }
     }
   }
 `);
@@ -56,7 +56,8 @@ export type BodyInfo = ResultOf<typeof BODIES>['bodies'][number];
 export const ROSTER = graphql(`
   query Roster($body: ID!, $asOf: Date!) {
     members(body: $body, asOf: $asOf) {
-      id role position seatKey validFrom validTo validFromIsCoverageStart
+      id role position
+      seat { id seatKey validFrom validTo validFromIsCoverageStart }
       post { title organization { name nameEn } }
       source { instrument { title } revision { sequence decidedOn effectiveOn } clause }
     }
@@ -67,7 +68,8 @@ export type RosterSeat = ResultOf<typeof ROSTER>['members'][number];
 export const TIMELINE = graphql(`
   query TimelineSeats($body: ID!, $asOf: Date!) {
     members(body: $body, asOf: $asOf) {
-      role position seatKey validFrom validTo
+      id role position
+      seat { id seatKey validFrom validTo }
       post { title }
     }
   }
@@ -75,9 +77,11 @@ export const TIMELINE = graphql(`
 export type TimelineSeat = ResultOf<typeof TIMELINE>['members'][number];
 
 export const DIFF = graphql(`
-  query WhatChanged($body: ID!, $from: Date!, $to: Date!) {
-    membershipDiff(body: $body, from: $from, to: $to) {
+  query WhatChanged($body: ID!, $from: Date, $to: Date, $fromRevision: ID, $toRevision: ID) {
+    membershipDiff(body: $body, from: $from, to: $to, fromRevision: $fromRevision, toRevision: $toRevision) {
       from to unchanged
+      fromRevision { sequence decidedOn }
+      toRevision { sequence decidedOn }
       added { role position post { title organization { name } } }
       removed { role position post { title organization { name } } }
       renamed {

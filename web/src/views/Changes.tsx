@@ -37,9 +37,12 @@ export function Changes(props: { body: BodyInfo; from: string | null; to: string
   useEffect(() => setFrom(from ?? ''), [from]);
   useEffect(() => setTo(to ?? ''), [to]);
 
+  // The earlier day is always 改正前, whichever order the days were given in (a diff names the same
+  // changes both ways).
+  const [early, late] = from && to && to < from ? [to, from] : [from, to];
   const { data, error, loading } = useLoad(
-    (signal) => (from && to ? request(DIFF, { body: body.code, from, to }, signal).then((d) => d.membershipDiff) : Promise.resolve(null)),
-    [body.code, from, to, props.generation],
+    (signal) => (early && late ? request(DIFF, { body: body.code, from: early, to: late }, signal).then((d) => d.membershipDiff) : Promise.resolve(null)),
+    [body.code, early, late, props.generation],
   );
 
   return (
@@ -99,7 +102,7 @@ export function Changes(props: { body: BodyInfo; from: string | null; to: string
                     <tr class="renamed" data-kind="renamed">
                       <th scope="row">
                         {seatLabel(r.after.role, r.after.position)}
-                        <span class="kind">{r.kind === 'SUCCESSION' ? '後継 succession' : '改称 retitled'}</span>
+                        <span class="kind">{r.kind === 'SUCCESSION' ? '後継 succession' : r.kind === 'RETITLE' ? '改称 retitled' : '置換 replaced'}</span>
                       </th>
                       <td class="after">
                         <Marked segments={d.after} />

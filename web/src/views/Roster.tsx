@@ -82,7 +82,7 @@ function RoleTable({ role, seats }: { role: string; seats: RosterSeat[] }) {
       </thead>
       <tbody>
         {seats.map((s) => (
-          <tr data-seat={s.seatKey}>
+          <tr data-seat={s.seat.seatKey}>
             <td class="num">{s.position}</td>
             <td class="title">{s.post.title}</td>
             <td class="org">
@@ -90,8 +90,8 @@ function RoleTable({ role, seats }: { role: string; seats: RosterSeat[] }) {
               {s.post.organization.nameEn && <span class="en">{s.post.organization.nameEn}</span>}
             </td>
             <td class="period">
-              {s.validFromIsCoverageStart && <span class="since">遅くとも at least since </span>}
-              <Day day={s.validFrom} /> 〜 {s.validTo ? <Day day={dayBefore(s.validTo)} /> : <span class="open">（終期なし no end known）</span>}
+              {s.seat.validFromIsCoverageStart && <span class="since">遅くとも at least since </span>}
+              <Day day={s.seat.validFrom} /> 〜 {s.seat.validTo ? <Day day={dayBefore(s.seat.validTo)} /> : <span class="open">（終期なし no end known）</span>}
             </td>
             <td class="source">
               「{s.source.instrument.title}」 {s.source.clause}

@@ -33,12 +33,12 @@ export function rowsOf(lists: TimelineSeat[][]): Row[] {
   const seen = new Set<string>();
   for (const list of lists) {
     for (const s of list) {
-      const id = `${s.seatKey}|${s.validFrom}`;
+      const id = `${s.seat.seatKey}|${s.seat.validFrom}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      let row = rows.get(s.seatKey);
-      if (!row) rows.set(s.seatKey, (row = { seatKey: s.seatKey, role: s.role, position: s.position, segments: [] }));
-      row.segments.push({ from: s.validFrom, to: s.validTo ?? null, title: s.post.title });
+      let row = rows.get(s.seat.seatKey);
+      if (!row) rows.set(s.seat.seatKey, (row = { seatKey: s.seat.seatKey, role: s.role, position: s.position, segments: [] }));
+      row.segments.push({ from: s.seat.validFrom, to: s.seat.validTo ?? null, title: s.post.title });
     }
   }
   for (const row of rows.values()) {
@@ -112,7 +112,7 @@ export function Timeline(props: { body: BodyInfo; all: boolean; generation: numb
         {body.name} <span class="as-of">座席の推移</span> <span class="en">seats over time</span>
       </h2>
       <p class="legend">
-        <span class="swatch s-bar" /> 在任中の座席 <span class="en">a seat in force</span> <span class="swatch s-rename" /> 改称 <span class="en">retitled</span>{' '}
+        <span class="swatch s-bar" /> 在任中の座席 <span class="en">a seat in force</span> <span class="swatch s-rename" /> 交代（改称・後継・置換） <span class="en">another post in the seat</span>{' '}
         <span class="swatch s-unknown" /> 不明（収録範囲外） <span class="en">unknown: the sources do not give the list</span> <span class="swatch s-mark" /> 改正日{' '}
         <span class="en">revision day</span>
       </p>

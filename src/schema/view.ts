@@ -1,0 +1,65 @@
+// What every object of the graph carries: its row and the decision day (`knownAt`) of the question
+// that reached it. A nested field answers as decided by the same day unless given its own, and an
+// object's id names that day (`…@2025-06-26`), so a normalized client cache keeps what was known
+// then apart from what is known now: one id, one value, wherever it appears.
+import type { IsoDay } from '../domain/dates.js';
+import { parseDay } from '../domain/dates.js';
+import { ReadRefusal } from '../read/refusal.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, notFound, outOfCoverage } from '../errors.js';
+
+export interface View<R> {
+  row: R;
+  /** decided by this day (null: everything recorded) */
+  k: IsoDay | null;
+}
+
+export const view = <R>(row: R, k: IsoDay | null): View<R> => ({ row, k });
+export const views = <R>(rows: readonly R[], k: IsoDay | null): Array<View<R>> => rows.map((row) => ({ row, k }));
+
+/** The decision day a nested field answers by: its own argument, else the question's. */
+export const knownAtOf = (parent: { k: IsoDay | null }, own: IsoDay | null | undefined): IsoDay | null => own ?? parent.k;
+
+/** A node's local id: its row id, and the decision day when the question had one. */
+export const localId = (id: number, k: IsoDay | null): string => (k === null ? String(id) : `${id}@${k}`);
+
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * A local id as the graph makes them ("12" or "12@2025-06-26"), or null for anything else (the
+ * node answers null, as for a row that does not exist): ids are never coerced ("1e3", " 1",
+ * "1.5") nor passed on out of range.
+ */
+export function parseLocalId(id: string): { id: number; k: IsoDay | null } | null {
+  const m = /^([1-9][0-9]{0,9})(?:@([0-9]{4}-[0-9]{2}-[0-9]{2}))?$/.exec(id);
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (n > INT4_MAX) return null;
+  if (m[2] === undefined) return { id: n, k: null };
+  try {
+    return { id: n, k: parseDay(m[2]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The read layer's refusals as coded GraphQL errors; anything else stays as it is (masked). */
+export function asGraphQLError(error: unknown): unknown {
+  if (!(error instanceof ReadRefusal)) return error;
+  switch (error.code) {
+    case 'OUT_OF_COVERAGE': return outOfCoverage(error.message, error.details);
+    case 'NOT_FOUND': return notFound(error.message, error.details);
+    case 'BAD_USER_INPUT': return badUserInput(error.message, error.details);
+  }
+}
+
+/** Awaits a read, turning its refusal into the coded GraphQL error. */
+export async function answer<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    throw asGraphQLError(error);
+  }
+}
+
+export { GraphQLError };
