@@ -44,6 +44,8 @@ export interface Config {
   logLevel: LogLevel;
   /** MEIBO_CORS_ORIGINS, MEIBO_CORS_CREDENTIALS */
   cors: CORSOptions;
+  /** MEIBO_PUBLIC_URL: where this meibo is reached (https://meibo.example); the Popolo export's source links; unset: none */
+  publicUrl: string | undefined;
   /** MEIBO_DEBUG: the command-line tools print a failure's stack */
   debug: boolean;
   /** MEIBO_DEBUG_SCHEMA_ENGINE: the migration engine's own log on stderr */
@@ -90,8 +92,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs,
     logLevel,
     cors: wrap(() => corsOptionsFrom(env.MEIBO_CORS_ORIGINS, flag(env, 'MEIBO_CORS_CREDENTIALS') === true)),
+    publicUrl: publicUrl(env.MEIBO_PUBLIC_URL),
     ...debugSwitches(env),
   };
+}
+
+/** An absolute http(s) URL with no query or fragment, without its trailing slashes; undefined when unset. */
+function publicUrl(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`MEIBO_PUBLIC_URL must be an absolute http(s) URL without query, fragment or credentials (https://meibo.example), not ${JSON.stringify(v.slice(0, 80))}`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** true/1, false/0, or undefined when unset; anything else is refused. */

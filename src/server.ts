@@ -107,7 +107,7 @@ const fastPath = cache.mode !== 'off' && settings.cache.fastPath;
 // The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
 const graphqlHandler = fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga;
 // The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers (src/http/export.ts).
-const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler), log), log));
+const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler), log, { publicUrl: settings.publicUrl }), log));
 server.listen(port, settings.host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

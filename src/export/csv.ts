@@ -1,7 +1,10 @@
-// The seats as CSV, one row a seat: UTF-8 with a BOM (Excel in Japan opens UTF-8 CSV correctly
-// only with one), RFC 4180 (CRLF line ends, a field quoted when it holds a comma, a quote, CR or LF,
-// its quotes doubled).
-import type { ExportData, ExportSeat } from './directory.js';
+// The listings as CSV: UTF-8 with a BOM (Excel in Japan opens UTF-8 CSV correctly only with one),
+// RFC 4180 (CRLF line ends, a field quoted when it holds a comma, a quote, CR or LF, its quotes
+// doubled), and no cell a spreadsheet would run as a formula (OWASP's CSV injection advice).
+// As of a day, one row a seat in force: the listing in force that day. Without asOf, one row a
+// listing: each seat as each revision printed it, so a seat listed by two revisions has two rows,
+// each with that revision's position and source (README, "Exports").
+import type { ExportData, ExportListing } from './directory.js';
 
 export const CSV_COLUMNS = [
   'body',
@@ -15,35 +18,51 @@ export const CSV_COLUMNS = [
   'revisionDecidedOn',
   'revisionEffectiveOn',
   'clause',
+  'validFromIsCoverageStart',
+  'listedFrom',
+  'listedTo',
+  'seat',
 ] as const;
 export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string>;
 
 const BOM = '\uFEFF';
 
-export function seatRow(seat: ExportSeat): CsvRow {
+export function listingRow(listing: ExportListing): CsvRow {
+  const { seat, source } = listing;
   return {
     body: seat.body,
     role: seat.role,
-    position: String(seat.position),
+    position: String(listing.position),
     title: seat.post.title,
     organization: seat.post.organization.name,
     validFrom: seat.validFrom,
     validTo: seat.validTo ?? '',
-    instrument: seat.source.instrument.title,
-    revisionDecidedOn: seat.source.revision.decidedOn,
-    revisionEffectiveOn: seat.source.revision.effectiveOn ?? '',
-    clause: seat.source.clause,
+    instrument: source.instrument.title,
+    revisionDecidedOn: source.revision.decidedOn,
+    revisionEffectiveOn: source.revision.effectiveOn ?? '',
+    clause: source.clause,
+    validFromIsCoverageStart: String(seat.validFromIsCoverageStart),
+    listedFrom: listing.listedFrom,
+    listedTo: listing.listedTo ?? '',
+    seat: seat.id,
   };
 }
 
+/**
+ * One cell. A value a spreadsheet would take for a formula — beginning with =, +, -, @, a tab or a
+ * CR (OWASP, "CSV Injection") — gets a leading single quote and is quoted, so Excel, LibreOffice
+ * and Google Sheets show it as text; otherwise RFC 4180 quoting where a comma, quote, CR or LF
+ * needs it.
+ */
 export function csvField(value: string): string {
+  if (/^[=+\-@\t\r]/.test(value)) return `"'${value.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function toCsv(data: ExportData): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const seat of data.seats) {
-    const row = seatRow(seat);
+  for (const listing of data.listings) {
+    const row = listingRow(listing);
     lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','));
   }
   return BOM + lines.join('\r\n') + '\r\n';
@@ -85,7 +104,7 @@ export function csvFileNames(data: ExportData): { ascii: string; utf8: string } 
   const day = data.asOf ?? 'history';
   const body = data.body ? data.bodies.find((b) => b.code === data.body) : undefined;
   return {
-    ascii: `meibo-seats-${data.body ?? 'all'}-${day}.csv`,
-    utf8: `名簿-${body?.name ?? '全会議'}-${day}.csv`,
+    ascii: `meibo-seats-${data.body ?? 'all'}-${day}${data.knownAt ? `-decided-by-${data.knownAt}` : ''}.csv`,
+    utf8: `名簿-${body?.name ?? '全会議'}-${day}${data.knownAt ? `-決定日${data.knownAt}まで` : ''}.csv`,
   };
 }

@@ -1,6 +1,6 @@
-// GET /export/popolo.json and /export/seats.csv (?body=CODE&asOf=D, either optional): the exports,
-// built from meibo's own GraphQL answers (yoga.fetch, in process), so that they follow the seat
-// model and are cached and invalidated with every other answer (src/cache.ts keys those by the
+// GET /export/popolo.json and /export/seats.csv (?body=CODE&asOf=D&knownAt=K, each optional): the
+// exports, built from meibo's own GraphQL answers (yoga.fetch, in process), so that they follow the
+// seat model and are cached and invalidated with every other answer (src/cache.ts keys those by the
 // database's data version); the exports themselves are cheap transformations of them. Refusals
 // are JSON, with GraphQL's codes: 400 BAD_USER_INPUT (a bad day, an unknown parameter),
 // 404 NOT_FOUND (an unknown body), 400 OUT_OF_COVERAGE (a day the data does not cover, with the
@@ -16,7 +16,7 @@ import { REQUEST_ID_HEADER } from '../log.js';
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export const EXPORT_PATHS = { popolo: '/export/popolo.json', csv: '/export/seats.csv' } as const;
-const PARAMETERS = new Set(['body', 'asOf']);
+const PARAMETERS = new Set(['body', 'asOf', 'knownAt']);
 
 const STATUS: Record<ExportErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -38,23 +38,28 @@ export function executeThrough(yoga: Pick<YogaServerInstance<any, any>, 'fetch'>
   };
 }
 
+export interface ExportOptions {
+  /** MEIBO_PUBLIC_URL: where the Popolo sources' links point; without it they are left out */
+  publicUrl?: string;
+}
+
 /** An export's bytes and headers, or a refusal: shared by the HTTP handler and tests. */
 export async function renderExport(
   execute: Execute,
   kind: keyof typeof EXPORT_PATHS,
   search: URLSearchParams,
-  baseUrl: string,
+  options: ExportOptions = {},
 ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   try {
     for (const key of search.keys()) {
-      if (!PARAMETERS.has(key)) throw new ExportError(`Unknown parameter "${key.slice(0, 40)}": an export takes body (a body code) and asOf (a day).`, 'BAD_USER_INPUT');
+      if (!PARAMETERS.has(key)) throw new ExportError(`Unknown parameter "${key.slice(0, 40)}": an export takes body (a body code), asOf (a day) and knownAt (決定日: a day).`, 'BAD_USER_INPUT');
     }
     for (const key of PARAMETERS) {
       if (search.getAll(key).length > 1) throw new ExportError(`"${key}" is given more than once.`, 'BAD_USER_INPUT');
     }
-    const data = await readExport(execute, { body: search.get('body'), asOf: search.get('asOf') });
+    const data = await readExport(execute, { body: search.get('body'), asOf: search.get('asOf'), knownAt: search.get('knownAt') });
     if (kind === 'popolo') {
-      return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(toPopolo(data, { baseUrl }), null, 2) + '\n' };
+      return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(toPopolo(data, { publicUrl: options.publicUrl }), null, 2) + '\n' };
     }
     const names = csvFileNames(data);
     return {
@@ -79,7 +84,9 @@ export async function renderExport(
  * Serves the exports; every other request goes to `next` (the fast path, then Yoga). Goes inside
  * withRequestLog, which gives the request its id and its log line.
  */
-export function withExports(yoga: Pick<YogaServerInstance<any, any>, 'fetch'>, next: NodeHandler, log?: { error(o: object, m: string): void }): NodeHandler {
+export function withExports(
+  yoga: Pick<YogaServerInstance<any, any>, 'fetch'>, next: NodeHandler, log?: { error(o: object, m: string): void }, options: ExportOptions = {},
+): NodeHandler {
   return (req, res) => {
     const url = req.url ?? '/';
     if (!url.startsWith('/export/')) return next(req, res);
@@ -96,9 +103,9 @@ export function withExports(yoga: Pick<YogaServerInstance<any, any>, 'fetch'>, n
     if (!kind) return refuse(404, 'NOT_FOUND', `No such export. There are ${EXPORT_PATHS.popolo} and ${EXPORT_PATHS.csv}.`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', 'An export is read with GET.', { allow: 'GET, HEAD' });
 
-    // Where the sources' links point: the host the client asked (behind a proxy, its Host header).
-    const baseUrl = `http://${req.headers.host ?? 'localhost'}`;
-    renderExport(executeThrough(yoga, requestId), kind, parsed.searchParams, baseUrl).then(
+    // The sources' links point at the configured public URL, never at the request's Host header
+    // (which any client sets, and which a cached file would then carry to everyone).
+    renderExport(executeThrough(yoga, requestId), kind, parsed.searchParams, options).then(
       ({ status, headers, body }) => {
         if (status >= 400) {
           const parsedBody = JSON.parse(body);
