@@ -87,6 +87,7 @@ export function withPage(next: NodeHandler, options: PageOptions = {}): NodeHand
   };
 
   let renderer: Promise<ServerRenderer> | undefined;
+  const reported = new Set<string>();
   const loadRenderer = () => {
     renderer ??= import(pathToFileURL(join(dist, 'ssr', 'ssr.js')).href).catch((error: unknown) => {
       renderer = undefined; // tried again on the next request: a build may have come meanwhile
@@ -122,8 +123,12 @@ export function withPage(next: NodeHandler, options: PageOptions = {}): NodeHand
       renderIndex(file, q === -1 ? '' : url.slice(q), req.headers[REQUEST_ID_HEADER] as string | undefined).then(
         (page) => sendStatic(req, res, page, headers),
         (error: unknown) => {
-          // the browser still draws the page from the API
-          options.log?.warn({ err: error }, 'the page could not be rendered on the server; served as built');
+          // the browser still draws the page from the API; one line per reason, not one per request
+          const reason = error instanceof Error ? error.message : String(error);
+          if (!reported.has(reason) && reported.size < 20) {
+            reported.add(reason);
+            options.log?.warn({ err: error }, 'the page could not be rendered on the server; served as built (logged once)');
+          }
           sendStatic(req, res, file, headers);
         },
       );

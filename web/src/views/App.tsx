@@ -186,9 +186,12 @@ export function App(props: { search: string; initial?: Initial; server?: boolean
                   ))}
                 </select>
               </label>{' '}
-              <noscript>
-                <button type="submit">表示 Show</button>
-              </noscript>
+              {/* only in the server's markup: a browser running this has no use for it */}
+              {props.server && (
+                <noscript>
+                  <button type="submit">表示 Show</button>
+                </noscript>
+              )}
             </form>
             {!body.coverage.rosterKnown && (
               <p class="coverage-note" role="note">
