@@ -83,6 +83,8 @@ export async function seedDatabase(prisma: PrismaClient, dataset: Dataset = load
       // Every list as printed, then the rows that list one post in one body and role over
       // contiguous days linked into one tenure (the API's seat), by the database's own rule.
       await tx.$executeRaw`SELECT meibo_derive_tenures()`;
+      // the API's seats are the tenures: fewer than the listings, since a revision re-lists most seats
+      const [{ tenures }] = await tx.$queryRaw<[{ tenures: number }]>`SELECT count(DISTINCT tenure_id)::int AS tenures FROM seat`;
       await tx.provision.createMany({
         data: dataset.provisions.map((p) => ({
           revisionId: revisionId(p.instrument, p.revision), kind: p.kind, clause: p.clause,
@@ -95,7 +97,7 @@ export async function seedDatabase(prisma: PrismaClient, dataset: Dataset = load
         seeded: true,
         counts: {
           organizations: dataset.organizations.length, posts: dataset.posts.length, bodies: dataset.bodies.length,
-          instruments: dataset.instruments.length, revisions: revisions.length, seats: dataset.seats.length,
+          instruments: dataset.instruments.length, revisions: revisions.length, listings: dataset.seats.length, seats: tenures,
           provisions: dataset.provisions.length,
         },
       };

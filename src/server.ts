@@ -107,12 +107,14 @@ const fastPath = cache.mode !== 'off' && settings.cache.fastPath;
 // The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
 const graphqlHandler = fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga;
 // The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers (src/http/export.ts).
-const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler), log, { publicUrl: settings.publicUrl }), log));
+// `/` comes with the roster rendered on the server, read through Yoga like any client's query.
+const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler, { app: yoga, log }), log, { publicUrl: settings.publicUrl }), log));
 server.listen(port, settings.host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   ownership?.update({ url: `http://localhost:${actual}/graphql` });
-  const seeded = directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats` : '';
+  // seats as the API counts them (tenures), and the listings they come from (one per seat and revision)
+  const seeded = directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats from ${directory.seeded.counts.listings} listings` : '';
   const applied = directory.applied.length ? `, applied ${directory.applied.length} migrations` : '';
   log.info(
     `meibo ready on http://localhost:${actual}/graphql (${describeDbConfig(config)}${applied}${seeded}; ` +

@@ -66,6 +66,27 @@ describe('GraphiQL', () => {
     expect(readme[0]).toContain('chair(body: "secretariat", asOf: "令和7年6月30日")');
   });
 
+  it('fits a phone and says its interface is English', () => {
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1" />');
+    expect(html).toMatch(/<html lang="en">/);
+  });
+
+  it('names each tab after the README sentence that introduces the example, as GraphiQL titles tabs', () => {
+    const options = JSON.parse(/renderYogaGraphiQL\([^,]+, (\{.*\})\);<\/script>/.exec(html)![1]!) as { defaultTabs: Array<{ query: string }> };
+    // GraphiQL's own rule for a tab's title: the operation name on the first line that is not a comment
+    const titles = options.defaultTabs.map((t) => /^(?!#).*(query|subscription|mutation)\s+([a-zA-Z0-9_]+)/m.exec(t.query)?.[2] ?? '<untitled>');
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(titles).not.toContain('<untitled>');
+    // not a field name with a counter (Chair2) or an alias (Before)
+    for (const title of titles) expect(title).not.toMatch(/^(Chair|Members|MembershipDiff|SearchPosts|Body|Before)\d*$/);
+    // the README's first two examples share one sentence: told apart by their day
+    expect(titles.slice(0, 2)).toEqual(['SecretariatChairDay_2025_06_30', 'SecretariatChairDay_2025_07_01']);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(options.defaultTabs[0]!.query.split('\n')[0]).toBe("# The secretariat's chair the day before and the day the 2025 amendment takes effect");
+    expect(readme).toContain("The secretariat's chair the day before and the day the 2025 amendment takes effect");
+    expect(titles).toContain('ObserversDeputyDirectorMeeting');
+  });
+
   it('answers 404 for a GraphiQL file it does not have', async () => {
     expect((await fetch(`${url}/graphiql/../package.json`)).status).not.toBe(200);
     expect((await fetch(`${url}/graphiql/nope.js`)).status).toBe(404);
@@ -75,4 +96,23 @@ describe('GraphiQL', () => {
 it('leaves mutations out of the tabs: they need a token', () => {
   const tabs = readmeQueries('```graphql\n{ chair(body: "x", asOf: "R7.7.1") { validFrom } }\n```\n```graphql\nmutation { x }\n```\n');
   expect(tabs).toEqual(['query Chair {\n  chair(body: "x", asOf: "R7.7.1") {\n    validFrom\n  }\n}\n']);
+});
+
+it('names an example after its sentence, a shared sentence by day, and one without a sentence by its field', () => {
+  const readme = [
+    'Who chairs the secretariat, before and after:',
+    '```graphql\n{ chair(body: "secretariat", asOf: "令和7年6月30日") { validFrom } }\n```',
+    '```json\n{}\n```',
+    '```graphql\n{ chair(body: "secretariat", asOf: "R7.7.1") { validFrom } }\n```',
+    '',
+    '(An aside.) Observers of the *deputy-director* meeting, in order:',
+    '',
+    '```graphql\n{ members(body: "deputy-director-meeting", asOf: "2025-07-01", role: OBSERVER) { position } }\n```',
+  ].join('\n');
+  const tabs = readmeQueries(readme);
+  expect(tabs.map((t) => t.split('\n').slice(0, 2).join('\n'))).toEqual([
+    '# Who chairs the secretariat, before and after\nquery WhoChairsSecretariat_2025_06_30 {',
+    '# Who chairs the secretariat, before and after\nquery WhoChairsSecretariat_2025_07_01 {',
+    '# Observers of the deputy-director meeting, in order\nquery ObserversDeputyDirectorMeeting {',
+  ]);
 });

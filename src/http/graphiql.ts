@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, print } from 'graphql';
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { parseDay } from '../domain/dates.js';
 import { staticFile, type StaticFile } from './static.js';
 
 export const GRAPHIQL_PREFIX = '/graphiql/';
@@ -59,9 +60,10 @@ export async function renderGraphiQL(options?: GraphiQLOptions): Promise<string>
   const a = await graphiqlAssets();
   const opts = { ...options, favicon: undefined };
   return `<!doctype html>
-<html lang="ja">
+<html lang="en">
   <head>
     <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${escapeHtml(options?.title || 'meibo')}</title>
     <link rel="icon" href="${FAVICON}" />
     <link rel="stylesheet" href="${a.stylesheet}" />
@@ -82,26 +84,73 @@ export async function renderGraphiQL(options?: GraphiQLOptions): Promise<string>
 
 /**
  * The README's example queries (its ```graphql blocks that are queries, not mutations), each named
- * after its first field so the tabs can be told apart (a block that does not parse is left out): the README is the newcomer's guide, and
- * GraphiQL opens with its examples ready to run.
+ * after the README's own sentence that introduces it, which opens the tab as a comment (GraphiQL
+ * names a tab after its operation). A block that does not parse is left out. The README is the
+ * newcomer's guide, and GraphiQL opens with its examples ready to run.
  */
 export function readmeQueries(readme: string): string[] {
-  const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
-  const counts = new Map<string, number>();
-  return blocks
-    .filter((q) => q.startsWith('{'))
-    .flatMap((q) => {
-      const field = /^\{\s*([A-Za-z_]\w*)/.exec(q)?.[1] ?? 'Example';
-      const n = (counts.get(field) ?? 0) + 1;
-      counts.set(field, n);
-      const name = `${field[0]!.toUpperCase()}${field.slice(1)}${n > 1 ? n : ''}`;
-      try {
-        // laid out one field a line, as GraphiQL's prettify would
-        return [`${print(parse(`query ${name} ${q}`))}\n`];
-      } catch {
-        return [];
-      }
-    });
+  // each block with the prose before it; a block right after another shares the other's prose
+  const blocks: Array<{ lang: string; code: string; prose: string }> = [];
+  let last = 0;
+  for (const m of readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)) {
+    const between = readme.slice(last, m.index).trim();
+    blocks.push({ lang: m[1]!, code: m[2]!.trim(), prose: between || (blocks[blocks.length - 1]?.prose ?? '') });
+    last = m.index + m[0].length;
+  }
+  const queries = blocks.filter((b) => b.lang === 'graphql' && b.code.startsWith('{'));
+  const shared = new Map<string, number>();
+  for (const q of queries) shared.set(q.prose, (shared.get(q.prose) ?? 0) + 1);
+  const used = new Set<string>();
+  return queries.flatMap((q) => {
+    const sentence = introduction(q.prose);
+    const several = (shared.get(q.prose) ?? 0) > 1;
+    let name = (sentence && nameOf(sentence, several ? 3 : 5)) || pascal(/^\{\s*([A-Za-z_]\w*)/.exec(q.code)?.[1] ?? 'Example');
+    // examples under one sentence are told apart by the day they ask about
+    const day = several ? firstDay(q.code) : null;
+    if (day) name += `_${day.replace(/-/g, '_')}`;
+    let unique = name;
+    for (let n = 2; used.has(unique); n++) unique = `${name}${n}`;
+    used.add(unique);
+    try {
+      // laid out one field a line, as GraphiQL's prettify would
+      const query = `${print(parse(`query ${unique} ${q.code}`))}\n`;
+      return [sentence ? `# ${sentence}\n${query}` : query];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const STOPWORDS = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'at', 'to', 'and', 'is', 'are', 'its', 'it', 'as', 'by', 'for', 'with', 's']);
+const pascal = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
+
+/** The first sentence of the paragraph before a block, without markdown and asides, in at most 100 characters. */
+function introduction(prose: string): string {
+  const paragraph = (prose.split(/\n\s*\n/).filter((p) => !p.trim().startsWith('#')).pop() ?? '').replace(/\s+/g, ' ').trim();
+  // an aside in parentheses, leading or inside, is left out
+  const text = paragraph.replace(/\s*\((?:[^()]|\([^()]*\))*\)/g, '').replace(/[`*]/g, '').trim();
+  const sentence = text.split(/:\s|:$|\.\s/)[0]!.trim();
+  return sentence.length > 100 ? `${sentence.slice(0, 99)}…` : sentence;
+}
+
+/** An operation name from the sentence's first clause: its first `words` words that say something, in PascalCase. */
+function nameOf(sentence: string, words: number): string {
+  const clause = sentence.split(/\s[—–]\s|[(:;,]|\.(?:\s|$)/)[0]!.replace(/'s\b/g, '');
+  const picked = (clause.match(/[A-Za-z0-9]+/g) ?? []).filter((w) => !STOPWORDS.has(w.toLowerCase())).slice(0, words);
+  const name = picked.map(pascal).join('');
+  return /^[A-Za-z]/.test(name) ? name : '';
+}
+
+/** The first string argument of the query that is a day (ISO or 和暦), as ISO. */
+function firstDay(code: string): string | null {
+  for (const m of code.matchAll(/"([^"]*)"/g)) {
+    try {
+      return parseDay(m[1]!);
+    } catch {
+      // not a day
+    }
+  }
+  return null;
 }
 
 /** Yoga's `graphiql` option: meibo's title and the README's examples as tabs. */

@@ -1,10 +1,15 @@
 // meibo's page at `GET /`: the files Vite built into web/dist (index.html and content-hashed
 // /assets/*), and GraphiQL's files under /graphiql/, all from this process — nothing from another
 // host. Mounted in front of Yoga (src/server.ts); every other request goes on to `next`.
+// Given the GraphQL app, `/` comes with the roster already rendered (web/src/ssr.tsx, built into
+// web/dist/ssr/), so that it reads without JavaScript.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { REQUEST_ID_HEADER, type Logger } from '../log.js';
+import { executeThrough } from './export.js';
 import { GRAPHIQL_PREFIX, graphiqlAssets } from './graphiql.js';
 import { sendStatic, sendText, staticFile, type StaticFile } from './static.js';
 
@@ -28,7 +33,23 @@ const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export interface PageOptions {
   /** where the built page is (default web/dist) */
   dist?: string;
+  /** the GraphQL app the server-rendered page reads through (none: the page as built, drawn by the browser) */
+  app?: Pick<YogaServerInstance<any, any>, 'fetch'>;
+  /** where a page that could not be rendered on the server is reported (it is then served as built) */
+  log?: Logger;
 }
+
+/** What web/src/ssr.tsx exports, as built into web/dist/ssr/ssr.js. */
+interface ServerRenderer {
+  renderPage(search: string, execute: ReturnType<typeof executeThrough>): Promise<{ html: string; title: string; initial: unknown }>;
+}
+
+/** The part of index.html the server's markup replaces (web/index.html marks it). */
+const APP_PART = /<!--app-->[\s\S]*?<!--\/app--><\/div>/;
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** JSON that is safe inside a <script> element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 export function withPage(next: NodeHandler, options: PageOptions = {}): NodeHandler {
   const dist = options.dist ?? DEFAULT_DIST;
@@ -65,6 +86,28 @@ export function withPage(next: NodeHandler, options: PageOptions = {}): NodeHand
     return file;
   };
 
+  let renderer: Promise<ServerRenderer> | undefined;
+  const reported = new Set<string>();
+  const loadRenderer = () => {
+    renderer ??= import(pathToFileURL(join(dist, 'ssr', 'ssr.js')).href).catch((error: unknown) => {
+      renderer = undefined; // tried again on the next request: a build may have come meanwhile
+      throw error;
+    });
+    return renderer;
+  };
+
+  /** index.html with the page for `search` rendered into it, and the data it was rendered from. */
+  const renderIndex = async (file: StaticFile, search: string, requestId: string | undefined): Promise<StaticFile> => {
+    const index = file.body.toString();
+    if (!options.app || !APP_PART.test(index)) return file;
+    const { renderPage } = await loadRenderer();
+    const page = await renderPage(search, executeThrough(options.app, requestId));
+    const html = index
+      .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(page.title)}</title>`)
+      .replace(APP_PART, () => `${page.html}</div>\n    <script type="application/json" id="meibo-initial">${scriptJson(page.initial)}</script>`);
+    return staticFile(html, 'index.html');
+  };
+
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next(req, res);
     const url = req.url ?? '/';
@@ -76,7 +119,20 @@ export function withPage(next: NodeHandler, options: PageOptions = {}): NodeHand
       if (!file) {
         return sendText(req, res, 503, 'text/html; charset=utf-8', MISSING_BUILD);
       }
-      return sendStatic(req, res, file, { 'cache-control': REVALIDATE, 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' });
+      const headers = { 'cache-control': REVALIDATE, 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' };
+      renderIndex(file, q === -1 ? '' : url.slice(q), req.headers[REQUEST_ID_HEADER] as string | undefined).then(
+        (page) => sendStatic(req, res, page, headers),
+        (error: unknown) => {
+          // the browser still draws the page from the API; one line per reason, not one per request
+          const reason = error instanceof Error ? error.message : String(error);
+          if (!reported.has(reason) && reported.size < 20) {
+            reported.add(reason);
+            options.log?.warn({ err: error }, 'the page could not be rendered on the server; served as built (logged once)');
+          }
+          sendStatic(req, res, file, headers);
+        },
+      );
+      return;
     }
     if (path.startsWith('/assets/')) {
       const file = readAsset(path.slice('/assets/'.length));

@@ -1,8 +1,9 @@
 // GraphiQL at /graphql in Chromium on a closed network: it renders (not Yoga's "Loading…" page
 // waiting for unpkg.com), titled meibo, with the README's examples as tabs, runs a query, and
-// requests nothing from another host — its script, stylesheet and editor workers come from meibo.
+// requests nothing from another host — its script, stylesheet and editor workers come from meibo;
+// on a phone it is laid out at the phone's width, its tabs named as the README names its examples.
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { foreign, openBrowser, screenshot, type Session } from './browser.js';
+import { foreign, openBrowser, openContext, PHONE, screenshot, type Session } from './browser.js';
 
 const base = inject('meiboUrl');
 let s: Session;
@@ -35,4 +36,23 @@ it('renders GraphiQL from meibo alone, and runs the README example in its first 
   expect(own.some((u) => u.endsWith('.js'))).toBe(true);
   expect(own.some((u) => u.endsWith('.css'))).toBe(true);
   expect(foreign(s.requests, base)).toEqual([]);
+});
+
+it('fits a 390 px phone, and names its tabs after the README’s examples', async () => {
+  const phone = await openContext(s.browser, PHONE);
+  try {
+    await phone.page.goto(`${base}/graphql`, { waitUntil: 'load' });
+    await phone.page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 });
+    // laid out at the phone's width (without a viewport meta, 980 px scaled down)
+    expect(await phone.page.evaluate(() => document.documentElement.clientWidth)).toBe(390);
+    expect(await phone.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    const tabs = (await phone.page.locator('.graphiql-tab').allInnerTexts()).map((t) => t.trim());
+    expect(tabs.length).toBeGreaterThanOrEqual(5);
+    expect(tabs.slice(0, 2)).toEqual(['SecretariatChairDay_2025_06_30', 'SecretariatChairDay_2025_07_01']);
+    expect(tabs).toContain('ObserversDeputyDirectorMeeting');
+    expect(tabs.filter((t) => /^(Chair|Before)\d*$/.test(t))).toEqual([]);
+    await screenshot(phone.page, 'phone-graphiql');
+  } finally {
+    await phone.close();
+  }
 });

@@ -1,8 +1,10 @@
 // The page at `GET /` in Chromium, as a person sees it: the roster of a body as of a day, the
 // coverage message for a day the data does not cover, the 新旧対照表 of the 2025 amendment with
-// its underlines, the timeline; every view linkable, and nothing requested from another host.
+// its underlines, the timeline with legible labels; every view linkable, an unknown view or body
+// named; on a 390 px phone one card a seat; with JavaScript off the roster the server rendered;
+// and nothing requested from another host.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { foreign, openBrowser, screenshot, type Session } from './browser.js';
+import { foreign, openBrowser, openContext, PHONE, screenshot, type Session } from './browser.js';
 
 const base = inject('meiboUrl');
 let s: Session;
@@ -132,6 +134,181 @@ describe('timeline (推移)', () => {
     expect(await s.page.locator('.seat-row .unknown').first().getAttribute('title')).toContain('2024-03-25');
     expect(await s.page.locator('.axis .tick').count()).toBeGreaterThanOrEqual(3);
     await screenshot(s.page, 'timeline-secretariat');
+  });
+});
+
+describe('legible labels', () => {
+  it('writes the timeline’s labels on their bars at a contrast of at least 4.5:1 (WCAG AA), the retitled ones too', async () => {
+    await go('?view=timeline&body=secretariat');
+    await s.page.locator('.bar.renamed').first().waitFor();
+    const contrasts = await s.page.locator('.bar').evaluateAll((bars) => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const luminance = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => {
+          const x = v / 255;
+          return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      return bars.map((bar) => {
+        const label = bar.querySelector('span')!;
+        const [hi, lo] = [luminance(getComputedStyle(label).color), luminance(getComputedStyle(bar).backgroundColor)].sort((a, b) => b - a);
+        return { renamed: bar.classList.contains('renamed'), ratio: (hi! + 0.05) / (lo! + 0.05) };
+      });
+    });
+    expect(contrasts.filter((c) => c.renamed).length).toBeGreaterThanOrEqual(1);
+    const worst = Math.min(...contrasts.map((c) => c.ratio));
+    expect(worst, JSON.stringify(contrasts.find((c) => c.ratio === worst))).toBeGreaterThanOrEqual(4.5);
+  });
+});
+
+describe('an address that names nothing', () => {
+  it('says that the view and the body are unknown, lists the valid ones, and follows one', async () => {
+    await go('?view=bogus&body=nope');
+    const view = s.page.locator('[data-code="UNKNOWN_VIEW"]');
+    const body = s.page.locator('[data-code="UNKNOWN_BODY"]');
+    await view.waitFor();
+    expect(await view.textContent()).toContain('Unknown view “bogus”');
+    expect(await view.locator('a').allTextContents()).toEqual([expect.stringContaining('view=roster'), expect.stringContaining('view=timeline'), expect.stringContaining('view=changes')]);
+    expect(await body.textContent()).toContain('Unknown body “nope”');
+    expect((await body.locator('code').allTextContents()).sort()).toEqual(['body=advisor-liaison-meeting', 'body=deputy-director-meeting', 'body=promotion-council', 'body=secretariat']);
+    // not the secretariat's roster in silence
+    expect(await s.page.locator('table.seats').count()).toBe(0);
+    expect(await s.page.locator('nav a[aria-current="page"]').count()).toBe(0);
+    await screenshot(s.page, 'unknown-view-and-body');
+    await body.locator('a', { hasText: 'body=deputy-director-meeting' }).click();
+    await s.page.locator('table[data-role="CHAIR"]').waitFor();
+    expect(new URL(s.page.url()).searchParams.get('body')).toBe('deputy-director-meeting');
+    expect(await s.page.locator('[data-code="UNKNOWN_BODY"]').count()).toBe(0);
+  });
+
+  it('says so for a body alone, in the view asked for', async () => {
+    await go('?view=timeline&body=nope');
+    await s.page.locator('[data-code="UNKNOWN_BODY"]').waitFor();
+    expect(await s.page.locator('[data-code="UNKNOWN_VIEW"]').count()).toBe(0);
+    expect(await s.page.locator('.seat-row').count()).toBe(0);
+  });
+});
+
+describe('the roster the server rendered', () => {
+  it('is taken over by the page without reading it again', async () => {
+    const posted: string[] = [];
+    const onRequest = (r: { method(): string; postData(): string | null }) => void (r.method() === 'POST' && posted.push(r.postData() ?? ''));
+    s.page.on('request', onRequest);
+    try {
+      await go('?view=roster&body=secretariat&asOf=2025-07-01');
+      await s.page.locator('table[data-role="CHAIR"] td.title').waitFor();
+      await s.page.waitForLoadState('networkidle');
+      expect(posted.filter((p) => p.includes('query Roster'))).toEqual([]);
+      expect(posted.filter((p) => p.includes('query Bodies'))).toEqual([]);
+      // and is the page's own: another body is read from the API in place
+      await s.page.selectOption('select[name="body"]', 'deputy-director-meeting');
+      await s.page.locator('.summary .count', { hasText: '32 席' }).waitFor();
+      expect(posted.filter((p) => p.includes('query Roster'))).toHaveLength(1);
+    } finally {
+      s.page.off('request', onRequest);
+    }
+  });
+});
+
+describe('on a 390 px phone', () => {
+  let phone: Session;
+  beforeAll(async () => {
+    phone = await openContext(s.browser, PHONE);
+  });
+  afterAll(async () => {
+    await phone?.close();
+  });
+  const measure = () =>
+    phone.page.evaluate(() => ({
+      width: document.scrollingElement!.scrollWidth,
+      height: document.scrollingElement!.scrollHeight,
+      viewport: document.documentElement.clientWidth,
+      narrowestSource: Math.min(...[...document.querySelectorAll('td.source')].map((td) => td.getBoundingClientRect().width)),
+      sources: document.querySelectorAll('td.source').length,
+    }));
+
+  it('shows the roster one card a seat: nothing wider than the screen, the source readable, the page a sensible length', async () => {
+    await phone.page.goto(`${base}/?view=roster&body=secretariat&asOf=2025-07-01`, { waitUntil: 'load' });
+    await phone.page.locator('table[data-role="CHAIR"] td.title').waitFor();
+    const m = await measure();
+    expect(m.viewport).toBe(390);
+    expect(m.width).toBeLessThanOrEqual(390);
+    expect(m.sources).toBe(39);
+    // a line of the source holds a dozen characters at least (it was 5 px wide)
+    expect(m.narrowestSource).toBeGreaterThanOrEqual(250);
+    // 39 seats: under 250 px each (the table was 48,307 px tall)
+    expect(m.height).toBeLessThan(39 * 250);
+    // the card keeps the post first, the number beside it
+    const card = await phone.page.locator('table[data-role="MEMBER"] tbody tr').first().evaluate((tr) => {
+      const box = (sel: string) => tr.querySelector(sel)!.getBoundingClientRect();
+      return { num: box('td.num'), title: box('td.title'), source: box('td.source') };
+    });
+    expect(card.num.top).toBeCloseTo(card.title.top, 0);
+    expect(card.source.top).toBeGreaterThan(card.title.bottom);
+    await screenshot(phone.page, 'phone-roster-secretariat');
+  });
+
+  it('keeps the timeline and the comparison within the screen too', async () => {
+    for (const [query, ready] of [
+      ['?view=timeline&body=secretariat', '.seat-row'],
+      ['?view=changes&body=deputy-director-meeting', 'table.shinkyu tbody tr'],
+    ] as const) {
+      await phone.page.goto(`${base}/${query}`, { waitUntil: 'load' });
+      await phone.page.locator(ready).first().waitFor();
+      const m = await measure();
+      expect(m.width, query).toBeLessThanOrEqual(390);
+      await screenshot(phone.page, `phone-${new URLSearchParams(query).get('view')}`);
+    }
+  });
+});
+
+describe('with JavaScript off', () => {
+  let nojs: Session;
+  beforeAll(async () => {
+    nojs = await openContext(s.browser, { javaScriptEnabled: false });
+  });
+  afterAll(async () => {
+    await nojs?.close();
+  });
+
+  it('shows the roster the server rendered, says why, and links the exports and GraphiQL', async () => {
+    await nojs.page.goto(`${base}/`, { waitUntil: 'load' });
+    expect(await nojs.page.locator('body').innerText()).not.toContain('Loading');
+    expect(await nojs.page.locator('table[data-role="CHAIR"] tbody tr').count()).toBe(1);
+    expect(await nojs.page.locator('select[name="body"]').inputValue()).toBe('secretariat');
+    const note = nojs.page.locator('.noscript');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.innerText()).toContain('JavaScript is off');
+    const links = await nojs.page.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(expect.arrayContaining(['/export/seats.csv', '/export/popolo.json', '/graphql']));
+    await screenshot(nojs.page, 'nojs-roster-today');
+  });
+
+  it('answers the day typed, and another body, by asking the server', async () => {
+    await nojs.page.goto(`${base}/?view=roster&body=secretariat&asOf=2025-07-01`, { waitUntil: 'load' });
+    expect(await nojs.page.locator('table[data-role="CHAIR"] td.title').textContent()).toBe('内閣官房内閣審議官（国家サイバー統括室）');
+    await nojs.page.fill('input[name="asOf"]', '令和7年6月30日');
+    await Promise.all([nojs.page.waitForURL(/asOf=/), nojs.page.locator('section.roster button[type="submit"]').click()]);
+    expect(new URL(nojs.page.url()).searchParams.get('asOf')).toBe('令和7年6月30日');
+    expect(await nojs.page.locator('table[data-role="CHAIR"] td.title').textContent()).toBe('内閣官房内閣審議官（内閣サイバーセキュリティセンター）');
+    await nojs.page.selectOption('select[name="body"]', 'deputy-director-meeting');
+    await Promise.all([nojs.page.waitForURL(/body=deputy-director-meeting/), nojs.page.locator('form.body-select button[type="submit"]').click()]);
+    expect(await nojs.page.locator('.summary .count').textContent()).toBe(`${await nojs.page.locator('table.seats tbody tr').count()} 席`);
+    expect(await nojs.page.locator('h2').textContent()).toContain('サイバーセキュリティ対策推進専任審議官等会議');
+  });
+
+  it('says which views need JavaScript, and what does not', async () => {
+    await nojs.page.goto(`${base}/?view=timeline&body=secretariat`, { waitUntil: 'load' });
+    const note = nojs.page.locator('.needs-script');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.innerText()).toContain('drawn by JavaScript');
+  });
+
+  it('names an unknown view and body', async () => {
+    await nojs.page.goto(`${base}/?view=bogus&body=nope`, { waitUntil: 'load' });
+    expect(await nojs.page.locator('[data-code="UNKNOWN_VIEW"]').isVisible()).toBe(true);
+    expect(await nojs.page.locator('[data-code="UNKNOWN_BODY"]').isVisible()).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ describe('the URL of a view', () => {
   it('reads the link a dashboard would make', () => {
     expect(readState('?view=roster&body=secretariat&asOf=%E4%BB%A4%E5%92%8C7%E5%B9%B47%E6%9C%881%E6%97%A5')).toEqual({
       view: 'roster',
+      unknownView: null,
       body: 'secretariat',
       asOf: '令和7年7月1日',
       from: null,
@@ -16,15 +17,17 @@ describe('the URL of a view', () => {
   });
 
   it('round-trips each view, naming only what that view uses', () => {
-    const state = { view: 'changes' as const, body: 'deputy-director-meeting', asOf: '2025-07-01', from: '2025-06-30', to: '2025-07-01', all: true };
+    const state = { view: 'changes' as const, unknownView: null, body: 'deputy-director-meeting', asOf: '2025-07-01', from: '2025-06-30', to: '2025-07-01', all: true };
     const search = writeState(state);
     expect(search).toBe('?view=changes&body=deputy-director-meeting&from=2025-06-30&to=2025-07-01');
     expect(readState(search)).toEqual({ ...state, asOf: null, all: false });
     expect(writeState({ ...state, view: 'timeline' })).toBe('?view=timeline&body=deputy-director-meeting&all=1');
   });
 
-  it('falls back to the roster for an unknown view', () => {
-    expect(readState('?view=nope').view).toBe('roster');
+  it('keeps an unknown view, so that the page can say so, and never writes it back', () => {
+    const state = readState('?view=nope&body=secretariat');
+    expect(state).toMatchObject({ view: 'roster', unknownView: 'nope' });
+    expect(writeState({ ...state, view: 'timeline' })).toBe('?view=timeline&body=secretariat');
   });
 });
 

@@ -63,7 +63,7 @@ export const ROSTER = graphql(`
     }
   }
 `);
-export type RosterSeat = ResultOf<typeof ROSTER>['members'][number];
+export type RosterSeat = NonNullable<ResultOf<typeof ROSTER>['members']>[number];
 
 export const TIMELINE = graphql(`
   query TimelineSeats($body: ID!, $asOf: Date!) {
@@ -74,7 +74,7 @@ export const TIMELINE = graphql(`
     }
   }
 `);
-export type TimelineSeat = ResultOf<typeof TIMELINE>['members'][number];
+export type TimelineSeat = NonNullable<ResultOf<typeof TIMELINE>['members']>[number];
 
 export const DIFF = graphql(`
   query WhatChanged($body: ID!, $from: Date, $to: Date, $fromRevision: ID, $toRevision: ID) {

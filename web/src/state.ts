@@ -5,6 +5,8 @@ export const VIEWS: View[] = ['roster', 'timeline', 'changes'];
 
 export interface PageState {
   view: View;
+  /** a `view` the URL names that is none of VIEWS: the page says so instead of guessing */
+  unknownView: string | null;
   body: string | null;
   /** roster: the day as typed (和暦 or ISO); null: today */
   asOf: string | null;
@@ -20,6 +22,7 @@ export function readState(search: string): PageState {
   const view = p.get('view');
   return {
     view: VIEWS.includes(view as View) ? (view as View) : 'roster',
+    unknownView: view && !VIEWS.includes(view as View) ? view : null,
     body: p.get('body') || null,
     asOf: p.get('asOf') || null,
     from: p.get('from') || null,

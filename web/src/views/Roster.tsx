@@ -5,25 +5,38 @@ import { request, ROLE_LABELS, ROLE_ORDER, ROSTER, type BodyInfo, type RosterSea
 import { bothForms, dayBefore, todayInJapan } from '../days.js';
 import { Day, DayField, ErrorBox, useLoad } from './common.js';
 
-export function Roster(props: { body: BodyInfo; asOf: string | null; generation: number; onDay: (asOf: string) => void }) {
+export function Roster(props: {
+  body: BodyInfo;
+  asOf: string | null;
+  generation: number;
+  /** the roster the server already read for this body and day */
+  initial?: { data: RosterSeat[] | null; error: unknown };
+  onDay: (asOf: string) => void;
+}) {
   const asOf = props.asOf ?? todayInJapan();
   const [text, setText] = useState(asOf);
   useEffect(() => setText(asOf), [asOf]);
   const { data, error, loading } = useLoad(
-    (signal) => request(ROSTER, { body: props.body.code, asOf }, signal).then((d) => d.members),
+    (signal) => request(ROSTER, { body: props.body.code, asOf }, signal).then((d) => d.members ?? []),
     [props.body.code, asOf, props.generation],
+    props.initial,
   );
   const byRole = ROLE_ORDER.map((role) => ({ role, seats: (data ?? []).filter((s) => s.role === role) })).filter((g) => g.seats.length > 0);
 
   return (
     <section class="roster" aria-busy={loading}>
+      {/* a GET form: without JavaScript it asks the server for the roster of the day typed */}
       <form
         class="controls"
+        method="get"
+        action="/"
         onSubmit={(e) => {
           e.preventDefault();
           props.onDay(text.trim());
         }}
       >
+        <input type="hidden" name="view" value="roster" />
+        <input type="hidden" name="body" value={props.body.code} />
         <DayField name="asOf" label="時点" labelEn="As of" value={text} onInput={setText} />
         <button type="submit">表示 Show</button>
       </form>
@@ -89,11 +102,11 @@ function RoleTable({ role, seats }: { role: string; seats: RosterSeat[] }) {
               {s.post.organization.name}
               {s.post.organization.nameEn && <span class="en">{s.post.organization.nameEn}</span>}
             </td>
-            <td class="period">
+            <td class="period" data-label="期間 In force">
               {s.seat.validFromIsCoverageStart && <span class="since">遅くとも at least since </span>}
               <Day day={s.seat.validFrom} /> 〜 {s.seat.validTo ? <Day day={dayBefore(s.seat.validTo)} /> : <span class="open">（終期なし no end known）</span>}
             </td>
-            <td class="source">
+            <td class="source" data-label="出典 Source">
               「{s.source.instrument.title}」 {s.source.clause}
               <span class="revision">
                 {s.source.revision.sequence === 0 ? '決定' : `改正`} <Day day={s.source.revision.decidedOn} />

@@ -57,7 +57,7 @@ export function Timeline(props: { body: BodyInfo; all: boolean; generation: numb
   const { body } = props;
   const days = sampleDays(body);
   const { data, error, loading } = useLoad(
-    (signal) => Promise.all(days.map((asOf) => request(TIMELINE, { body: body.code, asOf }, signal).then((d) => d.members))),
+    (signal) => Promise.all(days.map((asOf) => request(TIMELINE, { body: body.code, asOf }, signal).then((d) => d.members ?? []))),
     [body.code, days.join(','), props.generation],
   );
 

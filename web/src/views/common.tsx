@@ -1,6 +1,6 @@
 // Pieces the views share: a day field (和暦 or ISO typed, or a date picker), an error as a person
 // should read it (OUT_OF_COVERAGE with the covered range), and a day shown in both calendars.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { bothForms, isoOf, wareki } from '../days.js';
 
@@ -89,10 +89,24 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
-/** Runs `load` whenever `deps` change; the latest answer wins. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean } {
-  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+/**
+ * Runs `load` whenever `deps` change; the latest answer wins. `initial`: an answer already read
+ * (by the server, for the markup the page arrived with), so the first run is skipped.
+ */
+export function useLoad<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  initial?: { data: T | null; error: unknown },
+): { data: T | null; error: unknown; loading: boolean } {
+  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>(() =>
+    initial ? { ...initial, loading: false } : { data: null, error: null, loading: true },
+  );
+  const skip = useRef(initial !== undefined);
   useEffect(() => {
+    if (skip.current) {
+      skip.current = false;
+      return;
+    }
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     load(controller.signal).then(
