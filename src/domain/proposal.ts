@@ -32,6 +32,8 @@
  *    organization's name: the organization of the post if meibo knows it, else (REPLACE) that
  *    of the post it replaces, else an `organization` hint; without one the change is unplaced.
  */
+import { diffLists, planAmendment, type AmendmentChange, type BodyPlan, type CurrentInstrument } from './amendment-plan.js';
+import type { IsoDay } from './dates.js';
 import { byListingOrder, organizationOfTitle, ROLES, type RoleName } from './seat.js';
 import { normalizeTitle, TitleError } from './title.js';
 
@@ -497,4 +499,53 @@ function proposeBody(state: ProposalState, code: string, before: ListedSeat[], l
   }
   out.changes.push(...replaces, ...removes.filter(keep), ...chair.filter(keep), ...adds.filter(keep));
   return out;
+}
+
+/** A proposed change as the write path takes it (src/domain/amendment-plan.ts). */
+export function toAmendmentChange(c: ProposedChange): AmendmentChange {
+  const organization = c.organization;
+  switch (c.kind) {
+    case 'REPLACE': return { kind: 'replace', body: c.body, role: c.role, from: c.from!, to: c.to!, organization };
+    case 'ADD': return { kind: 'add', body: c.body, role: c.role!, post: c.post!, position: c.position, organization };
+    case 'REMOVE': return { kind: 'remove', body: c.body, role: c.role, post: c.post! };
+    case 'SET_CHAIR': return { kind: 'setChair', body: c.body, post: c.post!, organization };
+  }
+}
+
+export interface ProposalWithDiffs extends Proposal {
+  /** per body given: what the changes do to its list, as recordAmendment's dry run plans it */
+  diffs: BodyPlan[];
+}
+
+/**
+ * The proposal and the 新旧対照表 diff it makes: the changes planned over the lists the day before
+ * by the write path's own planner, so what is proposed is what would be recorded. For a body read
+ * whole, the planned list must be the printed one; anything else is a fault of this module.
+ */
+export function proposeAmendment(state: ProposalState, lists: ProposedList[], effectiveOn: IsoDay): ProposalWithDiffs {
+  const proposal = proposeChanges(state, lists);
+  const given = state.bodies.filter((b) => lists.some((l) => l.body === b.code));
+  const current: CurrentInstrument = {
+    code: 'proposal',
+    latest: null,
+    bodies: given.map((b) => ({ code: b.code, seats: b.seats.map((s) => ({ seatKey: `${s.role}/${s.position}`, role: s.role, position: s.position, title: s.title })) })),
+  };
+  const known = (title: string, organization: string | undefined) =>
+    state.posts.has(title) || organization || organizationOfTitle(title, state.organizations) ? null : `「${title}」 has no organization`;
+  const diffs = proposal.changes.length === 0
+    ? current.bodies.map((b) => diffLists(b.code, b.seats, b.seats))
+    : planAmendment(
+      { instrument: 'proposal', title: 'proposal', decidedOn: effectiveOn, effectiveOn, changes: proposal.changes.map(toAmendmentChange) },
+      current,
+      known,
+    ).bodies;
+  for (const body of proposal.bodies) {
+    const diff = diffs.find((d) => d.code === body.code)!;
+    const planned = diff.after.map((s) => `${s.role} ${s.position} ${s.title}`);
+    const printed = (body.printed ?? []).map((s) => `${s.role} ${s.position} ${s.title}`);
+    if (body.complete && JSON.stringify(planned) !== JSON.stringify(printed)) {
+      throw new Error(`proposal for ${body.code} does not give the printed list (planned ${planned.length} seats, printed ${printed.length})`);
+    }
+  }
+  return { ...proposal, diffs };
 }
