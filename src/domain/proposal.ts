@@ -21,13 +21,13 @@
  *    stored form) are the seats that stay. Between two of them (a gap) the old and new titles
  *    are paired as REPLACE (the seat stays, the post is retitled or succeeded) when close — Dice
  *    similarity of their characters ≥ 0.6, in order, best total first — or when the gap holds
- *    exactly one old and one new title (the same place) whose similarity is ≥ 0.3. A title
- *    seated before in another role of the body is never paired (it moves: REMOVE, then ADD).
+ *    exactly one old and one new title (the same place) whose similarity is ≥ 0.3. A title in
+ *    both lists that does not stay is never paired (it moves: REMOVE, then ADD).
  *    An old and a new title left in one gap with similarity ≥ 0.3 are ambiguous: reported, and
- *    that role is not planned until a `pair` or `apart` hint says which. Everything else is an
+ *    that body is not planned until a `pair` or `apart` hint says which. Everything else is an
  *    ADD at its position or a REMOVE; a new chair not paired with the old one is a SET_CHAIR.
- * 4. Changes come per body: REPLACEs (in listing order), REMOVEs, SET_CHAIR, then ADDs in
- *    ascending position, so that applied in order they give exactly the printed list.
+ * 4. Changes come per body: REPLACEs (in listing order), REMOVEs (bottom-up), SET_CHAIR, then
+ *    ADDs in ascending position, so that applied in order they give exactly the printed list.
  * 5. `organization` is given, as the dataset infers it, for a title that does not begin with an
  *    organization's name: the organization of the post if meibo knows it, else (REPLACE) that
  *    of the post it replaces, else an `organization` hint; without one the change is unplaced.
@@ -413,7 +413,8 @@ function proposeBody(state: ProposalState, code: string, before: ListedSeat[], l
       oi = ai + 1;
       ni = aj + 1;
       if (gapOld.length === 0 && gapNew.length === 0) continue;
-      // A title seated before in another role moves; it is never the other side of a rename.
+      // A title in both lists that is not one of the seats that stay moves (to another place or
+      // role): REMOVE, then ADD; it is never the other side of a rename.
       const movable = (title: string, side: 'old' | 'new') => side === 'old' ? !roleAfter.has(title) : !roleBefore.has(title);
       const weights = gapOld.map((o) => gapNew.map((n) => {
         const key = pairKey(o, n);
@@ -475,6 +476,32 @@ function proposeBody(state: ProposalState, code: string, before: ListedSeat[], l
         else roleChanges.adds.push({ kind: 'ADD', body: code, role, post: title, position: newStart + j + 1, ...extra });
       });
     }
+    // The write path's planner records where a REMOVE took a post from, and refuses an ADD that
+    // puts it back there (together they would change nothing). A post that moves within its role
+    // can land where it was taken from as counted after the removals above it: removals are then
+    // written bottom-up (each at its place in the old list) or top-down, whichever avoids that.
+    const removedTitles = roleChanges.removes.map((c) => c.post!);
+    const addedAt = new Map(roleChanges.adds.map((c) => [c.post!, c.position!]));
+    const clashes = (order: string[]) => {
+      const gone = new Set<string>();
+      return order.some((title) => {
+        const at = olds.indexOf(title) + 1 - olds.slice(0, olds.indexOf(title)).filter((t) => gone.has(t)).length;
+        gone.add(title);
+        return addedAt.get(title) === at;
+      });
+    };
+    const bottomUp = [...removedTitles].sort((a, b) => olds.indexOf(b) - olds.indexOf(a));
+    const topDown = [...bottomUp].reverse();
+    const order = !clashes(bottomUp) ? bottomUp : !clashes(topDown) ? topDown : null;
+    if (order) roleChanges.removes.sort((a, b) => order.indexOf(a.post!) - order.indexOf(b.post!));
+    else {
+      const moved = removedTitles.find((t) => addedAt.has(t))!;
+      roleUnplaced.push({
+        line: lineOf.get(moved) ?? null, title: moved,
+        reason: `「${moved}」 moves within the list in a way the write path cannot record in one amendment (removed and added back at the same position)`,
+        hint: 'record the move in two amendments',
+      });
+    }
     if (roleUnplaced.length > 0) {
       blockedRoles.add(role);
       out.unplaced.push(...roleUnplaced);
@@ -485,19 +512,15 @@ function proposeBody(state: ProposalState, code: string, before: ListedSeat[], l
     chair.push(...roleChanges.chair);
     adds.push(...roleChanges.adds);
   }
-  // A title that moves between roles is removed from one and added to the other: withheld both
-  // ways when either role is withheld, so the plan never seats a post twice.
-  const keep = (c: ProposedChange) => {
-    const title = c.post ?? '';
-    const other = c.kind === 'REMOVE' ? roleAfter.get(title) : roleBefore.get(title);
-    return !other || !blockedRoles.has(other);
-  };
   for (const p of hints.pair ?? []) {
     if (!usedPairs.has(pairKey(norm(p.from), norm(p.to)))) {
       throw new ProposalInputError(`the hint ${p.from}=>${p.to} cannot be followed: the two are not in one gap of one role (a title between them stays)`, lineOf.get(norm(p.to)) ?? null, code);
     }
   }
-  out.changes.push(...replaces, ...removes.filter(keep), ...chair.filter(keep), ...adds.filter(keep));
+  // Positions are counted over the whole of each role, and a title may move between roles: a
+  // partial plan could seat a post twice or at a position that does not exist, so a body with
+  // anything ambiguous is planned only once all of it is resolved.
+  if (blockedRoles.size === 0) out.changes.push(...replaces, ...removes, ...chair, ...adds);
   return out;
 }
 
