@@ -83,6 +83,13 @@ export const LIST_BOUNDS: Record<string, number> = {
   'AmendmentDiff.renamed': 64,
   'AmendmentDiff.after': 64,
   'DirectoryChange.bodies': 8,
+  'AmendmentProposal.changes': 128,
+  'AmendmentProposal.diffs': 8,
+  'AmendmentProposal.unplaced': 64,
+  'ProposalDiff.added': 64,
+  'ProposalDiff.removed': 64,
+  'ProposalDiff.renamed': 64,
+  'ProposalDiff.after': 64,
 };
 
 const CONNECTION_ARGS = ['first', 'last'];

@@ -16,8 +16,9 @@ import { AmendmentFileError, parseAmendmentFile } from '../domain/amendment-file
 import { createLive } from '../live.js';
 import { afterCommit } from '../write/after-commit.js';
 import { claimForCommand, CliError, isMissingTable, notMigrated, requireMigrated, runCli } from './common.js';
+import { fromList } from './from-list.js';
 
-const USAGE = 'usage: npm run amend -- <file.yaml> [--dry-run]\n       npm run amend -- --revert <instrument-code>';
+const USAGE = 'usage: npm run amend -- <file.yaml> [--dry-run]\n       npm run amend -- --revert <instrument-code>\n       npm run amend -- --from-list <list.txt> --body <code> --instrument <code> --effective <day> (plans a file; see src/cli/from-list.ts)';
 
 type Command = { kind: 'record'; file: string; dryRun: boolean } | { kind: 'revert'; instrument: string };
 
@@ -79,6 +80,7 @@ async function tellSubscribers(outcome: WriteOutcome, action: 'RECORDED' | 'REVE
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--from-list')) return fromList(argv);
   const command = parseArgs(argv);
   // The file first: a typo in its name costs no database start.
   const amendment = command.kind === 'record' ? parseAmendmentFile(readAmendmentFile(command.file), command.file) : null;

@@ -10,5 +10,6 @@ import './diff.js';
 import './amendment.js';
 import './provision.js';
 import './live.js';
+import './proposal.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
