@@ -61,7 +61,10 @@ export interface ResponseCache {
    * version cannot be read, reads bypass the cache until it can be again.
    */
   refresh(): Promise<void>;
-  /** Resolves once the version has been read the first time (or could not be); reads bypass the cache until then. */
+  /**
+   * Resolves once the version has been read the first time (or could not be; reads bypass the
+   * cache until then) and the first connection to Redis has been tried.
+   */
   ready(): Promise<void>;
   /** The version cache keys carry now (`<epoch>:<n>`), or null while it cannot be trusted (reads bypass the cache). */
   version(): string | null;
@@ -144,7 +147,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     mode: options.mode,
     plugin,
     refresh: () => versions.refresh(),
-    ready: () => versions.ready,
+    ready: async () => void (await Promise.all([versions.ready, store.ready])),
     version: () => versions.current(),
     prepare,
     lookup(prepared) {

@@ -23,6 +23,8 @@ export interface Store {
   /** Not a promise when the answer is in process (always, in memory mode). */
   get(key: string): CachedResult | undefined | Promise<CachedResult | undefined>;
   set(key: string, result: CachedResult, ttlMs: number): void;
+  /** resolves once the first connection to Redis has been tried (at most connectTimeout) */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export function createStore(options: StoreOptions, log: CacheLogger): Store {
   // The LRU's get and set do not wait on anything; its types say promise for other stores.
   const near = (key: string) => local.get(key) as unknown as CachedResult | undefined;
   const keep = (key: string, result: CachedResult, ttlMs: number) => void local.set(key, result as never, [], ttlMs);
-  if (!options.redisUrl) return { get: near, set: keep, close: async () => {} };
+  if (!options.redisUrl) return { get: near, set: keep, ready: Promise.resolve(), close: async () => {} };
 
   const redis = new Redis(options.redisUrl, {
     keyPrefix: options.keyPrefix ?? 'meibo:',
@@ -104,7 +106,7 @@ export function createStore(options: StoreOptions, log: CacheLogger): Store {
     if (up) log.error(`Redis: ${e.message}; answering from this instance and the database until it is back`);
     up = false;
   });
-  redis.connect().catch(() => {}); // reconnects by itself
+  const ready = redis.connect().catch(() => {}); // reconnects by itself
   let failing = false;
   const failed = (what: string) => (e: Error) => {
     if (!failing && up) log.warn(`Redis ${what} failed (${e.message}); going on without it`);
@@ -136,6 +138,7 @@ export function createStore(options: StoreOptions, log: CacheLogger): Store {
       // Not awaited: the answer is already right; the shared copy only spares other instances work.
       if (up) redis.set(key, wrap(key, result), 'PX', Math.max(1, Math.round(ttlMs))).then(() => void (failing = false), failed('SET'));
     },
+    ready,
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
