@@ -1,4 +1,4 @@
-// Response cache (src/cache.ts), in process through yoga.fetch: repeated reads cost no SQL; after
+// Response cache (src/cache/), in process through yoga.fetch: repeated reads cost no SQL; after
 // a write the next answer is fresh — also answers that hold no entity (a null chair, an empty
 // member list, a counts-only diff) — because every key carries the database's data version; a
 // write acknowledged with Redis unreachable is reported as committed and seen by the next read;
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORS_OPTIONS, createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createResponseCache, type CacheLogger, type ResponseCache } from '../src/cache.js';
+import { versionTracker } from '../src/cache/version.js';
 import { withFastPath } from '../src/http/fast-path.js';
 import { ENGINES, PG_URL, openTestDirectory, withPg, type TestDirectory } from './support/harness.js';
 
@@ -159,6 +160,30 @@ describe.each(ENGINES)('response cache on %s', (engine) => {
   });
 });
 
+describe('data version readings', () => {
+  const v = (epoch: string, n: number) => ({ epoch, n: BigInt(n) });
+  it('keeps the reading that left last, whatever order they arrive in', () => {
+    const { lines, log } = recorder();
+    const versions = versionTracker(log);
+    const beforeWrite = versions.leave();
+    const afterWrite = versions.leave();
+    versions.arrive(afterWrite, v('b', 8));
+    versions.arrive(beforeWrite, v('a', 7)); // left before the write: dropped
+    expect(versions.value()).toEqual(v('b', 8));
+    expect(lines).toEqual([]);
+  });
+  it('takes a reading that goes backwards (a restore, a failover) as the new state, and says so', () => {
+    const { lines, log } = recorder();
+    const versions = versionTracker(log);
+    versions.arrive(versions.leave(), v('x', 68));
+    versions.arrive(versions.leave(), v('dump', 67));
+    expect(versions.value()).toEqual(v('dump', 67));
+    versions.arrive(versions.leave(), v('y', 68)); // the next write: X's number, another epoch
+    expect(versions.value()).toEqual(v('y', 68));
+    expect(lines).toEqual([expect.stringMatching(/^warn data version went back from x:68 to dump:67 .*nothing cached before is served/)]);
+  });
+});
+
 describe('with Redis unreachable', () => {
   let t: TestDirectory;
   let cache: ResponseCache;
@@ -259,6 +284,8 @@ describe.skipIf(!PG_URL)('on PostgreSQL, kept current by LISTEN', () => {
     const bypassed = await eventually(() => measured(CHAIR, vars), (r) => r.statements > 0, 20);
     expect(bypassed.statements).toBeGreaterThan(0);
     expect(bypassed.data!.chair.role).toBe('CHAIR');
+    // An answer that is not cached has no ETag (it was once the invalid `ETag: nocache`).
+    expect(bypassed.etag).toBeNull();
     expect(lines.some((l) => l.startsWith('error') && l.includes('LISTEN connection lost'))).toBe(true);
     // Reconnected and caught up: cached again.
     await eventually(async () => cache.version(), (v) => v !== null);
