@@ -1,7 +1,3 @@
-// The response cache (src/cache/): what the server, the fast path and the tests use of it.
-export { createResponseCache, DEFAULT_TTL_MS, type CacheHit, type ResponseCache, type ResponseCacheMode, type ResponseCacheOptions } from './cache/response-cache.js';
-export { type CacheableRequest, type PreparedRequest } from './cache/keys.js';
-export { type CacheLogger } from './cache/log.js';
-export { type CachedResult } from './cache/store.js';
-export { VERSION_CHANNEL } from './cache/listen.js';
-export { type VersionReader } from './cache/version.js';
+// The response cache (src/cache/): what the server, its configuration and the tests use of it.
+export { createResponseCache, DEFAULT_TTL_MS, type ResponseCache, type ResponseCacheMode } from './cache/response-cache.js';
+export type { CacheLogger } from './cache/log.js';
