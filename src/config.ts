@@ -2,7 +2,7 @@
 // once into a typed object with its defaults. Nothing else reads process.env; a bad value is a
 // ConfigError naming the variable, before anything starts.
 import { parseTokens, type TokenEntry } from './auth.js';
-import { DEFAULT_TTL_MS, responseCacheModeFromEnv, type ResponseCacheMode } from './cache.js';
+import { DEFAULT_TTL_MS, type ResponseCacheMode } from './cache.js';
 import { dbConfigFromEnv, requestTimeoutMsFromEnv, type DbConfig } from './db/config.js';
 import { corsOptionsFrom } from './http/cors.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
@@ -70,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const shutdownTimeoutMs = Number(env.MEIBO_SHUTDOWN_TIMEOUT_MS ?? 10_000);
   if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) throw new ConfigError(`MEIBO_SHUTDOWN_TIMEOUT_MS must be a number of ms, not ${JSON.stringify(env.MEIBO_SHUTDOWN_TIMEOUT_MS)}`);
   const db = wrap(() => dbConfigFromEnv(env));
-  const mode = wrap(() => responseCacheModeFromEnv(env, db.kind));
+  const mode = responseCacheMode(env);
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (mode === 'redis' && !redisUrl) throw new ConfigError('MEIBO_RESPONSE_CACHE=redis needs REDIS_URL');
   const migrate = flag(env, 'MEIBO_MIGRATE_ON_START');
@@ -111,6 +111,17 @@ function publicUrl(value: string | undefined): string | undefined {
     throw new ConfigError(`MEIBO_PUBLIC_URL must be an absolute http(s) URL without query, fragment or credentials (https://meibo.example), not ${JSON.stringify(v.slice(0, 80))}`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * MEIBO_RESPONSE_CACHE if set; otherwise redis with REDIS_URL, else memory (on PostgreSQL each
+ * instance keeps its own, kept current by the database's notifications).
+ */
+function responseCacheMode(env: NodeJS.ProcessEnv): ResponseCacheMode {
+  const explicit = env.MEIBO_RESPONSE_CACHE?.trim().toLowerCase();
+  if (!explicit) return env.REDIS_URL ? 'redis' : 'memory';
+  if (explicit === 'off' || explicit === 'memory' || explicit === 'redis') return explicit;
+  throw new ConfigError(`MEIBO_RESPONSE_CACHE must be off, memory or redis, not ${JSON.stringify(env.MEIBO_RESPONSE_CACHE)}`);
 }
 
 /** true/1, false/0, or undefined when unset; anything else is refused. */

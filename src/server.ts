@@ -2,8 +2,8 @@
 // PGlite database, migrating and seeding it on first start; on PostgreSQL it does so only with
 // MEIBO_MIGRATE_ON_START=true (otherwise run `npm run db:deploy` and `npm run db:seed`).
 //
-// Response cache (src/cache.ts): MEIBO_RESPONSE_CACHE=off|memory|redis; by default redis when
-// REDIS_URL is set, else memory; answers are keyed by the database's data version (src/cache.ts).
+// Response cache (src/cache/): MEIBO_RESPONSE_CACHE=off|memory|redis; by default redis when
+// REDIS_URL is set, else memory; answers are keyed by the database's data version (src/cache/version.ts).
 // MEIBO_RESPONSE_CACHE_TTL_MS (default 1 h), MEIBO_REDIS_PREFIX (default `meibo:`). Hits are
 // answered before Yoga by src/http/fast-path.ts; MEIBO_FAST_PATH=false sends them through Yoga too.
 // HOST: interface to listen on (default: all). /health: liveness; /ready: 503 while the database does not answer or the server is stopping.
@@ -105,7 +105,7 @@ const yoga = createApp(directory.prisma, {
 const fastPath = cache.mode !== 'off' && settings.cache.fastPath;
 // Every request, fast path or Yoga, gets its id and its log line (src/log.ts).
 // The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
-const graphqlHandler = fastPath ? withFastPath(cache, yoga, '/graphql', cors) : yoga;
+const graphqlHandler = fastPath ? withFastPath(cache, yoga, cors) : yoga;
 // The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers (src/http/export.ts).
 // `/` comes with the roster rendered on the server, read through Yoga like any client's query.
 const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler, { app: yoga, log }), log, { publicUrl: settings.publicUrl }), log));

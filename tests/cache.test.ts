@@ -1,14 +1,23 @@
-// Response cache (src/cache.ts), in process through yoga.fetch: repeated reads cost no SQL; after
+// Response cache (src/cache/), in process through yoga.fetch: repeated reads cost no SQL; after
 // a write the next answer is fresh — also answers that hold no entity (a null chair, an empty
 // member list, a counts-only diff) — because every key carries the database's data version; a
 // write acknowledged with Redis unreachable is reported as committed and seen by the next read;
 // on PostgreSQL a write from another connection reaches the cache by NOTIFY, and while the LISTEN
-// connection is down reads bypass the cache.
+// connection is down reads bypass the cache; a value in Redis that is not the answer stored for its
+// key (forged, corrupt, of another key) is a miss, and no response header ever comes from Redis.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import { CORS_OPTIONS, createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createResponseCache, type CacheLogger, type ResponseCache } from '../src/cache.js';
+import { versionTracker } from '../src/cache/version.js';
+import { withFastPath } from '../src/http/fast-path.js';
 import { ENGINES, PG_URL, openTestDirectory, withPg, type TestDirectory } from './support/harness.js';
+
+const REDIS_URL = process.env.MEIBO_TEST_REDIS_URL;
 
 const DAY = '2025-07-01';
 const CHAIR = `query($b: ID!, $d: Date!) { chair(body: $b, asOf: $d) { role post { title } } }`;
@@ -151,6 +160,30 @@ describe.each(ENGINES)('response cache on %s', (engine) => {
   });
 });
 
+describe('data version readings', () => {
+  const v = (epoch: string, n: number) => ({ epoch, n: BigInt(n) });
+  it('keeps the reading that left last, whatever order they arrive in', () => {
+    const { lines, log } = recorder();
+    const versions = versionTracker(log);
+    const beforeWrite = versions.leave();
+    const afterWrite = versions.leave();
+    versions.arrive(afterWrite, v('b', 8));
+    versions.arrive(beforeWrite, v('a', 7)); // left before the write: dropped
+    expect(versions.value()).toEqual(v('b', 8));
+    expect(lines).toEqual([]);
+  });
+  it('takes a reading that goes backwards (a restore, a failover) as the new state, and says so', () => {
+    const { lines, log } = recorder();
+    const versions = versionTracker(log);
+    versions.arrive(versions.leave(), v('x', 68));
+    versions.arrive(versions.leave(), v('dump', 67));
+    expect(versions.value()).toEqual(v('dump', 67));
+    versions.arrive(versions.leave(), v('y', 68)); // the next write: X's number, another epoch
+    expect(versions.value()).toEqual(v('y', 68));
+    expect(lines).toEqual([expect.stringMatching(/^warn data version went back from x:68 to dump:67 .*nothing cached before is served/)]);
+  });
+});
+
 describe('with Redis unreachable', () => {
   let t: TestDirectory;
   let cache: ResponseCache;
@@ -251,10 +284,139 @@ describe.skipIf(!PG_URL)('on PostgreSQL, kept current by LISTEN', () => {
     const bypassed = await eventually(() => measured(CHAIR, vars), (r) => r.statements > 0, 20);
     expect(bypassed.statements).toBeGreaterThan(0);
     expect(bypassed.data!.chair.role).toBe('CHAIR');
+    // An answer that is not cached has no ETag (it was once the invalid `ETag: nocache`).
+    expect(bypassed.etag).toBeNull();
     expect(lines.some((l) => l.startsWith('error') && l.includes('LISTEN connection lost'))).toBe(true);
     // Reconnected and caught up: cached again.
     await eventually(async () => cache.version(), (v) => v !== null);
     await measured(CHAIR, vars);
     expect((await measured(CHAIR, vars)).statements).toBe(0);
+  });
+});
+
+describe.skipIf(!REDIS_URL)('values in Redis are a copy that is checked', () => {
+  let t: TestDirectory;
+  let admin: Redis;
+  const prefix = `meibo-test-${randomBytes(4).toString('hex')}:`;
+  const opened: Array<{ cache: ResponseCache; server: Server }> = [];
+  const { lines, log } = recorder();
+  const advisor = { b: 'secretariat', d: DAY };
+
+  /** A new instance (empty in-process cache) on the shared Redis, through the fast path and Yoga. */
+  async function instance() {
+    const cache = createResponseCache({ mode: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix, db: t.directory.prisma, log });
+    await cache.ready();
+    const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin] });
+    const server = createServer(withFastPath(cache, yoga, CORS_OPTIONS));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    opened.push({ cache, server });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    return async (query: string, variables: Record<string, unknown>, fast: boolean) => {
+      const before = t.sql.length;
+      const body = JSON.stringify({ query, variables });
+      const response = fast
+        ? await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body })
+        : await yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+      return { status: response.status, headers: Object.fromEntries([...response.headers].map(([k, v]) => [k.toLowerCase(), v])) as Record<string, string>, text: await response.text(), statements: t.sql.length - before };
+    };
+  }
+
+  beforeAll(async () => {
+    t = await openTestDirectory('pglite');
+    admin = new Redis(REDIS_URL!);
+  });
+  afterAll(async () => {
+    for (const { cache, server } of opened) {
+      server.close();
+      await cache.close();
+    }
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length) await admin.del(...keys);
+    admin.disconnect();
+    await t?.close();
+  });
+
+  it('an answer stored by one instance is a hit on another, with the same ETag and Last-Modified', async () => {
+    const a = await instance();
+    const first = await a(CHAIR, advisor, true);
+    expect(first.statements).toBeGreaterThan(0);
+    const [key] = await eventuallyKeys(1);
+    expect(key).toBe(`${prefix}${first.headers.etag}`);
+    const b = await instance();
+    for (const fast of [true, false]) {
+      const hit = await b(CHAIR, advisor, fast);
+      expect(hit.statements, `fast path ${fast}`).toBe(0);
+      expect(hit.text).toBe(first.text);
+      expect(hit.headers.etag).toBe(first.headers.etag);
+      expect(hit.headers['last-modified']).toBe(first.headers['last-modified']);
+    }
+  });
+
+  async function eventuallyKeys(n: number) {
+    for (let i = 0; i < 50; i++) {
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length >= n) return keys;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('nothing was stored in Redis');
+  }
+
+  it('a forged, corrupt or foreign value is a miss answered from the database, with none of its headers; one warning', async () => {
+    const truth = await (await instance())(CHAIR, advisor, false);
+    const [key] = await eventuallyKeys(1);
+    const etag = key.slice(prefix.length);
+    const good = JSON.parse((await admin.get(key))!);
+    const forgedHeaders = { 'Set-Cookie': 'session=evil', Location: 'http://evil.example/', 'Content-Type': 'text/html', ETag: '"evil"', 'Last-Modified': 'Thu, 01 Jan 2099 00:00:00 GMT' };
+    const forgedData = { chair: { role: 'CHAIR', post: { title: '偽の議長' } } };
+    const forged: Record<string, string> = {
+      'a result with headers (the format the plugin once stored)': JSON.stringify({ data: forgedData, extensions: { http: { headers: forgedHeaders } } }),
+      'the envelope with headers added': JSON.stringify({ ...good, data: forgedData, extensions: { http: { headers: forgedHeaders } } }),
+      'the envelope of another key': JSON.stringify({ ...good, key: etag.replace(/\|[^|]+"$/, '|other"'), data: forgedData }),
+      'the envelope of another version': JSON.stringify({ ...good, key: etag.replace(/^"r\|[^|]+\|/, '"r|00000000-0000-0000-0000-000000000000:1|'), data: forgedData }),
+      'invalid JSON': '{"data": {"chair":',
+      'a number': '42',
+      'null': 'null',
+      'an array': '[]',
+      'data that is not an object': JSON.stringify({ ...good, data: 'forged' }),
+      'a time that is not one': JSON.stringify({ ...good, modified: 'yesterday' }),
+    };
+    let lookups = 0;
+    for (const [what, value] of Object.entries(forged)) {
+      for (const fast of [true, false]) {
+        await admin.set(key, value, 'PX', 60_000);
+        const ask = await instance(); // nothing in process: whatever it answers comes from Redis or the database
+        const seen = await ask(CHAIR, advisor, fast);
+        lookups++;
+        const where = `${what}, fast path ${fast}`;
+        expect(seen.status, where).toBe(200);
+        expect(seen.statements, where).toBeGreaterThan(0);
+        expect(seen.text, where).toBe(truth.text);
+        expect(seen.headers['content-type'], where).toBe('application/json; charset=utf-8');
+        expect(seen.headers['set-cookie'], where).toBeUndefined();
+        expect(seen.headers.location, where).toBeUndefined();
+        expect(seen.headers.etag, where).toBe(etag);
+        expect(seen.headers['last-modified'], where).not.toBe(forgedHeaders['Last-Modified']);
+      }
+    }
+    // Each instance warned once, however many times it read the bad value (up to three per request).
+    const warnings = lines.filter((l) => l.startsWith('warn') && l.includes('not its answer'));
+    expect(warnings).toHaveLength(lookups);
+    expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
+    // The miss stored the true answer over the forged one: the next newcomer has a hit again.
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await (await instance())(CHAIR, advisor, true);
+    expect(again.statements).toBe(0);
+    expect(again.text).toBe(truth.text);
+  });
+
+  it('one instance warns once for many bad values, until it reads a good one', async () => {
+    const ask = await instance();
+    const before = lines.length;
+    const days = ['2025-08-01', '2025-09-01', '2025-10-01'];
+    for (const d of days) await (await instance())(CHAIR, { b: 'secretariat', d }, false); // stored by others
+    const keys = await eventuallyKeys(days.length + 1);
+    for (const key of keys) await admin.set(key, 'garbage', 'PX', 60_000);
+    for (const d of days) expect((await ask(CHAIR, { b: 'secretariat', d }, true)).statements).toBeGreaterThan(0);
+    expect(lines.slice(before).filter((l) => l.includes('not its answer'))).toHaveLength(1);
   });
 });

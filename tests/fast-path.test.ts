@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../src/app.js';
+import { CORS_OPTIONS, createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
 import { withFastPath, type NodeHandler } from '../src/http/fast-path.js';
@@ -16,6 +16,8 @@ const MEMBERS = `query($b: ID!, $d: Date!) { members(body: $b, asOf: $d) { role 
 const VARS = { b: 'secretariat', d: '2027-04-01' };
 const AMEND = `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`;
 const NEW_POST = 'デジタル庁統括官付参事官（サイバーセキュリティ担当）';
+/** RFC 9110 §8.8.3: entity-tag = [ weak ] opaque-tag; opaque-tag = DQUOTE *etagc DQUOTE (a strong one here). */
+const STRONG_ETAG = /^"[\x21\x23-\x7e]+"$/;
 
 const amendment = () => ({
   instrument: 'designated-posts',
@@ -51,7 +53,7 @@ describe('HTTP fast path for cache hits', () => {
     });
     // Two doors onto one Yoga and one cache: with the fast path, and Yoga alone.
     yogaHandler = yoga;
-    fast = createServer(withFastPath(cache, yoga));
+    fast = createServer(withFastPath(cache, yoga, CORS_OPTIONS));
     plain = createServer(yoga);
     fastUrl = await listen(fast);
     plainUrl = await listen(plain);
@@ -80,7 +82,7 @@ describe('HTTP fast path for cache hits', () => {
     expect(miss.status).toBe(200);
     expect(miss.viaYoga).toBe(1);
     expect(JSON.parse(miss.text).data.members).toHaveLength(39);
-    expect(miss.headers.etag).toMatch(/^r\|/);
+    expect(miss.headers.etag).toMatch(STRONG_ETAG);
 
     const hit = await post(fastUrl, { query: MEMBERS, variables: VARS });
     expect(hit.viaYoga).toBe(0);
@@ -137,10 +139,28 @@ describe('HTTP fast path for cache hits', () => {
     const older = await post(fastUrl, body, { 'if-none-match': headers.etag!, 'if-modified-since': 'Thu, 01 Jan 2026 00:00:00 GMT' });
     expect(older).toMatchObject({ status: 200, viaYoga: 0 });
     // An ETag whose versions are gone (a write happened since): the current answer, not a 304.
-    const stale = headers.etag!.replace(/^r\|[^|]*\|/, 'r|00000000|');
+    const stale = headers.etag!.replace(/^"r\|[^|]*\|/, '"r|00000000|');
+    expect(stale).not.toBe(headers.etag);
     const fresh = await post(fastUrl, body, { 'if-none-match': stale });
     expect(fresh.status).toBe(200);
     expect(fresh.headers.etag).toBe(headers.etag);
+  });
+
+  it('sends a quoted ETag (RFC 9110) and answers If-None-Match with exactly that tag 304, anything else in full, as Yoga does', async () => {
+    const body = { query: MEMBERS, variables: VARS };
+    const { headers, text } = await post(fastUrl, body);
+    const etag = headers.etag!;
+    expect(etag).toMatch(STRONG_ETAG);
+    const revalidated = await post(fastUrl, body, { 'if-none-match': etag });
+    expect(revalidated).toMatchObject({ status: 304, text: '', viaYoga: 0 });
+    expect(revalidated.headers.etag).toBe(etag);
+    // The tag without its quotes (the old, invalid form), a weak tag, a list: never a wrong 304.
+    for (const tag of [etag.slice(1, -1), `W/${etag}`, `"other", ${etag}`]) {
+      const a = await post(fastUrl, body, { 'if-none-match': tag });
+      const b = await post(plainUrl, body, { 'if-none-match': tag });
+      expect(a, tag).toMatchObject({ status: 200, text, viaYoga: 0 });
+      expect({ ...a, viaYoga: 1 }, tag).toEqual(b);
+    }
   });
 
   it('leaves to Yoga what it is not sure about', async () => {
@@ -172,7 +192,7 @@ describe('HTTP fast path for cache hits', () => {
   });
 
   it('hands the request to Yoga, body and all, when the fast path itself fails', async () => {
-    const broken = createServer(withFastPath({ ...cache, lookup: async () => { throw new Error('lookup failed'); } }, yogaHandler));
+    const broken = createServer(withFastPath({ ...cache, lookup: async () => { throw new Error('lookup failed'); } }, yogaHandler, CORS_OPTIONS));
     const url = await listen(broken);
     const errors: unknown[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args));

@@ -6,26 +6,27 @@
 // signals, the Envelop chain and the result processors: 0.08–0.12 ms of CPU a request on the
 // 2-core machine of BENCHMARKS.md, 8–12k req/s where bare node:http with the answer precomputed
 // serves 37–60k; answered here, 0.019–0.025 ms and 36–50k. This is not a second cache: the
-// answer, its key and its validity check are the response-cache plugin's own (src/cache.ts
+// answer, its key and its validity check are the response-cache plugin's own (src/cache/response-cache.ts
 // `prepare` and `lookup`), so a write invalidates both paths at once.
 //
 // Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most MAX_BODY_BYTES with
 // a Content-Length, no Authorization (never cached), an Accept Yoga would answer with JSON. A
 // cross-origin request gets the CORS headers Yoga would add, from the same function
-// (@whatwg-node/server) and options; If-None-Match with the current ETag gets the plugin's 304.
+// (@whatwg-node/server) and options, which the caller passes as it passes them to Yoga;
+// If-None-Match with the current ETag (the quoted cache key) gets the plugin's 304.
 //
 // Yoga plugins that watch every response (onResponse: metrics, logging) do not see these hits:
 // one added later that must, has to be told about them here too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
-import { CORS_OPTIONS } from '../app.js';
-import { boundedMemo, type CacheableRequest, type CachedResult, type PreparedRequest, type ResponseCache } from '../cache.js';
+import type { ResponseCache } from '../cache.js';
+import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
+import type { CachedResult } from '../cache/store.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
-/** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first… */
+/** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first, if
+ * they are at most MAX_REMEMBERED_TEXT long (dashboards send far less): at most ~8 MB of text */
 const MAX_PREPARED = 1_000;
-/** …if they are at most this long (dashboards send far less): at most ~8 MB of request text kept */
-const MAX_PREPARED_TEXT = 8 * 1024;
 
 /** The media type Yoga answers a regular result with for this Accept header, or null if unsure. */
 function mediaType(accept: string | undefined): string | null {
@@ -69,7 +70,7 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * Wraps Yoga's node handler: cache hits are answered here, everything else is handed to `yoga`
  * (a POST body already read is handed along, as whatwg-node reads a pre-read `req.body`).
  */
-export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint = '/graphql', corsOptions: CORSOptions = CORS_OPTIONS): NodeHandler {
+export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOptions: CORSOptions, endpoint = '/graphql'): NodeHandler {
   // Dashboards send the same few request bodies again and again: each distinct one is parsed and
   // digested once (cache.prepare), and a hit then costs one Map lookup on its text before the
   // versions are read. null: not cacheable (a mutation, bad JSON), straight to Yoga.
@@ -79,7 +80,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, endpoint =
       const params = parse();
       return params && cache.prepare({ ...params, authorized: false });
     };
-    return text.length > MAX_PREPARED_TEXT ? compute() : prepared.get(text, compute);
+    return prepared.get(text, compute);
   }
 
   // The in-memory LRU (the whole store, or the one in front of Redis) hands back the same result

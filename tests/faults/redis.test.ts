@@ -63,6 +63,7 @@ describe.skipIf(!haveRedis || !PG_URL)('Redis stopped, flushed and restored from
   async function startRedis() {
     redisProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--dbfilename', 'dump.rdb'], { stdio: 'ignore' });
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {}); // refused until redis-server listens
     for (let i = 0; i < 100; i++) {
       try {
         await probe.connect();

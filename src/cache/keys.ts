@@ -1,0 +1,91 @@
+// Cache keys: what a request's answer is filed under, `"r|<epoch>:<version>|<digest>"`, the digest
+// (SHA-256) being that of its document, variables and operation name. The key is also the ETag the
+// response-cache plugin sends and looks up from If-None-Match, so it is an RFC 9110 entity-tag:
+// quoted, of characters an entity-tag may hold (the version is a UUID and a number, the digest
+// base64url). A client's If-None-Match is matched as sent: a list of tags or a weak tag is answered
+// in full (200), never wrongly 304.
+import { createHash } from 'node:crypto';
+import { Kind, parse, type DocumentNode } from 'graphql';
+
+export interface CacheableRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+  /** whether the request carries credentials (an Authorization header) */
+  authorized: boolean;
+}
+
+/** A cacheable request: the digest of its document, variables and operation. */
+export interface PreparedRequest {
+  readonly hash: string;
+}
+
+export const buildKey = (version: string, { hash }: PreparedRequest) => `"r|${version}|${hash}"`;
+
+/** The version a key was built under, or null for anything that is not a key (a client's If-None-Match may be anything). */
+export function versionOfKey(key: string): string | null {
+  const match = /^"r\|([^|"]+)\|[^|"]+"$/.exec(key);
+  return match ? match[1] : null;
+}
+
+/** The key of a request that is never cached (looked up and stored by nobody). */
+export const NO_CACHE = 'nocache';
+
+/** Documents and request bodies longer than this are not remembered (their parse and digest are redone). */
+export const MAX_REMEMBERED_TEXT = 8 * 1024;
+
+/** Operation kinds by name ('' for an anonymous operation); null when the document does not parse. */
+export function operationKinds(source: string): Map<string, string> | null {
+  let document: DocumentNode;
+  try {
+    document = parse(source);
+  } catch {
+    return null;
+  }
+  const kinds = new Map<string, string>();
+  for (const def of document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) kinds.set(def.name?.value ?? '', def.operation);
+  return kinds;
+}
+
+/**
+ * Values computed once per key, for the few requests dashboards repeat: at most `max` of them,
+ * the oldest dropped first, and none for a key longer than `maxKeyLength`, so that clients
+ * sending ever new or huge texts can grow it neither in count nor in bytes.
+ */
+export function boundedMemo<V>(max: number, maxKeyLength = MAX_REMEMBERED_TEXT) {
+  const entries = new Map<string, V>();
+  return {
+    get(key: string, compute: () => V): V {
+      if (key.length > maxKeyLength) return compute();
+      let value = entries.get(key);
+      if (value === undefined) {
+        value = compute();
+        if (entries.size >= max) entries.delete(entries.keys().next().value!);
+        entries.set(key, value);
+      }
+      return value;
+    },
+    clear: () => entries.clear(),
+  };
+}
+
+/**
+ * What the key of a request is made of, apart from the version read when it is looked up: null
+ * when the request is never cached (not a query, credentials). Reads carrying credentials are
+ * neither served from nor stored in the shared cache: reads are public today, but an
+ * authenticated read must never see, or leave behind, another's answer.
+ */
+export function requestPreparer() {
+  // Parsing is cached by document text, like Yoga's own parser cache.
+  const kinds = boundedMemo<Map<string, string> | null>(1_000);
+  // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
+  const digests = boundedMemo<string>(1_000);
+  return ({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null => {
+    if (authorized) return null;
+    const ops = kinds.get(query, () => operationKinds(query));
+    const kind = ops?.get(operationName ?? (ops.size === 1 ? [...ops.keys()][0] : '\0'));
+    if (kind !== 'query') return null;
+    const material = JSON.stringify([query, variables ?? null, operationName ?? null]);
+    return { hash: digests.get(material, () => createHash('sha256').update(material).digest('base64url')) };
+  };
+}

@@ -1,0 +1,168 @@
+// The response cache as meibo uses it: the Yoga response-cache plugin (@graphql-yoga/plugin-response-cache)
+// over the store (src/cache/store.ts), every key carrying the data version (src/cache/version.ts,
+// src/cache/listen.ts), and the same lookup for the HTTP fast path (src/http/fast-path.ts).
+//
+// The database is the source of truth, for the answers and for whether a cached answer is still
+// one. The version is read before an answer is computed, and an answer is stored only if the
+// version has not moved meanwhile, so an entry holds the data of its version (or newer); once the
+// version has moved on no request builds that key again. Redis holds copies only: whatever it has
+// lost, kept or brought back from an older snapshot, an entry it returns is matched only under the
+// current version and checked (src/cache/store.ts). Writes do not touch Redis at all.
+//
+// A write through this instance is followed by `refresh` before it is acknowledged, so its client's
+// next read here is fresh; other instances follow when PostgreSQL's notification reaches them
+// (milliseconds; at most 2 s while their LISTEN connection hangs unnoticed, src/cache/listen.ts).
+//
+// One version for everything: each amendment of the designated-posts instrument moves the coverage
+// of three of the four bodies and every answer not scoped to one body anyway, and amendments are a
+// few a year, so per-body versions bought nearly nothing and cost a Redis round trip on every hit.
+import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import type { Plugin } from 'graphql-yoga';
+import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
+import { listenedVersions, type ListenOptions } from './listen.js';
+import { consoleLogger, type CacheLogger } from './log.js';
+import { createStore, type CachedResult } from './store.js';
+import { readVersions, type VersionReader } from './version.js';
+
+export type ResponseCacheMode = 'off' | 'memory' | 'redis';
+
+export interface ResponseCacheOptions {
+  mode: ResponseCacheMode;
+  /** reads the data version (the primary, never a read replica) */
+  db: VersionReader;
+  /**
+   * PostgreSQL: the connection (DATABASE_URL) and schema of the dedicated LISTEN connection that
+   * keeps the version current when other processes write. Without it (PGlite, whose one owner is
+   * this process) the version is read at start and by `refresh`.
+   */
+  listen?: ListenOptions;
+  /** redis mode: redis://host:port[/db] */
+  redisUrl?: string;
+  /** prefix of every Redis key, e.g. `meibo:`; one per deployment */
+  keyPrefix?: string;
+  /** lifetime of a cached response (garbage collection only: freshness comes from the version) */
+  ttlMs?: number;
+  /** most responses kept in process (LRU): the whole cache in memory mode, in front of Redis in redis mode */
+  maxEntries?: number;
+  /** add `extensions.responseCache` ({ hit, didCache }) to responses (tests, debugging) */
+  exposeCacheStatus?: boolean;
+  /** how long one Redis command may take before the read goes on without it (default 250 ms) */
+  redisTimeoutMs?: number;
+  log?: CacheLogger;
+}
+
+export interface ResponseCache {
+  mode: ResponseCacheMode;
+  /** goes in createApp(prisma, { plugins }) */
+  plugin: Plugin<Record<string, unknown>>;
+  /**
+   * Call after a write through this process commits (and after SQL run by hand in this process):
+   * re-reads the data version, so this process's next answer is fresh. Never rejects: if the
+   * version cannot be read, reads bypass the cache until it can be again.
+   */
+  refresh(): Promise<void>;
+  /**
+   * Resolves once the version has been read the first time (or could not be; reads bypass the
+   * cache until then) and the first connection to Redis has been tried.
+   */
+  ready(): Promise<void>;
+  /** The version cache keys carry now (`<epoch>:<n>`), or null while it cannot be trusted (reads bypass the cache). */
+  version(): string | null;
+  /**
+   * What the cache key of a request is made of, apart from the version read when it is looked up:
+   * null when the request is never cached (the cache is off, not a query, credentials). It depends
+   * only on the request, so the HTTP fast path works it out once per distinct request body.
+   */
+  prepare(request: CacheableRequest): PreparedRequest | null;
+  /**
+   * The cached answer to a prepared request, if any: the same key and the same version check as
+   * the plugin, for the HTTP fast path that answers hits before Yoga. Not a promise when the
+   * answer is in process (always, in memory mode).
+   */
+  lookup(request: PreparedRequest): CacheHit | undefined | Promise<CacheHit | undefined>;
+  /** Closes the Redis and LISTEN connections. */
+  close(): Promise<void>;
+}
+
+/** A hit: the current key (the ETag) and the stored result. */
+export interface CacheHit {
+  key: string;
+  result: CachedResult;
+}
+
+export const DEFAULT_TTL_MS = 60 * 60 * 1000;
+
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  if (options.mode === 'off') {
+    return {
+      mode: 'off', plugin: {}, refresh: async () => {}, ready: async () => {}, version: () => null,
+      prepare: () => null, lookup: () => undefined, close: async () => {},
+    };
+  }
+  if (options.mode === 'redis' && !options.redisUrl) throw new Error('Response cache mode "redis" needs a Redis URL (REDIS_URL)');
+  const log = options.log ?? consoleLogger;
+  const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
+  const store = createStore({
+    maxEntries: options.maxEntries ?? 5_000, ttlMs: ttl,
+    redisUrl: options.mode === 'redis' ? options.redisUrl : undefined, keyPrefix: options.keyPrefix, redisTimeoutMs: options.redisTimeoutMs,
+  }, log);
+  const versions = options.listen ? listenedVersions(options.db, options.listen, log) : readVersions(options.db, log);
+  const prepare = requestPreparer();
+  const publicRequest = (request: Request) => !request.headers.has('authorization');
+
+  const cache: Cache = {
+    // Keys also come from clients (If-None-Match): only the current version's entries are answers.
+    get(key) {
+      const version = versionOfKey(key);
+      if (!version || version !== versions.current()) return undefined;
+      return store.get(key) as never;
+    },
+    set(key, data, _entities, ttlMs) {
+      // Computed under a version that has moved on meanwhile: no request will build this key again.
+      if (versionOfKey(key) === versions.current()) store.set(key, data as CachedResult, ttlMs);
+    },
+    // The plugin calls it only for entities a mutation reports, and mutations do not take that
+    // path here (invalidateViaMutation: false): the data version moves instead.
+    invalidate() {},
+  };
+
+  const plugin = useResponseCache({
+    cache,
+    ttl,
+    session: () => null,
+    enabled: publicRequest,
+    // A mutation's key is NO_CACHE: it is looked up and stored by nobody.
+    invalidateViaMutation: false,
+    // Errors are not cached; neither is an answer that has no key (nor does it get an ETag).
+    shouldCacheResult: ({ cacheKey, result }) => cacheKey !== NO_CACHE && !result.errors?.length,
+    includeExtensionMetadata: options.exposeCacheStatus ?? false,
+    buildResponseCacheKey: async ({ documentString, variableValues, operationName, request }) => {
+      const prepared = prepare({ query: documentString, variables: variableValues, operationName, authorized: !publicRequest(request) });
+      const version = prepared && versions.current();
+      return prepared && version ? buildKey(version, prepared) : NO_CACHE;
+    },
+  }) as Plugin<Record<string, unknown>>;
+
+  return {
+    mode: options.mode,
+    plugin,
+    refresh: () => versions.refresh(),
+    ready: async () => void (await Promise.all([versions.ready, store.ready])),
+    version: () => versions.current(),
+    prepare,
+    lookup(prepared) {
+      // With exposeCacheStatus the plugin adds extensions.responseCache to hits: leave them to it.
+      if (options.exposeCacheStatus) return undefined;
+      const version = versions.current();
+      if (!version) return undefined;
+      const key = buildKey(version, prepared);
+      const result = store.get(key);
+      const found = (r: CachedResult | undefined) => (r ? { key, result: r } : undefined);
+      return result instanceof Promise ? result.then(found) : found(result);
+    },
+    async close() {
+      await versions.close();
+      await store.close();
+    },
+  };
+}
