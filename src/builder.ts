@@ -30,6 +30,13 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    nodeQueryOptions: {
+      description:
+        'The object a global id names, as every other field answers it: a Listing id the listing (one revision’s printing ' +
+        'of a seat), a Seat id the seat (tenure); an id ending in @<day> answers as decided by that day. null for a row that ' +
+        'no longer exists or an id meibo did not make.',
+    },
+    nodesQueryOptions: { description: 'node(id) for each id (at most 100), in order.' },
   },
 });
 

@@ -12,16 +12,24 @@ describe('the URL of a view', () => {
       asOf: '令和7年7月1日',
       from: null,
       to: null,
+      revision: null,
       all: false,
     });
   });
 
   it('round-trips each view, naming only what that view uses', () => {
-    const state = { view: 'changes' as const, unknownView: null, body: 'deputy-director-meeting', asOf: '2025-07-01', from: '2025-06-30', to: '2025-07-01', all: true };
+    const state = { view: 'changes' as const, unknownView: null, body: 'deputy-director-meeting', asOf: '2025-07-01', from: '2025-06-30', to: '2025-07-01', revision: null, all: true };
     const search = writeState(state);
     expect(search).toBe('?view=changes&body=deputy-director-meeting&from=2025-06-30&to=2025-07-01');
     expect(readState(search)).toEqual({ ...state, asOf: null, all: false });
     expect(writeState({ ...state, view: 'timeline' })).toBe('?view=timeline&body=deputy-director-meeting&all=1');
+  });
+
+  it('names a revision in the link of what it changed, in place of the days', () => {
+    const state = readState('?view=changes&body=secretariat&revision=15&from=2025-06-30');
+    expect(state).toMatchObject({ view: 'changes', revision: 15 });
+    expect(writeState(state)).toBe('?view=changes&body=secretariat&revision=15');
+    expect(readState('?view=changes&revision=1e3').revision).toBeNull();
   });
 
   it('keeps an unknown view, so that the page can say so, and never writes it back', () => {

@@ -13,6 +13,8 @@ export interface PageState {
   /** changes: the two days; null: across the latest amendment */
   from: string | null;
   to: string | null;
+  /** changes: a revision by its sequence — what it changed (its list against the one before it); wins over from/to */
+  revision: number | null;
   /** timeline: every revision since the first, not only those around the covered days */
   all: boolean;
 }
@@ -27,6 +29,7 @@ export function readState(search: string): PageState {
     asOf: p.get('asOf') || null,
     from: p.get('from') || null,
     to: p.get('to') || null,
+    revision: /^(0|[1-9][0-9]{0,5})$/.test(p.get('revision') ?? '') ? Number(p.get('revision')) : null,
     all: p.get('all') === '1',
   };
 }
@@ -38,8 +41,11 @@ export function writeState(state: PageState): string {
   if (state.body) p.set('body', state.body);
   if (state.view === 'roster' && state.asOf) p.set('asOf', state.asOf);
   if (state.view === 'changes') {
-    if (state.from) p.set('from', state.from);
-    if (state.to) p.set('to', state.to);
+    if (state.revision !== null) p.set('revision', String(state.revision));
+    else {
+      if (state.from) p.set('from', state.from);
+      if (state.to) p.set('to', state.to);
+    }
   }
   if (state.view === 'timeline' && state.all) p.set('all', '1');
   return `?${p.toString()}`;

@@ -209,7 +209,8 @@ export function App(props: { search: string; initial?: Initial; server?: boolean
             {state.view !== 'roster' && props.server && <NeedsScript view={state.view} />}
             {state.view === 'timeline' && !props.server && <Timeline body={body} all={state.all} generation={generation} onAll={(all) => navigate({ all })} />}
             {state.view === 'changes' && !props.server && (
-              <Changes body={body} from={state.from} to={state.to} generation={generation} onDays={(from, to) => navigate({ from, to })} />
+              <Changes body={body} from={state.from} to={state.to} revision={state.revision} generation={generation}
+                onDays={(from, to) => navigate({ from, to, revision: null })} onRevision={(revision) => navigate({ revision, from: null, to: null })} />
             )}
           </>
         )}

@@ -14,6 +14,15 @@ function latestAmendment(body: BodyInfo) {
   return [...body.revisions].reverse().find((r) => r.contentKnown && covered(r.inForceFrom) && covered(dayBefore(r.inForceFrom)));
 }
 
+/**
+ * The revisions whose change can be shown: a known text, and a known text before it (the list it
+ * replaced), each with that predecessor — the revision that took effect just before it.
+ */
+export function comparableRevisions(body: BodyInfo) {
+  const ordered = [...body.revisions].sort((a, b) => (a.inForceFrom < b.inForceFrom ? -1 : a.inForceFrom > b.inForceFrom ? 1 : a.sequence - b.sequence));
+  return ordered.flatMap((r, i) => (i > 0 && r.contentKnown && ordered[i - 1].contentKnown ? [{ revision: r, before: ordered[i - 1] }] : []));
+}
+
 function Marked({ segments }: { segments: Segment[] }) {
   return (
     <>
@@ -27,8 +36,13 @@ function seatLabel(role: string, position: number) {
   return `${label.ja}${role === 'CHAIR' ? '' : ` ${position}`}`;
 }
 
-export function Changes(props: { body: BodyInfo; from: string | null; to: string | null; generation: number; onDays: (from: string, to: string) => void }) {
+export function Changes(props: {
+  body: BodyInfo; from: string | null; to: string | null; revision: number | null; generation: number;
+  onDays: (from: string, to: string) => void; onRevision: (sequence: number) => void;
+}) {
   const { body } = props;
+  const revisions = comparableRevisions(body);
+  const picked = props.revision === null ? null : revisions.find((r) => r.revision.sequence === props.revision) ?? null;
   const latest = latestAmendment(body);
   const to = props.to ?? latest?.inForceFrom ?? null;
   const from = props.from ?? (to && isoOf(to) ? dayBefore(to) : null);
@@ -41,8 +55,12 @@ export function Changes(props: { body: BodyInfo; from: string | null; to: string
   // changes both ways).
   const [early, late] = from && to && to < from ? [to, from] : [from, to];
   const { data, error, loading } = useLoad(
-    (signal) => (early && late ? request(DIFF, { body: body.code, from: early, to: late }, signal).then((d) => d.membershipDiff) : Promise.resolve(null)),
-    [body.code, early, late, props.generation],
+    (signal) =>
+      picked
+        // by versions: the list the revision prints against the one it replaced, whatever days they fall on
+        ? request(DIFF, { body: body.code, fromRevision: picked.before.id, toRevision: picked.revision.id }, signal).then((d) => d.membershipDiff)
+        : early && late ? request(DIFF, { body: body.code, from: early, to: late }, signal).then((d) => d.membershipDiff) : Promise.resolve(null),
+    [body.code, early, late, picked?.revision.id, props.generation],
   );
 
   return (
@@ -58,10 +76,37 @@ export function Changes(props: { body: BodyInfo; from: string | null; to: string
         <DayField name="to" label="改正後" labelEn="After (to)" value={toText} onInput={setTo} />
         <button type="submit">比較 Compare</button>
       </form>
+      {revisions.length > 0 && (
+        <form class="controls revision-pick" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            改正で選ぶ <span class="en">or pick a revision</span>{' '}
+            <select
+              name="revision"
+              value={picked ? String(picked.revision.sequence) : ''}
+              onChange={(e) => {
+                const v = (e.target as HTMLSelectElement).value;
+                if (v !== '') props.onRevision(Number(v));
+              }}
+            >
+              <option value="">—</option>
+              {revisions.map(({ revision }) => (
+                <option value={String(revision.sequence)}>改正 {bothForms(revision.decidedOn)}</option>
+              ))}
+            </select>
+          </label>
+        </form>
+      )}
+      {props.revision !== null && !picked && <p class="coverage-note">この改正の新旧は比べられません。 That revision cannot be compared (unknown, or its text or the one before it is not in the data).</p>}
       <h2>
         {body.name} <span class="as-of">新旧対照表</span> <span class="en">what changed</span>
       </h2>
-      {!props.from && !props.to && latest && (
+      {picked && (
+        <p class="default-note" data-revision={picked.revision.sequence}>
+          改正（{bothForms(picked.revision.decidedOn)} 決定、{bothForms(picked.revision.inForceFrom)} 施行）の新旧：その直前の改正（{bothForms(picked.before.decidedOn)} 決定）の表と比べています。{' '}
+          <span class="en">What this revision changed: its list against the one it replaced.</span>
+        </p>
+      )}
+      {!picked && !props.from && !props.to && latest && (
         <p class="default-note">
           直近の改正（{bothForms(latest.decidedOn)} 決定、{bothForms(latest.inForceFrom)} 施行）の前日と当日を比べています。{' '}
           <span class="en">Comparing the day before and the day of the latest amendment.</span>
