@@ -6,7 +6,20 @@
 // Why a cost rule of our own beside armor's: armor's cost limit counts each field once, whatever
 // the length of the list it stands in, so `searchPosts { seats { body { members { … } } } }`
 // (200 × 8 × 64 seats) costs it no more than one post's. Ours multiplies by each list's length
-// bound (LIST_BOUNDS), which is what makes a ladder through list fields expensive.
+// bound (LIST_BOUNDS), which is what makes a ladder through list fields expensive, and it works
+// out each fragment's cost once: any document within the token limit is judged in time linear in
+// its size (issue 18: a fan-out of fragments, each spreading the next B times, cost B⁴ walks).
+//
+// Why not @pothos/plugin-complexity (looked at in hayes/pothos, packages/plugin-complexity/src):
+// - its multipliers are declared on each field (`complexity: { multiplier }` in t.field options),
+//   i.e. in src/schema/*; unset, every list counts 10 and every field 1;
+// - it walks a fragment again at every spread (complexityFromFragment → complexityFromSelectionSet,
+//   no memo, no cycle guard): the same B⁴ walk, and a fragment cycle overflows the stack, since
+//   validation rules run beside graphql-js's NoFragmentCyclesRule;
+// - it checks in the root fields' resolvers (or a validation rule that must be built per request
+//   with the variables), with its own PothosValidationError messages rather than our codes.
+// So it would fix nothing of hole 1 and move the bounds into schema files; LIST_BOUNDS stays, and
+// tests/limits.test.ts keeps it complete.
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
@@ -94,9 +107,15 @@ export const LimitCode = {
   cost: 'MAX_COST_EXCEEDED',
 } as const;
 
-/** armor reports "Syntax Error: …" without a code; give it ours (and HTTP 400) before it is thrown. */
+/**
+ * armor reports its refusals as "Syntax Error: …" without a code: give them ours (and HTTP 400)
+ * before they are thrown, and a plain message, since the document is well-formed, only too big.
+ */
 const coded = (code: string) => ({
-  onReject: [(_ctx: unknown, error: GraphQLError) => void Object.assign(error.extensions as Record<string, unknown>, { code, http: { status: 400 } })],
+  onReject: [(_ctx: unknown, error: GraphQLError) => {
+    error.message = error.message.replace(/^Syntax Error: /, '');
+    Object.assign(error.extensions as Record<string, unknown>, { code, http: { status: 400 } });
+  }],
   propagateOnRejection: true,
 });
 
@@ -120,14 +139,54 @@ export function useQueryLimits(): Array<Plugin<Record<string, unknown>>> {
 // ---------------------------------------------------------------------------------------------
 // Cost
 
-/** The estimated number of fields an operation resolves: each field counts the product of the bounds of the lists around it. */
-export function estimateCost(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, selectionSet: SelectionSetNode, type: GraphQLCompositeType): number {
+/**
+ * What one estimate remembers: each fragment's cost, worked out once, and the selections it
+ * visited (a test bounds them by the document's tokens). Shared by the operations of a document.
+ */
+export interface CostMemo {
+  fragments: Map<string, number>;
+  visits: number;
+}
+
+export const newCostMemo = (): CostMemo => ({ fragments: new Map(), visits: 0 });
+
+/**
+ * The estimated number of fields an operation resolves: each field counts the product of the
+ * bounds of the lists around it. Linear in the document: a fragment's selections are walked once,
+ * and every later spread of it reuses that cost (multiplied by the lists around the spread, as
+ * any selection is). A fragment is walked under its own type condition, so its cost does not
+ * depend on where it is spread and one entry per fragment name is enough.
+ */
+export function estimateCost(
+  context: Pick<ValidationContext, 'getSchema' | 'getFragment'>,
+  selectionSet: SelectionSetNode,
+  type: GraphQLCompositeType,
+  memo: CostMemo = newCostMemo(),
+): number {
   const schema = context.getSchema();
-  // Fragment cycles are refused by graphql-js's own rule; this guard only keeps this walk finite
-  // meanwhile (validation rules run side by side).
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragments: string[]): number => {
+  // Fragment cycles are refused by graphql-js's own rule; meanwhile (validation rules run side by
+  // side) a spread of a fragment still being walked counts nothing, which keeps this walk finite.
+  const walking = new Set<string>();
+  const composite = (name: string) => {
+    const on = schema.getType(name);
+    return on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on)) ? on : null;
+  };
+  const fragmentCost = (name: string): number => {
+    const known = memo.fragments.get(name);
+    if (known !== undefined) return known;
+    const fragment = context.getFragment(name);
+    if (!fragment || walking.has(name)) return 0;
+    const on = composite(fragment.typeCondition.name.value);
+    walking.add(name);
+    const cost = on ? walk(fragment.selectionSet, on) : 0;
+    walking.delete(name);
+    memo.fragments.set(name, cost);
+    return cost;
+  };
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType): number => {
     let cost = 0;
     for (const selection of set.selections) {
+      memo.visits++;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (name.startsWith('__')) continue; // introspection: answered from memory
@@ -136,23 +195,19 @@ export function estimateCost(context: Pick<ValidationContext, 'getSchema' | 'get
         const bound = listBound(parent.name, field, selection);
         const named = getNamedType(field.type);
         const inner = selection.selectionSet && (isObjectType(named) || isInterfaceType(named) || isUnionType(named))
-          ? walk(selection.selectionSet, named, fragments)
+          ? walk(selection.selectionSet, named)
           : 0;
         cost += bound * (1 + inner);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        if (on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on))) cost += walk(selection.selectionSet, on, fragments);
+        const on = selection.typeCondition ? composite(selection.typeCondition.name.value) : parent;
+        if (on) cost += walk(selection.selectionSet, on);
       } else {
-        const name = selection.name.value;
-        const fragment = context.getFragment(name);
-        if (!fragment || fragments.includes(name)) continue;
-        const on = schema.getType(fragment.typeCondition.name.value);
-        if (on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on))) cost += walk(fragment.selectionSet, on, [...fragments, name]);
+        cost += fragmentCost(selection.name.value);
       }
     }
     return cost;
   };
-  return walk(selectionSet, type, []);
+  return walk(selectionSet, type);
 }
 
 function listBound(parent: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
@@ -178,11 +233,12 @@ function pageSizeOf(node: FieldNode): number | null {
 }
 
 function costRule(context: ValidationContext): ASTVisitor {
+  const memo = newCostMemo();
   return {
     OperationDefinition(operation) {
       const root = context.getSchema().getRootType(operation.operation);
       if (!root) return;
-      const cost = estimateCost(context, operation.selectionSet, root);
+      const cost = estimateCost(context, operation.selectionSet, root, memo);
       if (cost > LIMITS.cost) {
         context.reportError(new GraphQLError(
           `Query cost limit of ${LIMITS.cost} exceeded: this operation could resolve about ${Math.round(cost)} fields. ` +
