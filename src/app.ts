@@ -12,7 +12,7 @@ import { useRequestDeadline } from './db/deadline.js';
 import { asServiceUnavailable } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
-import { useQueryLimits } from './limits.js';
+import { documentCaches, useQueryLimits, type DocumentCaches } from './limits.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
@@ -34,6 +34,8 @@ export interface AppOptions {
   cors?: CORSOptions;
   /** how long the statements of one query may take together (default 15 s; MEIBO_REQUEST_TIMEOUT_MS) */
   requestTimeoutMs?: number;
+  /** where parsed documents are kept, bounded by size (default: documentCaches() of src/limits.ts) */
+  documentCaches?: DocumentCaches;
 }
 
 /**
@@ -58,6 +60,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
       ...(options.plugins ?? []),
     ],
+    // parses kept by document text, small documents only and bounded in bytes (src/limits.ts)
+    parserAndValidationCache: options.documentCaches ?? documentCaches(),
     // src/http/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',

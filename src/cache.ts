@@ -324,12 +324,16 @@ export function operationKinds(source: string): Map<string, string> | null {
 
 /**
  * Values computed once per key, for the few requests dashboards repeat: at most `max` of them,
- * the oldest dropped first, so that clients sending ever new texts cannot grow it.
+ * the oldest dropped first, so that clients sending ever new texts cannot grow it. A key longer
+ * than MAX_MEMO_KEY (a document padded to the body limit) is computed each time, never kept.
  */
+export const MAX_MEMO_KEY = 8 * 1024;
+
 export function boundedMemo<V>(max: number) {
   const entries = new Map<string, V>();
   return {
     get(key: string, compute: () => V): V {
+      if (key.length > MAX_MEMO_KEY) return compute();
       let value = entries.get(key);
       if (value === undefined) {
         value = compute();
@@ -339,6 +343,9 @@ export function boundedMemo<V>(max: number) {
       return value;
     },
     clear: () => entries.clear(),
+    get size() {
+      return entries.size;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // What a request may ask for, checked before any resolver runs: graphql-armor's limits (tokens,
 // depth, aliases, directives), a cost limit that knows how long meibo's lists are, page sizes,
-// and input the database cannot store. Each refusal has its own stable `extensions.code` and
+// and input the database cannot store; and what of a request the server keeps afterwards (the
+// parsed documents, bounded by size). Each refusal has its own stable `extensions.code` and
 // HTTP 400, and costs the server a parse and a walk of the document: no statement, no resolver.
 //
 // Why a cost rule of our own beside armor's: armor's cost limit counts each field once, whatever
@@ -43,6 +44,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { badUserInput } from './errors.js';
 
 /** The limits, in one place; README's error table lists them. */
@@ -247,6 +249,55 @@ function costRule(context: ValidationContext): ASTVisitor {
         ));
       }
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsed documents kept (Yoga's parse and validation caches)
+
+/**
+ * Yoga keeps each document's parse (or parse error) by its text, 1,024 of them by default
+ * whatever their size; its validation results hang off those parses (a WeakMap). A document may
+ * be padded with a comment to the body limit (about 1 MB) and stay within the token limit, so
+ * 2,900 such requests held 3.4 GB (issue 18, hole 6). Kept here: documents up to `maxText`
+ * characters (the README's longest is 1.2 kB; padded or generated ones are parsed each time they
+ * come), and at most `maxBytes` for all of them, by an estimate of what a parse holds.
+ */
+export const DOCUMENT_CACHE = {
+  maxText: 8 * 1024,
+  maxEntries: 1_024,
+  maxBytes: 32 * 1024 * 1024,
+  /**
+   * A parse holds each token (graphql-js links them all from the AST's locations) and its node:
+   * 485 bytes a token, measured on Node 20 for a 2 kB document of 993 one-letter fields.
+   */
+  bytesPerToken: 512,
+} as const;
+
+export interface DocumentCaches {
+  documentCache: { get(key: string): DocumentNode | undefined; set(key: string, value: DocumentNode): void };
+  errorCache: { get(key: string): unknown; set(key: string, value: unknown): void };
+  /** what the caches hold now: documents and errors, and the estimated bytes */
+  retained(): { entries: number; bytes: number };
+}
+
+export function documentCaches(): DocumentCaches {
+  const { maxText, maxEntries, maxBytes, bytesPerToken } = DOCUMENT_CACHE;
+  const tokens = (document: DocumentNode) => {
+    let n = 0;
+    for (let token = document.loc?.startToken ?? null; token; token = token.next) n++;
+    return n;
+  };
+  // the text is kept twice over (the key, and the source the locations point to): 2 bytes a character each
+  const documents = new LRUCache<string, DocumentNode>({
+    max: maxEntries, maxSize: maxBytes, ttl: 3_600_000,
+    sizeCalculation: (document, text) => 4 * text.length + bytesPerToken * tokens(document),
+  });
+  const errors = new LRUCache<string, object>({ max: maxEntries, maxSize: maxBytes / 8, ttl: 3_600_000, sizeCalculation: (_error, text) => 4 * text.length + 1_024 });
+  return {
+    documentCache: { get: (text) => documents.get(text), set: (text, document) => void (text.length <= maxText && documents.set(text, document)) },
+    errorCache: { get: (text) => errors.get(text), set: (text, error) => void (text.length <= maxText && errors.set(text, error as object)) },
+    retained: () => ({ entries: documents.size + errors.size, bytes: documents.calculatedSize + errors.calculatedSize }),
   };
 }
 

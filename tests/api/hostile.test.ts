@@ -2,9 +2,12 @@
 // cause (SQL statements counted). A refusal by the limits costs no statement at all; the server
 // keeps answering others meanwhile.
 import fc from 'fast-check';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokens, issueToken } from '../../src/auth.js';
-import { LIMITS } from '../../src/limits.js';
+import { createApp } from '../../src/app.js';
+import { boundedMemo } from '../../src/cache.js';
+import { DOCUMENT_CACHE, documentCaches, LIMITS } from '../../src/limits.js';
 import { openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 const editor = issueToken('fuzz');
@@ -158,6 +161,57 @@ describe('fragment fan-out (each fragment spreads the next B times) is judged in
       expect(r.status).toBe(400);
     }
     expect(t.sql.length).toBe(0);
+  });
+});
+
+describe('large documents are not kept (issue 18, hole 6: 3.4 GB from comment-padded documents)', () => {
+  const padding = (n: number) => `# ${'x'.repeat(n)}\n`;
+
+  it('a document padded to 100 kB is answered, and neither it nor its parse error is kept', async () => {
+    const caches = documentCaches();
+    const yoga = createApp(t.directory.prisma, { documentCaches: caches });
+    const post = (query: string) => yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    for (let i = 0; i < 20; i++) {
+      const ok = await post(`${padding(100_000)}{ bodies { code } } # ${i}`);
+      expect(((await ok.json()) as { data: { bodies: unknown[] } }).data.bodies.length).toBeGreaterThan(0);
+      const bad = await post(`${padding(100_000)}{ bodies { code } # ${i}`);
+      expect(((await bad.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/^Syntax Error/);
+    }
+    expect(caches.retained()).toEqual({ entries: 0, bytes: 0 });
+
+    // a small document is kept, once
+    await post('{ bodies { code } }');
+    await post('{ bodies { code } }');
+    expect(caches.retained().entries).toBe(1);
+  });
+
+  it('small documents are kept up to a bound in entries and in bytes', () => {
+    const caches = documentCaches();
+    // 1,100 distinct dashboards' queries: the oldest go past 1,024
+    for (let i = 0; i < 1_100; i++) {
+      const text = `{ bodies { code } } # ${i}`;
+      caches.documentCache.set(text, parse(text));
+    }
+    expect(caches.retained().entries).toBe(DOCUMENT_CACHE.maxEntries);
+    // just under the size kept, with as many tokens as the limit allows: the bytes bound holds
+    const wide = (i: number) => `{ a${i} ${'b '.repeat(LIMITS.tokens - 4)}}`;
+    expect(wide(0).length).toBeLessThanOrEqual(DOCUMENT_CACHE.maxText);
+    for (let i = 0; i < 200; i++) caches.documentCache.set(wide(i), parse(wide(i)));
+    const { bytes, entries } = caches.retained();
+    expect(bytes).toBeLessThanOrEqual(DOCUMENT_CACHE.maxBytes);
+    expect(entries).toBeLessThan(200); // ~1 MB each by the estimate: about 30 fit
+  });
+
+  it("the response cache's memos (document kinds, request digests) keep no long key", () => {
+    const memo = boundedMemo<number>(1_000);
+    let computed = 0;
+    for (let i = 0; i < 50; i++) memo.get(`${padding(100_000)}{ bodies { code } } # ${i}`, () => ++computed);
+    expect(computed).toBe(50);
+    expect(memo.size).toBe(0);
+    memo.get('{ bodies { code } }', () => ++computed);
+    memo.get('{ bodies { code } }', () => ++computed);
+    expect(memo.size).toBe(1);
+    expect(computed).toBe(51);
   });
 });
 
