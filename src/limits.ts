@@ -45,6 +45,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { MAX_CHANGES, MAX_DIFF_SEATS } from './domain/amendment-plan.js';
 import { badUserInput } from './errors.js';
 
 /** The limits, in one place; README's error table lists them. */
@@ -57,7 +58,7 @@ export const LIMITS = {
   aliases: 15,
   /** directives in one operation */
   directives: 10,
-  /** estimated fields resolved (see LIST_BOUNDS); the README's costliest: 5,682 (its amendment's dry run) */
+  /** estimated fields resolved (see LIST_BOUNDS, FIELD_WEIGHTS); the README's costliest: 5,682 (its amendment's dry run) */
   cost: 10_000,
   /** largest `first` / `last` of a connection, and the length of `nodes(ids:)` */
   pageSize: 100,
@@ -96,6 +97,18 @@ export const LIST_BOUNDS: Record<string, number> = {
   'AmendmentDiff.renamed': 64,
   'AmendmentDiff.after': 64,
   'DirectoryChange.bodies': 8,
+};
+
+/**
+ * Fields that answer a JSON text counting as the seats it can hold rather than as one field: an
+ * audit entry's diff lists at most MAX_DIFF_SEATS seats, its amendment at most MAX_CHANGES
+ * changes (src/domain/amendment-plan.ts). So a page of 20 entries with their diffs fits the cost
+ * limit, one of 100 does not: about 25 diffs a request, each at most 400 seats of a title of at
+ * most 200 characters (issue 18: 100 diffs of 3,000-seat amendments were 14 MB).
+ */
+export const FIELD_WEIGHTS: Record<string, number> = {
+  'AuditEntry.diff': MAX_DIFF_SEATS,
+  'AuditEntry.amendment': MAX_CHANGES,
 };
 
 const CONNECTION_ARGS = ['first', 'last'];
@@ -199,7 +212,7 @@ export function estimateCost(
         const inner = selection.selectionSet && (isObjectType(named) || isInterfaceType(named) || isUnionType(named))
           ? walk(selection.selectionSet, named)
           : 0;
-        cost += bound * (1 + inner);
+        cost += bound * ((FIELD_WEIGHTS[`${parent.name}.${name}`] ?? 1) + inner);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? composite(selection.typeCondition.name.value) : parent;
         if (on) cost += walk(selection.selectionSet, on);

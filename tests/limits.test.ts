@@ -36,6 +36,13 @@ describe('cost estimate', () => {
     expect(cost).toBeLessThanOrEqual(LIMITS.cost);
   });
 
+  it("counts an audit entry's diff as the seats it can hold: a page of 20 diffs fits, one of 100 does not", () => {
+    expect(costOf('{ amendments(first: 20) { edges { node { action diff } } } }')).toBeLessThanOrEqual(LIMITS.cost);
+    expect(costOf('{ amendments { edges { node { diff } } } }')).toBeLessThanOrEqual(LIMITS.cost); // the default page
+    expect(costOf('{ amendments(first: 100) { edges { node { diff } } } }')).toBeGreaterThan(LIMITS.cost);
+    expect(costOf('{ amendments(first: 100) { edges { node { action actor at } } } }')).toBeLessThanOrEqual(LIMITS.cost);
+  });
+
   it('ignores introspection, which GraphiQL sends on load', () => {
     expect(costOf(getIntrospectionQuery())).toBe(0);
   });

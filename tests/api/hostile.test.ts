@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokens, issueToken } from '../../src/auth.js';
 import { createApp } from '../../src/app.js';
 import { boundedMemo } from '../../src/cache.js';
+import { MAX_CHANGES } from '../../src/domain/amendment-plan.js';
 import { DOCUMENT_CACHE, documentCaches, LIMITS } from '../../src/limits.js';
 import { openTestDirectory, type TestDirectory } from '../support/harness.js';
 
@@ -212,6 +213,32 @@ describe('large documents are not kept (issue 18, hole 6: 3.4 GB from comment-pa
     memo.get('{ bodies { code } }', () => ++computed);
     expect(memo.size).toBe(1);
     expect(computed).toBe(51);
+  });
+});
+
+describe('the size of an amendment and of the audit trail (issue 18, hole 10)', () => {
+  it(`an amendment of more than ${MAX_CHANGES} changes is refused with BAD_USER_INPUT, before any statement`, async () => {
+    const changes = Array.from({ length: 3_000 }, (_, i) => ({ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: `新設${i}課長` }));
+    t.sql.length = 0;
+    const r = await raw(
+      JSON.stringify({
+        query: 'mutation($i: AmendmentInput!) { recordAmendment(dryRun: true, input: $i) { dryRun } }',
+        variables: { i: { instrument: 'designated-posts', title: '大きな改正', decidedOn: '2030-01-01', effectiveOn: '2030-04-01', changes } },
+      }),
+      { authorization: `Bearer ${EDITOR_TOKEN}` },
+    );
+    expect(codes(r.json)).toEqual(['BAD_USER_INPUT']);
+    expect(r.json.errors![0].extensions).toMatchObject({ max: MAX_CHANGES, changes: 3_000 });
+    expect(t.sql.length).toBe(0);
+  });
+
+  it('a page of 100 audit entries with their diffs is refused by its cost; 20 are answered', async () => {
+    t.sql.length = 0;
+    const many = await raw(JSON.stringify({ query: '{ amendments(first: 100) { edges { node { diff } } } }' }));
+    expect(codes(many.json)).toEqual(['MAX_COST_EXCEEDED']);
+    expect(t.sql.length).toBe(0);
+    const page = await t.gql<{ amendments: { edges: unknown[] } }>('{ amendments(first: 20) { edges { node { diff } } } }');
+    expect(page.errors).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authenticate, issueToken, parseTokens, TokenConfigError } from '../../src/auth.js';
 import { AmendmentFileError, parseAmendmentFile } from '../../src/domain/amendment-file.js';
-import { AmendmentRejected, normalizeAmendment, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment-plan.js';
+import { AmendmentRejected, MAX_CHANGES, MAX_DIFF_SEATS, normalizeAmendment, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment-plan.js';
 import { parseDay } from '../../src/domain/dates.js';
 import { normalizeTitle, searchForm, TitleError } from '../../src/domain/title.js';
 
@@ -289,6 +289,29 @@ describe('titles', () => {
       expect((error as Error).message).toMatch(/^change #1 .*100002 characters long/);
       expect((error as Error).message.length).toBeLessThan(400);
     }
+  });
+});
+
+describe('the size of an amendment', () => {
+  const adds = (n: number): Amendment['changes'] => Array.from({ length: n }, (_, i) => ({ kind: 'add', body: S, role: 'MEMBER', post: `新設${i}課長` }));
+
+  it(`refuses more than ${MAX_CHANGES} changes, before looking at any of them`, () => {
+    const many = amend([...adds(MAX_CHANGES), { kind: 'add', body: S, role: 'MEMBER', post: '\u0000' }]);
+    try {
+      normalizeAmendment(many);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AmendmentRejected);
+      expect((error as AmendmentRejected).code).toBe('BAD_USER_INPUT');
+      expect((error as AmendmentRejected).details).toEqual({ max: MAX_CHANGES, changes: MAX_CHANGES + 1 });
+      expect((error as Error).message).toMatch(/201 changes; one amendment may make at most 200/);
+    }
+  });
+
+  it(`plans ${MAX_CHANGES}, with at most ${MAX_DIFF_SEATS} seats in its diff`, () => {
+    const p = planAmendment(normalizeAmendment(amend(adds(MAX_CHANGES))), council, anyPost).bodies[0];
+    expect(p.added).toHaveLength(MAX_CHANGES);
+    expect(p.added.length + p.removed.length + 2 * p.renamed.length).toBeLessThanOrEqual(MAX_DIFF_SEATS);
   });
 });
 
