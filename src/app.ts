@@ -11,7 +11,7 @@ import { DEFAULT_TIMEOUTS } from './db/config.js';
 import { useRequestDeadline } from './db/deadline.js';
 import { asServiceUnavailable } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
-import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
+import { graphiqlOptions, renderGraphiQL, useGraphiQLHeaders } from './http/graphiql.js';
 import { documentCaches, useQueryLimits, type DocumentCaches } from './limits.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
@@ -54,6 +54,7 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       useRequestId(),
       useRequestBodyLimit(),
       useMutationsOnlyFromJson(),
+      useGraphiQLHeaders(),
       ...useQueryLimits(),
       ...(options.reader ? [useReaderForQueries(options.reader)] : []),
       // a query's statements stop when its client goes or its time is up (src/db/deadline.ts)

@@ -305,6 +305,33 @@ describe('browser-side defaults', () => {
   });
 });
 
+describe('the GraphiQL page (issue 18, hole 10: no CSP, no frame-ancestors)', () => {
+  it('may not be framed, and runs only its own files and the inline scripts it was written with', async () => {
+    const response = await t.yoga.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const header = response.headers.get('content-security-policy') ?? '';
+    expect(header).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+
+    const html = await response.text();
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(html.indexOf('<meta http-equiv="Content-Security-Policy"')).toBeLessThan(html.indexOf('<script'));
+    const directives = new Map(meta.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    const scripts = directives.get('script-src') ?? [];
+    expect(scripts).not.toContain("'unsafe-inline'");
+    expect(scripts).not.toContain("'unsafe-eval'");
+    // every inline script is allowed by its hash, and nothing else is
+    const { createHash } = await import('node:crypto');
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+    expect(inline.length).toBe(2);
+    expect(scripts.sort()).toEqual(["'self'", ...inline].sort());
+    // no other host, so GraphiQL keeps working offline (tests/browser/graphiql.test.ts runs it)
+    expect(meta).not.toMatch(/https?:|\*/);
+  });
+});
+
 describe('request ids', () => {
   it('returns an x-request-id, and carries it on every error', async () => {
     const r = await raw(JSON.stringify({ query: '{ members(body: "nope", asOf: "2025-07-01") { role } }' }));
