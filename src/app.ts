@@ -9,7 +9,7 @@ import { useRequestBodyLimit } from './http/body-limit.js';
 import { createContext, type Context } from './context.js';
 import { DEFAULT_TIMEOUTS } from './db/config.js';
 import { useRequestDeadline } from './db/deadline.js';
-import { asServiceUnavailable } from './db/unavailable.js';
+import { asServiceUnavailable, unavailableCause } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { graphiqlOptions, renderGraphiQL, useGraphiQLHeaders } from './http/graphiql.js';
 import { documentCaches, useQueryLimits, type DocumentCaches } from './limits.js';
@@ -80,7 +80,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     // GraphiQL from the installed package, never a CDN (src/http/graphiql.ts); the README's examples as tabs
     graphiql: graphiqlOptions(),
     renderGraphiQL,
-    logging: yogaLogger(options.log ?? silentLogger),
+    // a database outage (retriable, 503) is one warning line a request, without a stack
+    logging: yogaLogger(options.log ?? silentLogger, unavailableCause),
   });
 }
 

@@ -3,11 +3,15 @@
 // keeps answering others meanwhile.
 import fc from 'fast-check';
 import { parse } from 'graphql';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokens, issueToken } from '../../src/auth.js';
 import { createApp } from '../../src/app.js';
 import { boundedMemo } from '../../src/cache.js';
 import { MAX_CHANGES } from '../../src/domain/amendment-plan.js';
+import { createLogger, withRequestLog } from '../../src/log.js';
 import { DOCUMENT_CACHE, documentCaches, LIMITS } from '../../src/limits.js';
 import { openTestDirectory, type TestDirectory } from '../support/harness.js';
 
@@ -329,6 +333,44 @@ describe('the GraphiQL page (issue 18, hole 10: no CSP, no frame-ancestors)', ()
     expect(scripts.sort()).toEqual(["'self'", ...inline].sort());
     // no other host, so GraphiQL keeps working offline (tests/browser/graphiql.test.ts runs it)
     expect(meta).not.toMatch(/https?:|\*/);
+  });
+});
+
+describe('a database out of connections (issue 18, hole 10: 4 lines with stacks for each 503)', () => {
+  it('answers 503 SERVICE_UNAVAILABLE and logs one line for the request, without a stack', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const log = createLogger('info', sink);
+    // Prisma's pool timeout (P2024), as every statement gets it while the pool is exhausted
+    const fail = () => Promise.reject(Object.assign(new Error('Timed out fetching a new connection from the connection pool. (Current connection pool timeout: 10, connection limit: 10)'), { code: 'P2024' }));
+    const handler: ProxyHandler<typeof fail> = { get: () => new Proxy(fail, handler) };
+    const exhausted = new Proxy(fail, handler) as unknown as typeof t.directory.prisma;
+    const yoga = createApp(t.directory.prisma, { log, reader: () => exhausted });
+    const server = createServer(withRequestLog(yoga, log));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      // several fields, each failing on its own
+      const query = '{ bodies { code } chair(body: "secretariat", asOf: "2025-07-01") { role } members(body: "secretariat", asOf: "2025-07-01") { role } organizations { name } }';
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query }) });
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(new Set(body.errors.map((e) => e.extensions.code))).toEqual(new Set(['SERVICE_UNAVAILABLE']));
+      await new Promise((r) => setTimeout(r, 50));
+      const id = response.headers.get('x-request-id');
+      const mine = lines.filter((l) => l.requestId === id);
+      const problems = mine.filter((l) => l.msg !== 'request');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ level: 40, cause: 'P2024' });
+      expect(JSON.stringify(mine)).not.toMatch(/stack|\n\s+at /);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
