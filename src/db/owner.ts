@@ -9,7 +9,7 @@
 // not at all: written beside it, then linked into place (a link fails when the lock exists, as
 // O_EXCL does), so a write that fails (a full disk) leaves no lock that would refuse every later
 // start. PostgreSQL needs none of this (it is a server), nor an in-memory PGlite.
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { DbConfig } from './config.js';
 
@@ -125,6 +125,25 @@ function readRecord(path: string): OwnerRecord | null {
   return valid ? (r as OwnerRecord) : UNREADABLE;
 }
 
+function publishInPlace(path: string, record: OwnerRecord): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    writeSync(fd, JSON.stringify(record));
+    return true;
+  } catch (e) {
+    unlinkSync(path); // ours, created just now: a lock whose write failed (a full disk) does not stay
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** When the lock at `path` was last written, in ms since the epoch; undefined when it is gone. */
 function writtenAt(path: string): number | undefined {
   try {
@@ -142,7 +161,10 @@ function publish(path: string, record: OwnerRecord): boolean {
     linkSync(tmp, path);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // a file system without hard links: created exclusively in place, and removed if its write fails
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return publishInPlace(path, record);
     throw e;
   } finally {
     try {

@@ -15,7 +15,8 @@ import { issueToken } from '../../src/auth.js';
 import { claimDataDir, DataDirInUse, takeoverNotice } from '../../src/db/owner.js';
 
 // A full disk, for the lock's own write (issue 18: after a disk filled up once, every start was refused).
-const disk = vi.hoisted(() => ({ full: false }));
+/** full: every write fails; 'descriptors': only writes to an open file (the tmp copy is written whole) */
+const disk = vi.hoisted(() => ({ full: false as boolean | 'descriptors', noHardLinks: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
@@ -26,9 +27,13 @@ vi.mock('node:fs', async (importOriginal) => {
       return fs.writeSync(...args);
     }) as typeof fs.writeSync,
     writeFileSync: ((...args: Parameters<typeof fs.writeFileSync>) => {
-      if (disk.full) throw full();
+      if (disk.full === true) throw full();
       return fs.writeFileSync(...args);
     }) as typeof fs.writeFileSync,
+    linkSync: ((...args: Parameters<typeof fs.linkSync>) => {
+      if (disk.noHardLinks) throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' });
+      return fs.linkSync(...args);
+    }) as typeof fs.linkSync,
   };
 });
 
@@ -246,6 +251,27 @@ describe('the lock file itself (issue 18, hole 9)', () => {
     const ownership = claim(dataDir)!;
     expect(ownership.tookOverFrom).toBeNull();
     ownership.release();
+  });
+
+  it('on a file system without hard links, the lock is made in place, and still not left behind by a failed write', () => {
+    disk.noHardLinks = true;
+    try {
+      const dataDir = fresh();
+      disk.full = 'descriptors';
+      try {
+        expect(() => claim(dataDir)).toThrow(/ENOSPC/);
+      } finally {
+        disk.full = false;
+      }
+      expect(readdirSync(dir).filter((f) => f.startsWith(`pglite-${n}.`))).toEqual([]);
+      const ownership = claim(dataDir)!;
+      expect(JSON.parse(readFileSync(lockOf(dataDir), 'utf8')).pid).toBe(process.pid);
+      expect(() => claimDataDir({ kind: 'pglite', dataDir } as never, 'other')).not.toThrow(); // the same process: its own claim
+      ownership.release();
+      expect(existsSync(lockOf(dataDir))).toBe(false);
+    } finally {
+      disk.noHardLinks = false;
+    }
   });
 
   it('a lock naming a live, unrelated process that started after the lock was written (its pid reused) is stale, start time or not', async () => {
