@@ -9,10 +9,10 @@ import { useRequestBodyLimit } from './http/body-limit.js';
 import { createContext, type Context } from './context.js';
 import { DEFAULT_TIMEOUTS } from './db/config.js';
 import { useRequestDeadline } from './db/deadline.js';
-import { asServiceUnavailable } from './db/unavailable.js';
+import { asServiceUnavailable, unavailableCause } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
-import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
-import { useQueryLimits } from './limits.js';
+import { graphiqlOptions, renderGraphiQL, useGraphiQLHeaders } from './http/graphiql.js';
+import { documentCaches, useQueryLimits, type DocumentCaches } from './limits.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
@@ -34,6 +34,8 @@ export interface AppOptions {
   cors?: CORSOptions;
   /** how long the statements of one query may take together (default 15 s; MEIBO_REQUEST_TIMEOUT_MS) */
   requestTimeoutMs?: number;
+  /** where parsed documents are kept, bounded by size (default: documentCaches() of src/limits.ts) */
+  documentCaches?: DocumentCaches;
 }
 
 /**
@@ -52,12 +54,15 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       useRequestId(),
       useRequestBodyLimit(),
       useMutationsOnlyFromJson(),
+      useGraphiQLHeaders(),
       ...useQueryLimits(),
       ...(options.reader ? [useReaderForQueries(options.reader)] : []),
       // a query's statements stop when its client goes or its time is up (src/db/deadline.ts)
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
       ...(options.plugins ?? []),
     ],
+    // parses kept by document text, small documents only and bounded in bytes (src/limits.ts)
+    parserAndValidationCache: options.documentCaches ?? documentCaches(),
     // src/http/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
@@ -76,7 +81,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     // GraphiQL from the installed package, never a CDN (src/http/graphiql.ts); the README's examples as tabs
     graphiql: graphiqlOptions(),
     renderGraphiQL,
-    logging: yogaLogger(options.log ?? silentLogger),
+    // a database outage (retriable, 503) is one warning line a request, without a stack
+    logging: yogaLogger(options.log ?? silentLogger, unavailableCause),
   });
 }
 

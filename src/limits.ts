@@ -1,12 +1,26 @@
 // What a request may ask for, checked before any resolver runs: graphql-armor's limits (tokens,
 // depth, aliases, directives), a cost limit that knows how long meibo's lists are, page sizes,
-// and input the database cannot store. Each refusal has its own stable `extensions.code` and
+// and input the database cannot store; and what of a request the server keeps afterwards (the
+// parsed documents, bounded by size). Each refusal has its own stable `extensions.code` and
 // HTTP 400, and costs the server a parse and a walk of the document: no statement, no resolver.
 //
 // Why a cost rule of our own beside armor's: armor's cost limit counts each field once, whatever
 // the length of the list it stands in, so `searchPosts { seats { body { members { … } } } }`
 // (200 × 8 × 64 seats) costs it no more than one post's. Ours multiplies by each list's length
-// bound (LIST_BOUNDS), which is what makes a ladder through list fields expensive.
+// bound (LIST_BOUNDS), which is what makes a ladder through list fields expensive, and it works
+// out each fragment's cost once: any document within the token limit is judged in time linear in
+// its size (issue 18: a fan-out of fragments, each spreading the next B times, cost B⁴ walks).
+//
+// Why not @pothos/plugin-complexity (looked at in hayes/pothos, packages/plugin-complexity/src):
+// - its multipliers are declared on each field (`complexity: { multiplier }` in t.field options),
+//   i.e. in src/schema/*; unset, every list counts 10 and every field 1;
+// - it walks a fragment again at every spread (complexityFromFragment → complexityFromSelectionSet,
+//   no memo, no cycle guard): the same B⁴ walk, and a fragment cycle overflows the stack, since
+//   validation rules run beside graphql-js's NoFragmentCyclesRule;
+// - it checks in the root fields' resolvers (or a validation rule that must be built per request
+//   with the variables), with its own PothosValidationError messages rather than our codes.
+// So it would fix nothing of hole 1 and move the bounds into schema files; LIST_BOUNDS stays, and
+// tests/limits.test.ts keeps it complete.
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
@@ -30,6 +44,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import { MAX_CHANGES, MAX_DIFF_SEATS } from './domain/amendment-plan.js';
 import { badUserInput } from './errors.js';
 
 /** The limits, in one place; README's error table lists them. */
@@ -42,7 +58,7 @@ export const LIMITS = {
   aliases: 15,
   /** directives in one operation */
   directives: 10,
-  /** estimated fields resolved (see LIST_BOUNDS); the README's costliest: 5,682 (its amendment's dry run) */
+  /** estimated fields resolved (see LIST_BOUNDS, FIELD_WEIGHTS); the README's costliest: 5,682 (its amendment's dry run) */
   cost: 10_000,
   /** largest `first` / `last` of a connection, and the length of `nodes(ids:)` */
   pageSize: 100,
@@ -92,6 +108,18 @@ export const LIST_BOUNDS: Record<string, number> = {
   'ProposalDiff.after': 64,
 };
 
+/**
+ * Fields that answer a JSON text counting as the seats it can hold rather than as one field: an
+ * audit entry's diff lists at most MAX_DIFF_SEATS seats, its amendment at most MAX_CHANGES
+ * changes (src/domain/amendment-plan.ts). So a page of 20 entries with their diffs fits the cost
+ * limit, one of 100 does not: about 25 diffs a request, each at most 400 seats of a title of at
+ * most 200 characters (issue 18: 100 diffs of 3,000-seat amendments were 14 MB).
+ */
+export const FIELD_WEIGHTS: Record<string, number> = {
+  'AuditEntry.diff': MAX_DIFF_SEATS,
+  'AuditEntry.amendment': MAX_CHANGES,
+};
+
 const CONNECTION_ARGS = ['first', 'last'];
 
 /** The code each armor limit reports under. */
@@ -103,9 +131,15 @@ export const LimitCode = {
   cost: 'MAX_COST_EXCEEDED',
 } as const;
 
-/** armor reports "Syntax Error: …" without a code; give it ours (and HTTP 400) before it is thrown. */
+/**
+ * armor reports its refusals as "Syntax Error: …" without a code: give them ours (and HTTP 400)
+ * before they are thrown, and a plain message, since the document is well-formed, only too big.
+ */
 const coded = (code: string) => ({
-  onReject: [(_ctx: unknown, error: GraphQLError) => void Object.assign(error.extensions as Record<string, unknown>, { code, http: { status: 400 } })],
+  onReject: [(_ctx: unknown, error: GraphQLError) => {
+    error.message = error.message.replace(/^Syntax Error: /, '');
+    Object.assign(error.extensions as Record<string, unknown>, { code, http: { status: 400 } });
+  }],
   propagateOnRejection: true,
 });
 
@@ -129,14 +163,54 @@ export function useQueryLimits(): Array<Plugin<Record<string, unknown>>> {
 // ---------------------------------------------------------------------------------------------
 // Cost
 
-/** The estimated number of fields an operation resolves: each field counts the product of the bounds of the lists around it. */
-export function estimateCost(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, selectionSet: SelectionSetNode, type: GraphQLCompositeType): number {
+/**
+ * What one estimate remembers: each fragment's cost, worked out once, and the selections it
+ * visited (a test bounds them by the document's tokens). Shared by the operations of a document.
+ */
+export interface CostMemo {
+  fragments: Map<string, number>;
+  visits: number;
+}
+
+export const newCostMemo = (): CostMemo => ({ fragments: new Map(), visits: 0 });
+
+/**
+ * The estimated number of fields an operation resolves: each field counts the product of the
+ * bounds of the lists around it. Linear in the document: a fragment's selections are walked once,
+ * and every later spread of it reuses that cost (multiplied by the lists around the spread, as
+ * any selection is). A fragment is walked under its own type condition, so its cost does not
+ * depend on where it is spread and one entry per fragment name is enough.
+ */
+export function estimateCost(
+  context: Pick<ValidationContext, 'getSchema' | 'getFragment'>,
+  selectionSet: SelectionSetNode,
+  type: GraphQLCompositeType,
+  memo: CostMemo = newCostMemo(),
+): number {
   const schema = context.getSchema();
-  // Fragment cycles are refused by graphql-js's own rule; this guard only keeps this walk finite
-  // meanwhile (validation rules run side by side).
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, fragments: string[]): number => {
+  // Fragment cycles are refused by graphql-js's own rule; meanwhile (validation rules run side by
+  // side) a spread of a fragment still being walked counts nothing, which keeps this walk finite.
+  const walking = new Set<string>();
+  const composite = (name: string) => {
+    const on = schema.getType(name);
+    return on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on)) ? on : null;
+  };
+  const fragmentCost = (name: string): number => {
+    const known = memo.fragments.get(name);
+    if (known !== undefined) return known;
+    const fragment = context.getFragment(name);
+    if (!fragment || walking.has(name)) return 0;
+    const on = composite(fragment.typeCondition.name.value);
+    walking.add(name);
+    const cost = on ? walk(fragment.selectionSet, on) : 0;
+    walking.delete(name);
+    memo.fragments.set(name, cost);
+    return cost;
+  };
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType): number => {
     let cost = 0;
     for (const selection of set.selections) {
+      memo.visits++;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (name.startsWith('__')) continue; // introspection: answered from memory
@@ -145,23 +219,19 @@ export function estimateCost(context: Pick<ValidationContext, 'getSchema' | 'get
         const bound = listBound(parent.name, field, selection);
         const named = getNamedType(field.type);
         const inner = selection.selectionSet && (isObjectType(named) || isInterfaceType(named) || isUnionType(named))
-          ? walk(selection.selectionSet, named, fragments)
+          ? walk(selection.selectionSet, named)
           : 0;
-        cost += bound * (1 + inner);
+        cost += bound * ((FIELD_WEIGHTS[`${parent.name}.${name}`] ?? 1) + inner);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        if (on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on))) cost += walk(selection.selectionSet, on, fragments);
+        const on = selection.typeCondition ? composite(selection.typeCondition.name.value) : parent;
+        if (on) cost += walk(selection.selectionSet, on);
       } else {
-        const name = selection.name.value;
-        const fragment = context.getFragment(name);
-        if (!fragment || fragments.includes(name)) continue;
-        const on = schema.getType(fragment.typeCondition.name.value);
-        if (on && (isObjectType(on) || isInterfaceType(on) || isUnionType(on))) cost += walk(fragment.selectionSet, on, [...fragments, name]);
+        cost += fragmentCost(selection.name.value);
       }
     }
     return cost;
   };
-  return walk(selectionSet, type, []);
+  return walk(selectionSet, type);
 }
 
 function listBound(parent: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
@@ -187,11 +257,12 @@ function pageSizeOf(node: FieldNode): number | null {
 }
 
 function costRule(context: ValidationContext): ASTVisitor {
+  const memo = newCostMemo();
   return {
     OperationDefinition(operation) {
       const root = context.getSchema().getRootType(operation.operation);
       if (!root) return;
-      const cost = estimateCost(context, operation.selectionSet, root);
+      const cost = estimateCost(context, operation.selectionSet, root, memo);
       if (cost > LIMITS.cost) {
         context.reportError(new GraphQLError(
           `Query cost limit of ${LIMITS.cost} exceeded: this operation could resolve about ${Math.round(cost)} fields. ` +
@@ -200,6 +271,55 @@ function costRule(context: ValidationContext): ASTVisitor {
         ));
       }
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsed documents kept (Yoga's parse and validation caches)
+
+/**
+ * Yoga keeps each document's parse (or parse error) by its text, 1,024 of them by default
+ * whatever their size; its validation results hang off those parses (a WeakMap). A document may
+ * be padded with a comment to the body limit (about 1 MB) and stay within the token limit, so
+ * 2,900 such requests held 3.4 GB (issue 18, hole 6). Kept here: documents up to `maxText`
+ * characters (the README's longest is 1.2 kB; padded or generated ones are parsed each time they
+ * come), and at most `maxBytes` for all of them, by an estimate of what a parse holds.
+ */
+export const DOCUMENT_CACHE = {
+  maxText: 8 * 1024,
+  maxEntries: 1_024,
+  maxBytes: 32 * 1024 * 1024,
+  /**
+   * A parse holds each token (graphql-js links them all from the AST's locations) and its node:
+   * 485 bytes a token, measured on Node 20 for a 2 kB document of 993 one-letter fields.
+   */
+  bytesPerToken: 512,
+} as const;
+
+export interface DocumentCaches {
+  documentCache: { get(key: string): DocumentNode | undefined; set(key: string, value: DocumentNode): void };
+  errorCache: { get(key: string): unknown; set(key: string, value: unknown): void };
+  /** what the caches hold now: documents and errors, and the estimated bytes */
+  retained(): { entries: number; bytes: number };
+}
+
+export function documentCaches(): DocumentCaches {
+  const { maxText, maxEntries, maxBytes, bytesPerToken } = DOCUMENT_CACHE;
+  const tokens = (document: DocumentNode) => {
+    let n = 0;
+    for (let token = document.loc?.startToken ?? null; token; token = token.next) n++;
+    return n;
+  };
+  // the text is kept twice over (the key, and the source the locations point to): 2 bytes a character each
+  const documents = new LRUCache<string, DocumentNode>({
+    max: maxEntries, maxSize: maxBytes, ttl: 3_600_000,
+    sizeCalculation: (document, text) => 4 * text.length + bytesPerToken * tokens(document),
+  });
+  const errors = new LRUCache<string, object>({ max: maxEntries, maxSize: maxBytes / 8, ttl: 3_600_000, sizeCalculation: (_error, text) => 4 * text.length + 1_024 });
+  return {
+    documentCache: { get: (text) => documents.get(text), set: (text, document) => void (text.length <= maxText && documents.set(text, document)) },
+    errorCache: { get: (text) => errors.get(text), set: (text, error) => void (text.length <= maxText && errors.set(text, error as object)) },
+    retained: () => ({ entries: documents.size + errors.size, bytes: documents.calculatedSize + errors.calculatedSize }),
   };
 }
 

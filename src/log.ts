@@ -41,8 +41,11 @@ export function flushLogs(): void {
 /** A logger that writes nothing: the default of createApp, so tests stay quiet unless they listen. */
 export const silentLogger: Logger = pino({ level: 'silent' });
 
-/** The id of the request being served, wherever its work has got to (async continuations included). */
-const current = new AsyncLocalStorage<{ id: string }>();
+/**
+ * The request being served, wherever its work has got to (async continuations included): its id,
+ * and whether a line saying the database was unavailable was written for it already.
+ */
+const current = new AsyncLocalStorage<{ id: string; unavailable?: boolean }>();
 export const currentRequestId = (): string | undefined => current.getStore()?.id;
 
 /** A client's own id is kept when it is a plausible one (so its logs and ours line up); anything else is replaced. */
@@ -123,14 +126,30 @@ export function useRequestId(): Plugin<Record<string, unknown>> {
 }
 
 /**
- * Yoga's logger interface over pino. Yoga logs each error it masks through `error` (once, with the
- * original error): here it becomes one line with the cause and the request id.
+ * Yoga's logger interface over pino. Yoga logs each error it masks through `error`, with the
+ * original error, and twice at that (its maskError wrapper and its handleError both do): here it
+ * becomes one line with the cause and the request id. An outage the client was told to retry
+ * (`unavailable` gives its short cause: the database out of connections, stopped, too slow) is
+ * no bug: one warning line a request, without a stack, however many fields failed with it.
  */
-export function yogaLogger(log: Logger) {
+export function yogaLogger(log: Logger, unavailable: (error: unknown) => string | null = () => null) {
+  const logged = new WeakSet<object>();
   const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    const [first, ...rest] = args;
+    if (first instanceof Error) {
+      if (logged.has(first)) return;
+      logged.add(first);
+      const cause = level === 'error' ? unavailable(first) : null;
+      if (cause !== null) {
+        const request = current.getStore();
+        if (request?.unavailable || !log.isLevelEnabled('warn')) return;
+        if (request) request.unavailable = true;
+        log.warn({ requestId: request?.id, cause }, 'database unavailable: answered 503 SERVICE_UNAVAILABLE');
+        return;
+      }
+    }
     if (!log.isLevelEnabled(level)) return;
     const requestId = currentRequestId();
-    const [first, ...rest] = args;
     if (first instanceof Error) {
       log[level]({ requestId, err: causeOf(first) }, level === 'error' ? 'masked error' : first.message);
     } else {

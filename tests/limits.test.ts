@@ -1,9 +1,9 @@
 // The limits themselves: every list field has a length bound in the cost estimate, and what
 // real clients send (GraphiQL's introspection, the README, the suite) stays inside them.
-import { getIntrospectionQuery, getNullableType, isListType, isObjectType, parse, type OperationDefinitionNode } from 'graphql';
+import { getIntrospectionQuery, getNullableType, isListType, isObjectType, Lexer, parse, Source, TokenKind, TypeInfo, ValidationContext, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { corsOptionsFrom } from '../src/http/cors.js';
-import { estimateCost, inspectJson, LIMITS, LIST_BOUNDS } from '../src/limits.js';
+import { estimateCost, inspectJson, LIMITS, LIST_BOUNDS, newCostMemo } from '../src/limits.js';
 import { schema } from '../src/schema/index.js';
 
 const costOf = (query: string) => {
@@ -36,8 +36,69 @@ describe('cost estimate', () => {
     expect(cost).toBeLessThanOrEqual(LIMITS.cost);
   });
 
+  it("counts an audit entry's diff as the seats it can hold: a page of 20 diffs fits, one of 100 does not", () => {
+    expect(costOf('{ amendments(first: 20) { edges { node { action diff } } } }')).toBeLessThanOrEqual(LIMITS.cost);
+    expect(costOf('{ amendments { edges { node { diff } } } }')).toBeLessThanOrEqual(LIMITS.cost); // the default page
+    expect(costOf('{ amendments(first: 100) { edges { node { diff } } } }')).toBeGreaterThan(LIMITS.cost);
+    expect(costOf('{ amendments(first: 100) { edges { node { action actor at } } } }')).toBeLessThanOrEqual(LIMITS.cost);
+  });
+
   it('ignores introspection, which GraphiQL sends on load', () => {
     expect(costOf(getIntrospectionQuery())).toBe(0);
+  });
+});
+
+/** `query Q { ...F1 ×B } fragment F1 on Query { ...F2 ×B } … fragment F4 on Query { <leaf> }` (issue 18's reproduction) */
+const fragmentFanOut = (b: number, leaf: string) => {
+  const spreads = (n: number) => Array.from({ length: b }, () => `...F${n}`).join(' ');
+  return `query Q { ${spreads(1)} } ${[1, 2, 3].map((n) => `fragment F${n} on Query { ${spreads(n + 1)} }`).join(' ')} fragment F4 on Query { ${leaf} }`;
+};
+
+/** lexical tokens, as the token limit counts them */
+const tokensOf = (text: string) => {
+  const lexer = new Lexer(new Source(text));
+  let n = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) n++;
+  return n;
+};
+
+/** The estimate of a whole document's first operation, with the work the walk did. */
+const judge = (text: string) => {
+  const document = parse(text);
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => {});
+  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+  const memo = newCostMemo();
+  const cost = estimateCost(context, operation.selectionSet, schema.getQueryType()!, memo);
+  return { cost, visits: memo.visits };
+};
+
+describe('cost estimate of fragments (issue 18, hole 1: fan-out)', () => {
+  // Each fragment spreads the next B times, three levels deep: B⁴ spreads if each is walked again.
+  it.each([60, 100, 245])('judges a fan-out of B = %i with work linear in its tokens', (b) => {
+    const text = fragmentFanOut(b, '__typename');
+    const tokens = tokensOf(text);
+    expect(tokens).toBeLessThanOrEqual(LIMITS.tokens); // within the limits: it must be judged, quickly
+    const { cost, visits } = judge(text);
+    expect(cost).toBe(0); // __typename is answered from memory
+    expect(visits).toBeLessThanOrEqual(tokens);
+  });
+
+  it('still multiplies what a fragment costs by every place it is spread', () => {
+    const b = 5;
+    const { cost, visits } = judge(fragmentFanOut(b, 'bodies { code }'));
+    expect(cost).toBe(b ** 4 * LIST_BOUNDS['Query.bodies'] * 2);
+    expect(visits).toBeLessThanOrEqual(tokensOf(fragmentFanOut(b, 'bodies { code }')));
+  });
+
+  it('counts a fragment by its own type condition, the same wherever spread', () => {
+    const text = '{ body(code: "secretariat") { ...M } bodies { ...M } } fragment M on Body { members(asOf: "2025-07-01") { role } }';
+    const perBody = LIST_BOUNDS['Body.members'] * 2;
+    expect(judge(text).cost).toBe(1 + perBody + LIST_BOUNDS['Query.bodies'] * (1 + perBody));
+  });
+
+  it('stays finite on a fragment cycle (invalid GraphQL, refused by graphql-js meanwhile)', () => {
+    const { cost } = judge('{ ...A } fragment A on Query { bodies { code } ...B } fragment B on Query { ...A }');
+    expect(cost).toBe(LIST_BOUNDS['Query.bodies'] * 2);
   });
 });
 

@@ -66,6 +66,9 @@ export function boundedMemo<V>(max: number, maxKeyLength = MAX_REMEMBERED_TEXT) 
       return value;
     },
     clear: () => entries.clear(),
+    get size() {
+      return entries.size;
+    },
   };
 }
 

@@ -5,8 +5,11 @@
 // `db:deploy`) first takes `<dataDir>.owner`, a small JSON file made with O_EXCL, naming its pid,
 // what it is and, for a server, its URL; another process finds it and refuses, naming the owner.
 // A file left behind by a process that no longer runs (kill -9, a crash, a reboot) is taken over,
-// and the taker says so. PostgreSQL needs none of this (it is a server), nor an in-memory PGlite.
-import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+// and the taker says so; so is one nobody can read (empty, truncated). The file appears whole or
+// not at all: written beside it, then linked into place (a link fails when the lock exists, as
+// O_EXCL does), so a write that fails (a full disk) leaves no lock that would refuse every later
+// start. PostgreSQL needs none of this (it is a server), nor an in-memory PGlite.
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { DbConfig } from './config.js';
 
@@ -47,7 +50,7 @@ export class DataDirInUse extends Error {
 
 export const ownerPath = (dataDir: string) => `${dataDir.replace(/\/+$/, '')}.owner`;
 
-/** Start time of a process (field 22 of /proc/<pid>/stat), or undefined where there is no /proc. */
+/** Start time of a process (field 22 of /proc/<pid>/stat, in clock ticks since boot), or undefined where there is no /proc. */
 function startTimeOf(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -58,8 +61,29 @@ function startTimeOf(pid: number): string | undefined {
   }
 }
 
-/** Whether the process a record names still runs (false when its pid now belongs to another process). */
-export function isAlive(record: OwnerRecord): boolean {
+/**
+ * When a process started, in ms since the epoch, never later than it did (boot time is given in
+ * whole seconds and rounded down); undefined where there is no /proc. Clock ticks are USER_HZ,
+ * 100 on every Linux architecture Node runs on.
+ */
+function startedAtMs(pid: number): number | undefined {
+  const ticks = Number(startTimeOf(pid));
+  if (!Number.isFinite(ticks)) return undefined;
+  try {
+    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return boot ? Number(boot[1]) * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process a record names still runs (false when its pid now belongs to another
+ * process). Without a start time in the record (one written where there is no /proc, or by
+ * hand), a process that started after the lock was last written cannot be its writer: its pid
+ * was reused. One that started before is taken for the owner, since nothing tells it apart.
+ */
+export function isAlive(record: OwnerRecord, writtenAtMs?: number): boolean {
   if (record.host !== hostname()) return true; // cannot tell from here: assume it runs
   if (record.pid === process.pid) return false; // a lock of this pid that this process does not hold: left by an earlier life (a container's pid 1)
   try {
@@ -68,7 +92,10 @@ export function isAlive(record: OwnerRecord): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   const started = startTimeOf(record.pid);
-  return !(record.started && started && started !== record.started);
+  if (record.started && started) return started === record.started;
+  const startedAt = startedAtMs(record.pid);
+  // a second of slack for the file system's and the clock's rounding
+  return !(writtenAtMs !== undefined && startedAt !== undefined && startedAt > writtenAtMs + 1_000);
 }
 
 function describeRefusal(dataDir: string, owner: OwnerRecord, path: string): string {
@@ -81,13 +108,70 @@ function describeRefusal(dataDir: string, owner: OwnerRecord, path: string): str
   return `The embedded database ${dataDir} is in use by ${what}${elsewhere}, since ${owner.since}; one process at a time may open it, so nothing was done. ${advice}${stale}`;
 }
 
+/** A lock nobody can read (empty, truncated, not a record): no owner can be named, so it is stale. */
+const UNREADABLE: OwnerRecord = { pid: 0, role: 'unknown', host: hostname(), since: 'unknown' };
+
 function readRecord(path: string): OwnerRecord | null {
+  let record: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as OwnerRecord;
+    record = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    // Half-written (its writer died between open and write): nobody can be named; treat as stale.
-    return { pid: 0, role: 'unknown', host: hostname(), since: 'unknown' };
+    return UNREADABLE;
+  }
+  const r = record as Partial<OwnerRecord> | null;
+  const valid = r !== null && typeof r === 'object' && Number.isSafeInteger(r.pid) && r.pid! > 0 &&
+    typeof r.role === 'string' && typeof r.host === 'string' && typeof r.since === 'string';
+  return valid ? (r as OwnerRecord) : UNREADABLE;
+}
+
+function publishInPlace(path: string, record: OwnerRecord): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    writeSync(fd, JSON.stringify(record));
+    return true;
+  } catch (e) {
+    unlinkSync(path); // ours, created just now: a lock whose write failed (a full disk) does not stay
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** When the lock at `path` was last written, in ms since the epoch; undefined when it is gone. */
+function writtenAt(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `record` beside `path` and links it into place: true if this process now holds the lock, false if another lock is there. */
+function publish(path: string, record: OwnerRecord): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(record), { flag: 'w' });
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // a file system without hard links: created exclusively in place, and removed if its write fails
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return publishInPlace(path, record);
+    throw e;
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never written */
+    }
   }
 }
 
@@ -107,20 +191,11 @@ export function claimDataDir(config: DbConfig, role: string): Ownership | null {
   let tookOverFrom: OwnerRecord | null = null;
 
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, JSON.stringify(record));
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw e;
-    }
+    if (publish(path, record)) break;
     const owner = readRecord(path);
+    if (attempt >= 5) throw new DataDirInUse(dataDir, owner ?? UNREADABLE, path);
     if (!owner) continue; // released meanwhile
-    if (isAlive(owner)) throw new DataDirInUse(dataDir, owner, path);
+    if (owner !== UNREADABLE && isAlive(owner, writtenAt(path))) throw new DataDirInUse(dataDir, owner, path);
     // Stale: move it aside and try again. Another process may be doing the same: only the file
     // judged stale may go, so a fresh lock moved aside by mistake is put back.
     const aside = `${path}.stale-${process.pid}`;
@@ -163,8 +238,18 @@ export function claimDataDir(config: DbConfig, role: string): Ownership | null {
       if (held.get(path) !== ownership) return;
       record = { ...record, ...fields };
       const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(record));
-      renameSync(tmp, path);
+      try {
+        writeFileSync(tmp, JSON.stringify(record));
+        renameSync(tmp, path);
+      } catch (e) {
+        // the lock stays as it was (whole, and ours); only the half-written copy goes
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* never written */
+        }
+        throw e;
+      }
     },
     release,
   };

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { Amendment, AmendmentChange } from './amendment-plan.js';
 import { DayParseError, parseDay } from './dates.js';
 import { ROLES, type RoleName } from './seat.js';
+import { trimSpace } from './title.js';
 
 export class AmendmentFileError extends Error {
   override readonly name = 'AmendmentFileError';
@@ -22,8 +23,9 @@ export function parseAmendmentFile(text: string, source = 'amendment file'): Ame
   }
   if (!raw || typeof raw !== 'object') throw new AmendmentFileError(`${source}: expected a mapping with instrument, title, decidedOn, effectiveOn, changes`);
   const str = (value: unknown, field: string): string => {
-    if (typeof value !== 'string' || !value.trim()) throw new AmendmentFileError(`${source}: \`${field}\` must be a non-empty string`);
-    return value.trim();
+    // a BOM is kept, for the amendment's rules to refuse (src/domain/title.ts), not trimmed away here
+    if (typeof value !== 'string' || !trimSpace(value)) throw new AmendmentFileError(`${source}: \`${field}\` must be a non-empty string`);
+    return trimSpace(value);
   };
   const day = (value: unknown, field: string) => {
     try {

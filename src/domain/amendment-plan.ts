@@ -99,11 +99,27 @@ const MAX_AMENDMENT_TITLE = 500;
 const MAX_NOTE = 4000;
 
 /**
+ * Changes in one amendment. The largest notice so far has 6; rewriting the largest list (32 seats)
+ * change by change takes 32. The cap bounds what one amendment writes and what its audit entry
+ * keeps: a change puts at most two seats in the diff (a rename's before and after; a new chair
+ * and the one whose seat it ends), so a diff lists at most MAX_DIFF_SEATS seats, each with a
+ * title of at most MAX_TITLE_LENGTH characters.
+ */
+export const MAX_CHANGES = 200;
+export const MAX_DIFF_SEATS = 2 * MAX_CHANGES;
+
+/**
  * The amendment with every title, organization and text in the form meibo stores (src/domain/
  * title.ts), or a refusal naming the change whose title cannot be stored. The dry run and the
  * write both plan from this, so they cannot disagree about a title.
  */
 export function normalizeAmendment(amendment: Amendment): Amendment {
+  if (amendment.changes.length > MAX_CHANGES) {
+    throw new AmendmentRejected(
+      `The amendment has ${amendment.changes.length} changes; one amendment may make at most ${MAX_CHANGES}. Record it as several amendments.`,
+      null, null, { max: MAX_CHANGES, changes: amendment.changes.length },
+    );
+  }
   const text = (raw: string, field: string, max: number) => {
     try {
       return normalizeText(raw, field, max);

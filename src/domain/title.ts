@@ -14,10 +14,19 @@ export class TitleError extends Error {
 }
 
 // Control characters (NUL above all, which PostgreSQL cannot store), invisible format characters
-// (zero-width space, BOM, bidi overrides: two titles that look alike must be alike) and lone
-// surrogates (UTF-8 cannot carry them; the driver would silently store U+FFFD instead).
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}]/u;
-const UNPRINTABLE_IN_TEXT = /[\p{Cf}\p{Cs}]|[^\P{Cc}\n\r\t]/u;
+// (zero-width space, BOM, bidi overrides), every other default-ignorable code point (variation
+// selectors, the combining grapheme joiner, Hangul fillers, the soft hyphen: Unicode's list of what
+// renders as nothing) and the Braille blank, which prints as a space: two titles that look alike
+// must be alike. Lone surrogates too (UTF-8 cannot carry them; the driver would silently store
+// U+FFFD instead).
+const INVISIBLE = '\\p{Cc}\\p{Cf}\\p{Cs}\\p{Default_Ignorable_Code_Point}\\u2800';
+const UNPRINTABLE = new RegExp(`[${INVISIBLE}]`, 'u');
+const UNPRINTABLE_IN_TEXT = new RegExp(`(?![\\n\\r\\t])[${INVISIBLE}]`, 'u');
+const UNPRINTABLE_ALL = new RegExp(`[${INVISIBLE}]`, 'gu');
+/** Whitespace but the BOM, which JavaScript counts as whitespace: a BOM is refused, never stripped. */
+const SPACE = /[^\S\uFEFF]+/gu;
+/** `text` without whitespace around it, a BOM kept (to be refused). */
+export const trimSpace = (text: string) => text.replace(/^[^\S\uFEFF]+|[^\S\uFEFF]+$/gu, '');
 
 /** "U+0000", naming the first character of `text` that is not printed (line breaks and tabs allowed in a text), or null. */
 export function unprintable(text: string, kind: 'title' | 'text' = 'title'): string | null {
@@ -32,9 +41,9 @@ export function unprintable(text: string, kind: 'title' | 'text' = 'title'): str
  * YAML file or a form adds is never part of a title (and never makes a second post).
  */
 export function normalizeTitle(raw: string): string {
-  const title = String(raw).normalize('NFC').replace(/\s+/gu, '');
+  const title = String(raw).normalize('NFC').replace(SPACE, '');
   const bad = unprintable(title);
-  if (bad) throw new TitleError(`the title 「${quote(title.replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, '�'))}」 contains ${bad}, a character that is not printed`);
+  if (bad) throw new TitleError(`the title 「${quote(title.replace(UNPRINTABLE_ALL, '�'))}」 contains ${bad}, a character that is not printed`);
   if (title.length === 0) throw new TitleError('a post title is empty');
   const length = [...title].length;
   if (length > MAX_TITLE_LENGTH) throw new TitleError(`the title 「${quote(title)}」 is ${length} characters long; at most ${MAX_TITLE_LENGTH} are allowed`);
@@ -56,7 +65,7 @@ export function normalizeName(raw: string): string {
 
 /** A free text an editor gives (an amendment's title or note): NFC, trimmed, nothing unprintable but line breaks and tabs. */
 export function normalizeText(raw: string, field: string, max: number): string {
-  const text = String(raw).normalize('NFC').trim();
+  const text = trimSpace(String(raw).normalize('NFC'));
   const bad = unprintable(text, 'text');
   if (bad) throw new TitleError(`the ${field} contains ${bad}, a character that is not printed`);
   const length = [...text].length;

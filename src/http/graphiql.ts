@@ -2,10 +2,12 @@
 // unpkg.com (a version not even published where meibo installs from). This one comes from the
 // installed @graphql-yoga/render-graphiql: a small HTML page whose script, stylesheet and editor
 // workers are files under /graphiql/ (content-hashed names, cached for good), not 9 MB inlined in
-// every answer. The README's example queries open as tabs.
+// every answer. The README's example queries open as tabs. A Content-Security-Policy keeps the page
+// out of frames (clickjacking) and lets it run only its own files and its two inline scripts.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse, print } from 'graphql';
-import type { GraphiQLOptions } from 'graphql-yoga';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { parseDay } from '../domain/dates.js';
 import { staticFile, type StaticFile } from './static.js';
 
@@ -55,15 +57,61 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/**
+ * The policy for the page's content, in the page itself (a <meta> before any script): scripts
+ * from meibo's own files and the inline ones by their hash, never others; styles inline too
+ * (Monaco and GraphiQL set them at run time); fonts and images from data: URLs (GraphiQL's
+ * stylesheet embeds its fonts); workers from meibo's files or a blob (GraphiQL makes one); fetches
+ * to meibo only. Nothing from another host, so it works offline as it always did.
+ */
+function contentPolicy(inlineScripts: string[]): string {
+  const hashes = inlineScripts.map((script) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "worker-src 'self' blob:",
+    "connect-src 'self'",
+  ].join('; ');
+}
+
+/**
+ * What a <meta> policy cannot say (frame-ancestors is ignored there): sent as headers with every
+ * HTML page Yoga answers (GraphiQL). No page of meibo's may be framed by another site.
+ */
+export const HTML_SECURITY_HEADERS = {
+  'content-security-policy': "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+/** The headers above on Yoga's HTML answers. */
+export function useGraphiQLHeaders(): Plugin<Record<string, unknown>> {
+  return {
+    onResponse({ response }) {
+      if (!(response.headers.get('content-type') ?? '').startsWith('text/html')) return;
+      for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) response.headers.set(name, value);
+    },
+  };
+}
+
 /** Yoga's `renderGraphiQL`: the page, referring to the files above. */
 export async function renderGraphiQL(options?: GraphiQLOptions): Promise<string> {
   const a = await graphiqlAssets();
   const opts = { ...options, favicon: undefined };
+  const environment = `
+      const workers = ${scriptJson(a.workers)};
+      self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (moduleId, label) => workers[label] };
+    `;
+  const start = `YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${scriptJson(opts)});`;
   return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentPolicy([environment, start]))}" />
     <title>${escapeHtml(options?.title || 'meibo')}</title>
     <link rel="icon" href="${FAVICON}" />
     <link rel="stylesheet" href="${a.stylesheet}" />
@@ -71,12 +119,9 @@ export async function renderGraphiQL(options?: GraphiQLOptions): Promise<string>
   <body id="body" class="no-focus-outline">
     <noscript>GraphiQL needs JavaScript. meibo answers GraphQL over HTTP at /graphql without it.</noscript>
     <div id="root"></div>
-    <script>
-      const workers = ${scriptJson(a.workers)};
-      self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (moduleId, label) => workers[label] };
-    </script>
+    <script>${environment}</script>
     <script src="${a.script}"></script>
-    <script>YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${scriptJson(opts)});</script>
+    <script>${start}</script>
   </body>
 </html>
 `;

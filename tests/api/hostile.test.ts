@@ -2,9 +2,17 @@
 // cause (SQL statements counted). A refusal by the limits costs no statement at all; the server
 // keeps answering others meanwhile.
 import fc from 'fast-check';
+import { parse } from 'graphql';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokens, issueToken } from '../../src/auth.js';
-import { LIMITS } from '../../src/limits.js';
+import { createApp } from '../../src/app.js';
+import { boundedMemo } from '../../src/cache/keys.js';
+import { MAX_CHANGES } from '../../src/domain/amendment-plan.js';
+import { createLogger, withRequestLog } from '../../src/log.js';
+import { DOCUMENT_CACHE, documentCaches, LIMITS } from '../../src/limits.js';
 import { openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 const editor = issueToken('fuzz');
@@ -98,6 +106,8 @@ describe('hostile requests are refused with a code, before the work', () => {
     expect(t.sql.length).toBeLessThanOrEqual(maxStatements);
     // no message echoes a huge input back
     for (const e of r.json.errors ?? []) expect(e.message.length).toBeLessThan(600);
+    // a limit is not a syntax error (armor words its refusals "Syntax Error: …")
+    for (const e of r.json.errors ?? []) expect(e.message).not.toMatch(/syntax error/i);
     expect(codes(r.json)).not.toContain('INTERNAL_SERVER_ERROR');
   });
 
@@ -115,6 +125,124 @@ describe('hostile requests are refused with a code, before the work', () => {
     const r = await t.gql(`query($b: ID!) { members(body: $b, asOf: "2025-07-01") { role } }`, { b: long });
     expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(r.errors![0].message.length).toBeLessThan(400);
+  });
+});
+
+/** issue 18's reproduction: `query Q { ...F1 ×B } fragment F1 on Query { ...F2 ×B } … fragment F4 on Query { <leaf> }` */
+const fragmentFanOut = (b: number, leaf: string) => {
+  const spreads = (n: number) => Array.from({ length: b }, () => `...F${n}`).join(' ');
+  return `query Q { ${spreads(1)} } ${[1, 2, 3].map((n) => `fragment F${n} on Query { ${spreads(n + 1)} }`).join(' ')} fragment F4 on Query { ${leaf} }`;
+};
+
+describe('fragment fan-out (each fragment spreads the next B times) is judged in time linear in its size', () => {
+  // Before: B = 100 took 50 s in the cost estimate (B⁴ walks) and B = 245 about 30 minutes, with
+  // health checks timing out meanwhile; now each fragment's cost is worked out once. The work of
+  // the estimate itself is bounded in tests/limits.test.ts; here, what a client sees.
+  const get = async (query: string) => {
+    const response = await t.yoga.fetch(`http://yoga/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/graphql-response+json' } });
+    return { status: response.status, json: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> } };
+  };
+
+  it.each([60, 100, 245])('B = %i: answered, by POST and by GET, and others are answered meanwhile', async (b) => {
+    t.sql.length = 0;
+    const query = fragmentFanOut(b, '__typename');
+    const [post, viaGet, other] = await Promise.all([
+      raw(JSON.stringify({ query })),
+      get(query),
+      t.gql<{ bodies: unknown[] }>('{ bodies { code } }'),
+    ]);
+    for (const r of [post, viaGet]) {
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ data: { __typename: 'Query' } });
+    }
+    expect(other.data?.bodies.length).toBeGreaterThan(0);
+  });
+
+  it('a fan-out over a list is refused by its real cost (B³ times the list), before any statement', async () => {
+    t.sql.length = 0;
+    const query = fragmentFanOut(100, 'bodies { code }');
+    for (const r of [await raw(JSON.stringify({ query })), await get(query)]) {
+      expect(codes(r.json)).toEqual(['MAX_COST_EXCEEDED']);
+      expect(r.status).toBe(400);
+    }
+    expect(t.sql.length).toBe(0);
+  });
+});
+
+describe('large documents are not kept (issue 18, hole 6: 3.4 GB from comment-padded documents)', () => {
+  const padding = (n: number) => `# ${'x'.repeat(n)}\n`;
+
+  it('a document padded to 100 kB is answered, and neither it nor its parse error is kept', async () => {
+    const caches = documentCaches();
+    const yoga = createApp(t.directory.prisma, { documentCaches: caches });
+    const post = (query: string) => yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    for (let i = 0; i < 20; i++) {
+      const ok = await post(`${padding(100_000)}{ bodies { code } } # ${i}`);
+      expect(((await ok.json()) as { data: { bodies: unknown[] } }).data.bodies.length).toBeGreaterThan(0);
+      const bad = await post(`${padding(100_000)}{ bodies { code } # ${i}`);
+      expect(((await bad.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/^Syntax Error/);
+    }
+    expect(caches.retained()).toEqual({ entries: 0, bytes: 0 });
+
+    // a small document is kept, once
+    await post('{ bodies { code } }');
+    await post('{ bodies { code } }');
+    expect(caches.retained().entries).toBe(1);
+  });
+
+  it('small documents are kept up to a bound in entries and in bytes', () => {
+    const caches = documentCaches();
+    // 1,100 distinct dashboards' queries: the oldest go past 1,024
+    for (let i = 0; i < 1_100; i++) {
+      const text = `{ bodies { code } } # ${i}`;
+      caches.documentCache.set(text, parse(text));
+    }
+    expect(caches.retained().entries).toBe(DOCUMENT_CACHE.maxEntries);
+    // just under the size kept, with as many tokens as the limit allows: the bytes bound holds
+    const wide = (i: number) => `{ a${i} ${'b '.repeat(LIMITS.tokens - 4)}}`;
+    expect(wide(0).length).toBeLessThanOrEqual(DOCUMENT_CACHE.maxText);
+    for (let i = 0; i < 200; i++) caches.documentCache.set(wide(i), parse(wide(i)));
+    const { bytes, entries } = caches.retained();
+    expect(bytes).toBeLessThanOrEqual(DOCUMENT_CACHE.maxBytes);
+    expect(entries).toBeLessThan(200); // ~1 MB each by the estimate: about 30 fit
+  });
+
+  it("the response cache's memos (document kinds, request digests) keep no long key", () => {
+    const memo = boundedMemo<number>(1_000);
+    let computed = 0;
+    for (let i = 0; i < 50; i++) memo.get(`${padding(100_000)}{ bodies { code } } # ${i}`, () => ++computed);
+    expect(computed).toBe(50);
+    expect(memo.size).toBe(0);
+    memo.get('{ bodies { code } }', () => ++computed);
+    memo.get('{ bodies { code } }', () => ++computed);
+    expect(memo.size).toBe(1);
+    expect(computed).toBe(51);
+  });
+});
+
+describe('the size of an amendment and of the audit trail (issue 18, hole 10)', () => {
+  it(`an amendment of more than ${MAX_CHANGES} changes is refused with BAD_USER_INPUT, before any statement`, async () => {
+    const changes = Array.from({ length: 3_000 }, (_, i) => ({ kind: 'ADD', body: 'secretariat', role: 'MEMBER', post: `新設${i}課長` }));
+    t.sql.length = 0;
+    const r = await raw(
+      JSON.stringify({
+        query: 'mutation($i: AmendmentInput!) { recordAmendment(dryRun: true, input: $i) { dryRun } }',
+        variables: { i: { instrument: 'designated-posts', title: '大きな改正', decidedOn: '2030-01-01', effectiveOn: '2030-04-01', changes } },
+      }),
+      { authorization: `Bearer ${EDITOR_TOKEN}` },
+    );
+    expect(codes(r.json)).toEqual(['BAD_USER_INPUT']);
+    expect(r.json.errors![0].extensions).toMatchObject({ max: MAX_CHANGES, changes: 3_000 });
+    expect(t.sql.length).toBe(0);
+  });
+
+  it('a page of 100 audit entries with their diffs is refused by its cost; 20 are answered', async () => {
+    t.sql.length = 0;
+    const many = await raw(JSON.stringify({ query: '{ amendments(first: 100) { edges { node { diff } } } }' }));
+    expect(codes(many.json)).toEqual(['MAX_COST_EXCEEDED']);
+    expect(t.sql.length).toBe(0);
+    const page = await t.gql<{ amendments: { edges: unknown[] } }>('{ amendments(first: 20) { edges { node { diff } } } }');
+    expect(page.errors).toBeUndefined();
   });
 });
 
@@ -178,6 +306,71 @@ describe('browser-side defaults', () => {
     // reflected (Yoga's way of saying *), and never with credentials
     expect(response.headers.get('access-control-allow-origin')).toBe('https://evil.example');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
+
+describe('the GraphiQL page (issue 18, hole 10: no CSP, no frame-ancestors)', () => {
+  it('may not be framed, and runs only its own files and the inline scripts it was written with', async () => {
+    const response = await t.yoga.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const header = response.headers.get('content-security-policy') ?? '';
+    expect(header).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+
+    const html = await response.text();
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(html.indexOf('<meta http-equiv="Content-Security-Policy"')).toBeLessThan(html.indexOf('<script'));
+    const directives = new Map(meta.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    const scripts = directives.get('script-src') ?? [];
+    expect(scripts).not.toContain("'unsafe-inline'");
+    expect(scripts).not.toContain("'unsafe-eval'");
+    // every inline script is allowed by its hash, and nothing else is
+    const { createHash } = await import('node:crypto');
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+    expect(inline.length).toBe(2);
+    expect(scripts.sort()).toEqual(["'self'", ...inline].sort());
+    // no other host, so GraphiQL keeps working offline (tests/browser/graphiql.test.ts runs it)
+    expect(meta).not.toMatch(/https?:|\*/);
+  });
+});
+
+describe('a database out of connections (issue 18, hole 10: 4 lines with stacks for each 503)', () => {
+  it('answers 503 SERVICE_UNAVAILABLE and logs one line for the request, without a stack', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const log = createLogger('info', sink);
+    // Prisma's pool timeout (P2024), as every statement gets it while the pool is exhausted
+    const fail = () => Promise.reject(Object.assign(new Error('Timed out fetching a new connection from the connection pool. (Current connection pool timeout: 10, connection limit: 10)'), { code: 'P2024' }));
+    const handler: ProxyHandler<typeof fail> = { get: () => new Proxy(fail, handler) };
+    const exhausted = new Proxy(fail, handler) as unknown as typeof t.directory.prisma;
+    const yoga = createApp(t.directory.prisma, { log, reader: () => exhausted });
+    const server = createServer(withRequestLog(yoga, log));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      // several fields, each failing on its own
+      const query = '{ bodies { code } chair(body: "secretariat", asOf: "2025-07-01") { role } members(body: "secretariat", asOf: "2025-07-01") { role } organizations { name } }';
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query }) });
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(new Set(body.errors.map((e) => e.extensions.code))).toEqual(new Set(['SERVICE_UNAVAILABLE']));
+      await new Promise((r) => setTimeout(r, 50));
+      const id = response.headers.get('x-request-id');
+      const mine = lines.filter((l) => l.requestId === id);
+      const problems = mine.filter((l) => l.msg !== 'request');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ level: 40, cause: 'P2024' });
+      expect(JSON.stringify(mine)).not.toMatch(/stack|\n\s+at /);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authenticate, issueToken, parseTokens, TokenConfigError } from '../../src/auth.js';
 import { AmendmentFileError, parseAmendmentFile } from '../../src/domain/amendment-file.js';
-import { AmendmentRejected, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment-plan.js';
+import { AmendmentRejected, MAX_CHANGES, MAX_DIFF_SEATS, normalizeAmendment, planAmendment, type Amendment, type CurrentInstrument } from '../../src/domain/amendment-plan.js';
 import { parseDay } from '../../src/domain/dates.js';
 import { normalizeTitle, searchForm, TitleError } from '../../src/domain/title.js';
 
@@ -240,6 +240,40 @@ describe('titles', () => {
     }
   });
 
+  // Titles that look like another (issue 18, hole 10): characters that print nothing, or print
+  // as blank, would make a second post indistinguishable from the first.
+  it.each([
+    ['an emoji variation selector', '内閣官房\uFE0F参事官', 'U+FE0F'],
+    ['a combining grapheme joiner', '内閣官房\u034F参事官', 'U+034F'],
+    ['a Hangul filler', '内閣官房\u3164参事官', 'U+3164'],
+    ['a halfwidth Hangul filler', '内閣官房\uFFA0参事官', 'U+FFA0'],
+    ['a Hangul choseong filler', '内閣官房\u115F参事官', 'U+115F'],
+    ['a Braille blank', '内閣官房\u2800参事官', 'U+2800'],
+    ['a zero-width joiner', '内閣官房\u200D参事官', 'U+200D'],
+    ['a Mongolian vowel separator', '内閣官房\u180E参事官', 'U+180E'],
+    ['an ideographic variation selector', '内閣官房\u{E0100}参事官', 'U+E0100'],
+    ['a soft hyphen', '内閣官房\u00AD参事官', 'U+00AD'],
+    ['a BOM in front (README: refused, not stripped)', '\uFEFF内閣官房参事官', 'U+FEFF'],
+    ['a BOM at the end', '内閣官房参事官\uFEFF', 'U+FEFF'],
+    ['nothing but a filler', '\u3164', 'U+3164'],
+  ])('refuses a title with %s, naming it', (_name, raw, code) => {
+    expect(() => normalizeTitle(raw)).toThrow(TitleError);
+    expect(() => normalizeTitle(raw)).toThrow(new RegExp(`contains ${code.replace('+', '\\+')}`));
+  });
+
+  it("refuses them in an amendment's own title and note too, with BAD_USER_INPUT", () => {
+    for (const extra of [{ title: '\uFEFFテスト改正' }, { title: 'テスト改正\uFE0F' }, { note: '備考\u3164' }]) {
+      try {
+        normalizeAmendment(amend([{ kind: 'remove', body: S, post: '甲省課長' }], extra));
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(AmendmentRejected);
+        expect((error as AmendmentRejected).code).toBe('BAD_USER_INPUT');
+        expect((error as Error).message).toMatch(/contains U\+(FEFF|FE0F|3164)/);
+      }
+    }
+  });
+
   it('plans a decomposed title as the precomposed one, in the change and in the lists', () => {
     const p = planAmendment(amend([{ kind: 'replace', body: S, from: '甲省課長', to: decomposed }]), council, anyPost);
     expect(p.bodies[0].renamed[0].after.title).toBe('ガス省課長');
@@ -255,6 +289,29 @@ describe('titles', () => {
       expect((error as Error).message).toMatch(/^change #1 .*100002 characters long/);
       expect((error as Error).message.length).toBeLessThan(400);
     }
+  });
+});
+
+describe('the size of an amendment', () => {
+  const adds = (n: number): Amendment['changes'] => Array.from({ length: n }, (_, i) => ({ kind: 'add', body: S, role: 'MEMBER', post: `新設${i}課長` }));
+
+  it(`refuses more than ${MAX_CHANGES} changes, before looking at any of them`, () => {
+    const many = amend([...adds(MAX_CHANGES), { kind: 'add', body: S, role: 'MEMBER', post: '\u0000' }]);
+    try {
+      normalizeAmendment(many);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AmendmentRejected);
+      expect((error as AmendmentRejected).code).toBe('BAD_USER_INPUT');
+      expect((error as AmendmentRejected).details).toEqual({ max: MAX_CHANGES, changes: MAX_CHANGES + 1 });
+      expect((error as Error).message).toMatch(/201 changes; one amendment may make at most 200/);
+    }
+  });
+
+  it(`plans ${MAX_CHANGES}, with at most ${MAX_DIFF_SEATS} seats in its diff`, () => {
+    const p = planAmendment(normalizeAmendment(amend(adds(MAX_CHANGES))), council, anyPost).bodies[0];
+    expect(p.added).toHaveLength(MAX_CHANGES);
+    expect(p.added.length + p.removed.length + 2 * p.renamed.length).toBeLessThanOrEqual(MAX_DIFF_SEATS);
   });
 });
 
@@ -276,6 +333,12 @@ changes:
       { kind: 'replace', body: 'secretariat', role: undefined, from: '乙省課長', to: '乙省室長', organization: undefined },
       { kind: 'add', body: 'secretariat', role: 'MEMBER', post: '丁省課長', position: 2, organization: undefined },
     ]);
+  });
+
+  it('keeps a BOM in a title, for the amendment to refuse, and trims only spaces', () => {
+    const a = parseAmendmentFile(file.replace('post: 丁省課長', 'post: "\uFEFF丁省課長"').replace('title: テスト改正', 'title: "テスト改正 "'));
+    expect(a.title).toBe('テスト改正');
+    expect(() => normalizeAmendment(a)).toThrow(/change #2 .*contains U\+FEFF/);
   });
 
   it.each([

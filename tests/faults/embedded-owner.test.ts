@@ -6,12 +6,36 @@
 import { gql as post } from '../support/gql.js';
 import { startServer as startProcess, stopServer, type ServerProcess } from '../support/processes.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueToken } from '../../src/auth.js';
+import { claimDataDir, DataDirInUse, takeoverNotice } from '../../src/db/owner.js';
+
+// A full disk, for the lock's own write (issue 18: after a disk filled up once, every start was refused).
+/** full: every write fails; 'descriptors': only writes to an open file (the tmp copy is written whole) */
+const disk = vi.hoisted(() => ({ full: false as boolean | 'descriptors', noHardLinks: false }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  return {
+    ...fs,
+    writeSync: ((...args: Parameters<typeof fs.writeSync>) => {
+      if (disk.full) throw full();
+      return fs.writeSync(...args);
+    }) as typeof fs.writeSync,
+    writeFileSync: ((...args: Parameters<typeof fs.writeFileSync>) => {
+      if (disk.full === true) throw full();
+      return fs.writeFileSync(...args);
+    }) as typeof fs.writeFileSync,
+    linkSync: ((...args: Parameters<typeof fs.linkSync>) => {
+      if (disk.noHardLinks) throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' });
+      return fs.linkSync(...args);
+    }) as typeof fs.linkSync,
+  };
+});
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const editor = issueToken('owner-test');
@@ -176,6 +200,108 @@ describe('the embedded database has one owner', () => {
       const lastIndex = lastYear - (day - 4); // index within this round, when the last revision is this round's
       if (added > 0) expect(titles.includes(NEW_POST)).toBe(lastIndex % 2 === 0);
 
+    }
+  });
+});
+
+describe('the lock file itself (issue 18, hole 9)', () => {
+  let dir: string;
+  let n = 0;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'meibo-lock-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** a data directory of its own for each case (a process holds a claim until it releases it) */
+  const fresh = () => join(dir, `pglite-${++n}`);
+  const claim = (dataDir: string) => claimDataDir({ kind: 'pglite', dataDir } as never, 'npm run amend');
+  const lockOf = (dataDir: string) => `${dataDir}.owner`;
+  /** a live process that has nothing to do with meibo */
+  const unrelated = async () => {
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    await new Promise((r) => child.once('spawn', r));
+    return child;
+  };
+
+  it.each([
+    ['empty (its writer died, or its write failed, between open and write)', ''],
+    ['not JSON', '{"pid": 12'],
+    ['JSON, not a record', 'null'],
+    ['a record without a pid', JSON.stringify({ role: 'server', host: hostname(), since: 'earlier' })],
+    ['pid 0', JSON.stringify({ pid: 0, role: 'server', host: hostname(), since: 'earlier' })],
+  ])('a lock that is %s is stale: taken over, and said so', (_what, content) => {
+    const dataDir = fresh();
+    writeFileSync(lockOf(dataDir), content);
+    const ownership = claim(dataDir)!;
+    expect(ownership.tookOverFrom).not.toBeNull();
+    expect(takeoverNotice(ownership)).toMatch(/took over .*\(unreadable\) no longer runs/);
+    expect(JSON.parse(readFileSync(lockOf(dataDir), 'utf8')).pid).toBe(process.pid);
+    ownership.release();
+    expect(existsSync(lockOf(dataDir))).toBe(false);
+  });
+
+  it('a lock whose write failed (a full disk) is not left behind; the next start takes the directory', () => {
+    const dataDir = fresh();
+    disk.full = true;
+    try {
+      expect(() => claim(dataDir)).toThrow(/ENOSPC/);
+    } finally {
+      disk.full = false;
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith(`pglite-${n}.`))).toEqual([]); // no lock, no temporary file
+    const ownership = claim(dataDir)!;
+    expect(ownership.tookOverFrom).toBeNull();
+    ownership.release();
+  });
+
+  it('on a file system without hard links, the lock is made in place, and still not left behind by a failed write', () => {
+    disk.noHardLinks = true;
+    try {
+      const dataDir = fresh();
+      disk.full = 'descriptors';
+      try {
+        expect(() => claim(dataDir)).toThrow(/ENOSPC/);
+      } finally {
+        disk.full = false;
+      }
+      expect(readdirSync(dir).filter((f) => f.startsWith(`pglite-${n}.`))).toEqual([]);
+      const ownership = claim(dataDir)!;
+      expect(JSON.parse(readFileSync(lockOf(dataDir), 'utf8')).pid).toBe(process.pid);
+      expect(() => claimDataDir({ kind: 'pglite', dataDir } as never, 'other')).not.toThrow(); // the same process: its own claim
+      ownership.release();
+      expect(existsSync(lockOf(dataDir))).toBe(false);
+    } finally {
+      disk.noHardLinks = false;
+    }
+  });
+
+  it('a lock naming a live, unrelated process that started after the lock was written (its pid reused) is stale, start time or not', async () => {
+    const child = await unrelated();
+    try {
+      for (const started of [undefined, '1']) {
+        const dataDir = fresh();
+        writeFileSync(lockOf(dataDir), JSON.stringify({ pid: child.pid, role: 'npm run amend', host: hostname(), since: 'an hour ago', started }));
+        const anHourAgo = new Date(Date.now() - 3_600_000);
+        utimesSync(lockOf(dataDir), anHourAgo, anHourAgo);
+        const ownership = claim(dataDir)!;
+        expect(ownership.tookOverFrom?.pid).toBe(child.pid);
+        ownership.release();
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('a lock naming a live process that started before the lock was written is refused, naming it', async () => {
+    const child = await unrelated();
+    try {
+      await new Promise((r) => setTimeout(r, 1_100));
+      const dataDir = fresh();
+      writeFileSync(lockOf(dataDir), JSON.stringify({ pid: child.pid, role: 'npm run amend', host: hostname(), since: 'just now' }));
+      expect(() => claim(dataDir)).toThrow(DataDirInUse);
+      expect(() => claim(dataDir)).toThrow(new RegExp(`pid ${child.pid}`));
+      expect(existsSync(lockOf(dataDir))).toBe(true); // left to its owner
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
