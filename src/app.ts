@@ -13,6 +13,8 @@ import { asServiceUnavailable } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { graphiqlOptions, renderGraphiQL } from './http/graphiql.js';
 import { useQueryLimits } from './limits.js';
+import { notFoundPage } from './http/not-found.js';
+import { useTrustedDocuments } from './http/trusted.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
@@ -34,6 +36,10 @@ export interface AppOptions {
   cors?: CORSOptions;
   /** how long the statements of one query may take together (default 15 s; MEIBO_REQUEST_TIMEOUT_MS) */
   requestTimeoutMs?: number;
+  /** MEIBO_TRUSTED_DOCUMENTS_ONLY: anonymous callers run only trusted documents (src/http/trusted.ts) */
+  trustedDocumentsOnly?: boolean;
+  /** observability plugins (src/http/metrics.ts, src/http/tracing.ts): run right after the request id, so they see every request and its id */
+  observe?: Array<Plugin<Record<string, unknown>>>;
 }
 
 /**
@@ -50,7 +56,10 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     schema,
     plugins: [
       useRequestId(),
+      ...(options.observe ?? []),
       useRequestBodyLimit(),
+      // documentId → document before anything reads the query (the response cache among them)
+      ...useTrustedDocuments({ only: options.trustedDocumentsOnly ?? false, tokens: options.tokens ?? [] }),
       useMutationsOnlyFromJson(),
       ...useQueryLimits(),
       ...(options.reader ? [useReaderForQueries(options.reader)] : []),
@@ -61,6 +70,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     // src/http/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
+    // an unknown path in a browser: meibo's 404, not Yoga's landing page (src/http/not-found.ts)
+    landingPage: notFoundPage,
     cors: options.cors ?? CORS_OPTIONS,
     context: ({ request }) =>
       createContext(prisma, {
