@@ -38,9 +38,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (yoga: typeof open, body: object, headers: Record<string, string> = {}) =>
+const post = async (yoga: typeof open, body: object, headers: Record<string, string> = {}): Promise<Response> =>
   yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) });
-const get = (yoga: typeof open, search: Record<string, string>, headers: Record<string, string> = {}) =>
+const get = async (yoga: typeof open, search: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> =>
   yoga.fetch(`http://yoga/graphql?${new URLSearchParams(search)}`, { headers: { accept: 'application/json', ...headers } });
 
 describe('trusted-documents.json', () => {
@@ -107,7 +107,7 @@ describe('MEIBO_TRUSTED_DOCUMENTS_ONLY', () => {
   const arbitrary = '{ bodies { code } }';
 
   it.each(['application/json', 'application/graphql-response+json'])('refuses anything else from an anonymous caller with 400 PERSISTED_QUERY_ONLY (Accept: %s)', async (accept) => {
-    for (const headers of [{ accept }, { accept, authorization: 'Bearer not-a-token' }]) {
+    for (const headers of [{ accept }, { accept, authorization: 'Bearer not-a-token' }] as Array<Record<string, string>>) {
       const r = await post(only, { query: arbitrary }, headers);
       expect(r.status).toBe(400);
       const body = await r.json();
