@@ -54,6 +54,12 @@ describe('trusted-documents.json', () => {
     expect(pageDocuments().some((d) => d.startsWith('query SubscriptionFields'))).toBe(true);
   });
 
+  it('holds every documentId the README shows', () => {
+    const shown = [...readFileSync(new URL('../README.md', import.meta.url), 'utf8').matchAll(/documentId=(sha256:[0-9a-f]{64})/g)].map((m) => m[1]!);
+    expect(shown.length).toBeGreaterThanOrEqual(1);
+    for (const id of shown) expect(documents.has(id), id).toBe(true);
+  });
+
   it('holds only documents valid against the schema', () => {
     expect(documents.size).toBeGreaterThanOrEqual(20);
     for (const [id, text] of documents) expect(validate(schema, parse(text)), id).toEqual([]);
