@@ -14,7 +14,7 @@ import { createApp } from './app.js';
 import { openDirectory, pendingMigrations } from './db/open.js';
 import { createResponseCache } from './cache.js';
 import { loadConfig } from './config.js';
-import { closeAllDatabases } from './db/adapter.js';
+import { closeAllDatabases, poolStats } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
 import { describeDbConfig } from './db/config.js';
 import { claimDataDir, takeoverNotice } from './db/owner.js';
@@ -98,7 +98,7 @@ let draining = false;
 const metricsOn = settings.metrics.mode !== 'off';
 if (metricsOn) {
   knownOperationNames(trustedOperationNames(loadTrustedDocuments()));
-  setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening() });
+  setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening(), pool: poolStats });
 }
 const tracing = settings.tracing ? createTracing(settings.tracing) : undefined;
 const yoga = createApp(directory.prisma, {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { countCacheLookup, MAX_OPERATION_NAMES, metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint } from '../src/http/metrics.js';
 import { loadConfig } from '../src/config.js';
-import { openTestDirectory, type TestDirectory } from './support/harness.js';
+import { poolStats } from '../src/db/adapter.js';
+import { openTestDirectory, PG_URL, type TestDirectory } from './support/harness.js';
 
 const TOKEN = 'prometheus-scrape-token';
 const TOKEN_SHA256 = createHash('sha256').update(TOKEN).digest();
@@ -131,6 +132,22 @@ describe('/metrics', () => {
     expect(r.status).toBe(200);
     expect(await r.text()).toContain('meibo_http_requests_total');
     expect((await fetch(`${sideBase}/graphql`)).status).toBe(404);
+  });
+});
+
+describe.runIf(PG_URL)('on PostgreSQL', () => {
+  it('reports the pool\'s connections as src/server.ts wires them', async () => {
+    const pg = await openTestDirectory('postgres');
+    try {
+      await Promise.all(Array.from({ length: 4 }, () => pg.gql('{ bodies { code members(asOf: "2025-07-01") { position } } }')));
+      setMetricSources({ pool: poolStats });
+      const text = await scrape();
+      const open = value(text, 'meibo_db_pool_connections', { state: 'in_use' }) + value(text, 'meibo_db_pool_connections', { state: 'idle' });
+      expect(open).toBeGreaterThanOrEqual(1);
+      expect(value(text, 'meibo_db_pool_connections', { state: 'waiting' })).toBe(0);
+    } finally {
+      await pg.close();
+    }
   });
 });
 
