@@ -90,6 +90,7 @@ describe('documentId', () => {
     }
     const revalidated = await get(open, search, { 'if-none-match': etag! });
     expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('cache-control')).toBe('public, no-cache');
   });
 
   it('by GET with an editor token, is not marked public', async () => {

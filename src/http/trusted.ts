@@ -101,8 +101,10 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Array<Plu
       );
     },
     onResponse({ request, response }) {
-      if (request.method !== 'GET' || !idOfRequest.has(request) || response.status !== 200) return;
+      // a 304 (the response cache answers it before the parameters are read) carries them too
+      if (request.method !== 'GET' || (response.status !== 200 && response.status !== 304)) return;
       if (request.headers.has('authorization') || !response.headers.has('etag')) return;
+      if (!idOfRequest.has(request) && !new URL(request.url, 'http://meibo').searchParams.has('documentId')) return;
       response.headers.set('cache-control', DOCUMENT_CACHE_CONTROL);
       const vary = response.headers.get('vary');
       if (!vary?.toLowerCase().includes('accept')) response.headers.set('vary', vary ? `${vary}, Accept` : 'Accept');
