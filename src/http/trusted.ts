@@ -104,7 +104,7 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Array<Plu
       // a 304 (the response cache answers it before the parameters are read) carries them too
       if (request.method !== 'GET' || (response.status !== 200 && response.status !== 304)) return;
       if (request.headers.has('authorization') || !response.headers.has('etag')) return;
-      if (!idOfRequest.has(request) && !new URL(request.url, 'http://meibo').searchParams.has('documentId')) return;
+      if (!idOfRequest.has(request) && !(request.url.includes('documentId=') && new URL(request.url, 'http://meibo').searchParams.has('documentId'))) return;
       response.headers.set('cache-control', DOCUMENT_CACHE_CONTROL);
       const vary = response.headers.get('vary');
       if (!vary?.toLowerCase().includes('accept')) response.headers.set('vary', vary ? `${vary}, Accept` : 'Accept');
