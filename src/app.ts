@@ -13,6 +13,8 @@ import { asServiceUnavailable, unavailableCause } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { graphiqlOptions, renderGraphiQL, useGraphiQLHeaders } from './http/graphiql.js';
 import { documentCaches, useQueryLimits, type DocumentCaches } from './limits.js';
+import { notFoundPage } from './http/not-found.js';
+import { useTrustedDocuments } from './http/trusted.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
@@ -36,6 +38,10 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** where parsed documents are kept, bounded by size (default: documentCaches() of src/limits.ts) */
   documentCaches?: DocumentCaches;
+  /** MEIBO_TRUSTED_DOCUMENTS_ONLY: anonymous callers run only trusted documents (src/http/trusted.ts) */
+  trustedDocumentsOnly?: boolean;
+  /** observability plugins (src/http/metrics.ts, src/http/tracing.ts): run right after the request id, so they see every request and its id */
+  observe?: Array<Plugin<Record<string, unknown>>>;
 }
 
 /**
@@ -52,7 +58,10 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     schema,
     plugins: [
       useRequestId(),
+      ...(options.observe ?? []),
       useRequestBodyLimit(),
+      // documentId → document before anything reads the query (the response cache among them)
+      ...useTrustedDocuments({ only: options.trustedDocumentsOnly ?? false, tokens: options.tokens ?? [] }),
       useMutationsOnlyFromJson(),
       useGraphiQLHeaders(),
       ...useQueryLimits(),
@@ -66,6 +75,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
     // src/http/body-limit.ts limits bodies as Yoga's own limit does, without streaming every body through it
     maxRequestBodySize: false,
     graphqlEndpoint: '/graphql',
+    // an unknown path in a browser: meibo's 404, not Yoga's landing page (src/http/not-found.ts)
+    landingPage: notFoundPage,
     cors: options.cors ?? CORS_OPTIONS,
     context: ({ request }) =>
       createContext(prisma, {

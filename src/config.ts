@@ -50,6 +50,34 @@ export interface Config {
   debug: boolean;
   /** MEIBO_DEBUG_SCHEMA_ENGINE: the migration engine's own log on stderr */
   debugSchemaEngine: boolean;
+  /** MEIBO_METRICS (off | on | a port), MEIBO_METRICS_TOKEN (SHA-256 of the scraper's bearer token) */
+  metrics: MetricsConfig;
+  /** MEIBO_TRUSTED_DOCUMENTS_ONLY: anonymous callers may run only the trusted documents (trusted-documents.json) */
+  trustedDocumentsOnly: boolean;
+  /** MEIBO_RATE_LIMIT (`N/S`: N requests per S seconds per address; default off), MEIBO_RATE_LIMIT_PROXY_HOPS */
+  rateLimit: RateLimitConfig | null;
+  /** the standard OTEL_* variables: traces exported over OTLP/HTTP when an endpoint is set */
+  tracing: TracingConfig | null;
+}
+
+export type MetricsConfig =
+  | { mode: 'off' }
+  | { mode: 'on'; tokenSha256: Buffer }
+  | { mode: 'port'; port: number; tokenSha256: Buffer | undefined };
+
+export interface RateLimitConfig {
+  /** requests an address may make… */
+  points: number;
+  /** …in this many seconds */
+  durationS: number;
+  /** reverse proxies in front of meibo: the client is this many entries from the right of X-Forwarded-For (0: the socket's address) */
+  proxyHops: number;
+}
+
+export interface TracingConfig {
+  /** where spans are sent (OTLP/HTTP, JSON or protobuf as the exporter defaults) */
+  url: string;
+  serviceName: string;
 }
 
 /** Reads the configuration; throws ConfigError for the first bad value. */
@@ -94,6 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cors: wrap(() => corsOptionsFrom(env.MEIBO_CORS_ORIGINS, flag(env, 'MEIBO_CORS_CREDENTIALS') === true)),
     publicUrl: publicUrl(env.MEIBO_PUBLIC_URL),
     ...debugSwitches(env),
+    metrics: metricsFromEnv(env),
+    trustedDocumentsOnly: flag(env, 'MEIBO_TRUSTED_DOCUMENTS_ONLY') === true,
+    rateLimit: rateLimitFromEnv(env),
+    tracing: tracingFromEnv(env),
   };
 }
 
@@ -122,6 +154,57 @@ function responseCacheMode(env: NodeJS.ProcessEnv): ResponseCacheMode {
   if (!explicit) return env.REDIS_URL ? 'redis' : 'memory';
   if (explicit === 'off' || explicit === 'memory' || explicit === 'redis') return explicit;
   throw new ConfigError(`MEIBO_RESPONSE_CACHE must be off, memory or redis, not ${JSON.stringify(env.MEIBO_RESPONSE_CACHE)}`);
+}
+
+function metricsFromEnv(env: NodeJS.ProcessEnv): MetricsConfig {
+  const raw = env.MEIBO_METRICS?.trim().toLowerCase() || 'off';
+  const hex = env.MEIBO_METRICS_TOKEN?.trim();
+  if (hex && !/^[0-9a-f]{64}$/i.test(hex)) throw new ConfigError('MEIBO_METRICS_TOKEN must be the SHA-256 (64 hex digits) of the bearer token the scraper sends, not the token itself');
+  const tokenSha256 = hex ? Buffer.from(hex, 'hex') : undefined;
+  if (raw === 'off' || raw === 'false' || raw === '0') return { mode: 'off' };
+  if (raw === 'on' || raw === 'true' || raw === '1') {
+    if (!tokenSha256) throw new ConfigError('MEIBO_METRICS=on serves /metrics on the public port: set MEIBO_METRICS_TOKEN (the SHA-256 of a bearer token), or give MEIBO_METRICS a port of its own');
+    return { mode: 'on', tokenSha256 };
+  }
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new ConfigError(`MEIBO_METRICS must be off, on or a port number, not ${JSON.stringify(env.MEIBO_METRICS!.slice(0, 40))}`);
+  return { mode: 'port', port, tokenSha256 };
+}
+
+function rateLimitFromEnv(env: NodeJS.ProcessEnv): RateLimitConfig | null {
+  const raw = env.MEIBO_RATE_LIMIT?.trim().toLowerCase();
+  const hopsRaw = env.MEIBO_RATE_LIMIT_PROXY_HOPS?.trim() || '0';
+  const proxyHops = Number(hopsRaw);
+  if (!/^\d{1,2}$/.test(hopsRaw)) throw new ConfigError(`MEIBO_RATE_LIMIT_PROXY_HOPS must be a small whole number, not ${JSON.stringify(env.MEIBO_RATE_LIMIT_PROXY_HOPS!.slice(0, 40))}`);
+  if (!raw || raw === 'off') return null;
+  const m = /^(\d{1,9})\s*\/\s*(\d{1,6})\s*s?$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new ConfigError(`MEIBO_RATE_LIMIT must be off or N/S (N requests per S seconds per address, e.g. 300/60), not ${JSON.stringify(env.MEIBO_RATE_LIMIT!.slice(0, 40))}`);
+  return { points: Number(m[1]), durationS: Number(m[2]), proxyHops };
+}
+
+/**
+ * Traces follow OpenTelemetry's own switches: on when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing is sent anywhere otherwise), off with
+ * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none. The exporter reads the other
+ * OTEL_EXPORTER_OTLP_* variables (headers, timeout, compression) itself, as every OTel SDK does.
+ */
+function tracingFromEnv(env: NodeJS.ProcessEnv): TracingConfig | null {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return null;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() || 'otlp';
+  if (exporter === 'none') return null;
+  if (exporter !== 'otlp') throw new ConfigError(`OTEL_TRACES_EXPORTER: meibo exports traces over OTLP (otlp) or not at all (none), not ${JSON.stringify(env.OTEL_TRACES_EXPORTER!.slice(0, 40))}`);
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  // the signal-specific variable is used as is; the general one gets the signal's path (the OTLP spec)
+  const url = traces || (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, not ${JSON.stringify(url.slice(0, 80))}`);
+  }
+  return { url, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'meibo' };
 }
 
 /** true/1, false/0, or undefined when unset; anything else is refused. */

@@ -14,7 +14,7 @@ import { createApp } from './app.js';
 import { openDirectory, pendingMigrations } from './db/open.js';
 import { createResponseCache } from './cache.js';
 import { loadConfig } from './config.js';
-import { closeAllDatabases } from './db/adapter.js';
+import { closeAllDatabases, poolStats } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
 import { describeDbConfig } from './db/config.js';
 import { claimDataDir, takeoverNotice } from './db/owner.js';
@@ -24,6 +24,11 @@ import { withExports } from './http/export.js';
 import { createLive } from './live.js';
 import { withPage } from './http/page.js';
 import { createLogger, flushLogs, withRequestLog } from './log.js';
+import { metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint, knownOperationNames } from './http/metrics.js';
+import { createRateLimiter } from './http/rate-limit.js';
+import { createTracing } from './http/tracing.js';
+import { asTrustedCaller, loadTrustedDocuments, trustedOperationNames } from './http/trusted.js';
+import { Redis } from 'ioredis';
 
 const started = performance.now();
 // Everything configurable, read once (src/config.ts). Everything this process says is a JSON log
@@ -89,7 +94,16 @@ await cache.ready();
 // Live updates (subscription directoryChanged): shared by every instance through Redis when REDIS_URL is set.
 const live = createLive({ redisUrl: settings.cache.redisUrl, prefix: settings.cache.prefix, log: log.child({ component: 'live' }) });
 let draining = false;
+// Metrics (MEIBO_METRICS) and traces (OTEL_EXPORTER_OTLP_ENDPOINT) only when asked for.
+const metricsOn = settings.metrics.mode !== 'off';
+if (metricsOn) {
+  knownOperationNames(trustedOperationNames(loadTrustedDocuments()));
+  setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening(), pool: poolStats });
+}
+const tracing = settings.tracing ? createTracing(settings.tracing) : undefined;
 const yoga = createApp(directory.prisma, {
+  observe: [...(metricsOn ? useMetrics() : []), ...(tracing?.plugins ?? [])],
+  trustedDocumentsOnly: settings.trustedDocumentsOnly,
   plugins: [useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
   tokens,
   // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary
@@ -106,9 +120,19 @@ const fastPath = cache.mode !== 'off' && settings.cache.fastPath;
 // Every request, fast path or Yoga, gets its id and its log line (src/log.ts).
 // The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
 const graphqlHandler = fastPath ? withFastPath(cache, yoga, cors) : yoga;
-// The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers (src/http/export.ts).
+// The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers
+// (src/http/export.ts): their documents are meibo's own, trusted whatever MEIBO_TRUSTED_DOCUMENTS_ONLY says.
 // `/` comes with the roster rendered on the server, read through Yoga like any client's query.
-const server = createServer(withRequestLog(withExports(yoga, withPage(graphqlHandler, { app: yoga, log }), log, { publicUrl: settings.publicUrl }), log));
+let handler = withExports(asTrustedCaller(yoga), withPage(graphqlHandler, { app: asTrustedCaller(yoga), log }), log, { publicUrl: settings.publicUrl });
+// Anonymous clients limited per address (MEIBO_RATE_LIMIT), before any work; shared through Redis when there is one.
+const rateRedis = settings.rateLimit && settings.cache.redisUrl ? new Redis(settings.cache.redisUrl, { connectionName: 'meibo rate limit', maxRetriesPerRequest: 1, commandTimeout: 250, enableOfflineQueue: false }) : undefined;
+rateRedis?.on('error', () => {}); // the limiter counts in memory meanwhile
+if (settings.rateLimit) handler = createRateLimiter({ ...settings.rateLimit, tokens, redis: rateRedis, prefix: settings.cache.prefix }).wrap(handler);
+if (settings.metrics.mode === 'on') handler = withMetricsEndpoint(handler, settings.metrics.tokenSha256);
+if (metricsOn) handler = withHttpMetrics(handler);
+const server = createServer(withRequestLog(handler, log));
+const metricsServer = settings.metrics.mode === 'port' ? createServer(metricsHandler(settings.metrics.tokenSha256)) : undefined;
+metricsServer?.listen(settings.metrics.mode === 'port' ? settings.metrics.port : 0, settings.host);
 server.listen(port, settings.host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
@@ -140,6 +164,9 @@ async function shutdown(signal: string) {
   clearInterval(sweep);
   clearTimeout(deadline);
   await yoga.dispose();
+  metricsServer?.close();
+  await tracing?.shutdown().catch(() => {});
+  rateRedis?.disconnect();
   await liveClosed;
   await cache.close();
   await directory.close();

@@ -1,4 +1,4 @@
-// `npm run export -- popolo|csv [--body CODE] [--as-of D] [--known-at D] [--base-url URL]` writes the export to
+// `npx meibo export popolo|csv [--body CODE] [--as-of D] [--known-at D] [--base-url URL]` (or `npm run --silent export -- …`) writes the export to
 // stdout: the same bytes as GET /export/popolo.json and /export/seats.csv (src/http/export.ts),
 // read through the same GraphQL API from the configured database (DATABASE_URL / MEIBO_DATA_DIR).
 // On the embedded database it takes the data directory for its duration, as the other CLIs do
@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { EXPORT_PATHS, executeThrough, renderExport } from '../http/export.js';
 import { claimForCommand, CliError, requireMigrated, runCli } from './common.js';
 
-const USAGE = 'usage: npm run export -- popolo|csv [--body CODE] [--as-of DAY] [--known-at DAY] [--base-url URL]';
+const USAGE = 'usage: npx meibo export popolo|csv [--body CODE] [--as-of DAY] [--known-at DAY] [--base-url URL]';
 
 function parseArgs(argv: string[]) {
   const usage = (why: string) => new CliError(`${why}\n${USAGE}`, 2);

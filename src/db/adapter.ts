@@ -446,6 +446,15 @@ function statementName(query: SqlQuery): string {
 // many query shapes clients send.
 const PREPARED_MAX_USES = 20_000;
 
+/** Every open PostgreSQL pool of this process, for the metrics (meibo_db_pool_connections). */
+const openPools = new Set<pg.Pool>();
+export function poolStats(): { total: number; idle: number; waiting: number } | undefined {
+  if (openPools.size === 0) return undefined;
+  const sum = { total: 0, idle: 0, waiting: 0 };
+  for (const p of openPools) (sum.total += p.totalCount), (sum.idle += p.idleCount), (sum.waiting += p.waitingCount);
+  return sum;
+}
+
 function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>, adapterOptions: AdapterOptions): DbAdapterFactory {
   const pools = new Set<pg.Pool>();
   const bounds: Bounds = {
@@ -456,9 +465,11 @@ function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>, adapte
     const pool = new BoundedPool({ ...poolConfig(url, schema, bounds), ...(adapterOptions.preparedStatements ? { maxUses: PREPARED_MAX_USES } : {}) });
     pool.on('error', () => {}); // an idle client dropped by the server is not worth a crash
     pools.add(pool);
+    openPools.add(pool);
     return pool;
   };
   const endPool = async (pool: pg.Pool) => {
+    openPools.delete(pool);
     if (pools.delete(pool)) await pool.end();
   };
   const shadows = shadowTracker();
