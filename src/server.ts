@@ -24,7 +24,7 @@ import { withExports } from './http/export.js';
 import { createLive } from './live.js';
 import { withPage } from './http/page.js';
 import { createLogger, flushLogs, withRequestLog } from './log.js';
-import { metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint, knownOperationNames } from './http/metrics.js';
+import { countCacheLookup, metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint, knownOperationNames } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { createTracing } from './http/tracing.js';
 import { asTrustedCaller, loadTrustedDocuments, trustedOperationNames } from './http/trusted.js';
@@ -89,6 +89,7 @@ const cache = createResponseCache({
   exposeCacheStatus: settings.cache.debug,
   // Redis lost and back, the LISTEN connection lost and back: one line each, as JSON
   log: log.child({ component: 'cache' }),
+  onLookup: countCacheLookup,
 });
 await cache.ready();
 // Live updates (subscription directoryChanged): shared by every instance through Redis when REDIS_URL is set.

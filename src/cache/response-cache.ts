@@ -49,6 +49,8 @@ export interface ResponseCacheOptions {
   /** how long one Redis command may take before the read goes on without it (default 250 ms) */
   redisTimeoutMs?: number;
   log?: CacheLogger;
+  /** told of every lookup, hit or miss, by the plugin and the fast path alike (metrics) */
+  onLookup?: (hit: boolean) => void;
 }
 
 export interface ResponseCache {
@@ -110,12 +112,19 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const prepare = requestPreparer();
   const publicRequest = (request: Request) => !request.headers.has('authorization');
 
+  const counted = <R>(result: R | undefined | Promise<R | undefined>) => {
+    if (!options.onLookup) return result;
+    if (result instanceof Promise) return result.then((r) => (options.onLookup!(r !== undefined), r));
+    options.onLookup(result !== undefined);
+    return result;
+  };
+
   const cache: Cache = {
     // Keys also come from clients (If-None-Match): only the current version's entries are answers.
     get(key) {
       const version = versionOfKey(key);
-      if (!version || version !== versions.current()) return undefined;
-      return store.get(key) as never;
+      if (!version || version !== versions.current()) return counted(undefined) as never;
+      return counted(store.get(key)) as never;
     },
     set(key, data, _entities, ttlMs) {
       // Computed under a version that has moved on meanwhile: no request will build this key again.
@@ -157,7 +166,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (!version) return undefined;
       const key = buildKey(version, prepared);
       const result = store.get(key);
-      const found = (r: CachedResult | undefined) => (r ? { key, result: r } : undefined);
+      // A hit here is the whole request's; a miss goes on to Yoga, whose lookup counts it.
+      const found = (r: CachedResult | undefined) => (r ? (options.onLookup?.(true), { key, result: r }) : undefined);
       return result instanceof Promise ? result.then(found) : found(result);
     },
     async close() {
