@@ -6,6 +6,7 @@
 // in full (200), never wrongly 304.
 import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode } from 'graphql';
+import { dayTemplate, intervalOf } from './days.js';
 
 export interface CacheableRequest {
   query: string;
@@ -18,9 +19,25 @@ export interface CacheableRequest {
 /** A cacheable request: the digest of its document, variables and operation. */
 export interface PreparedRequest {
   readonly hash: string;
+  /**
+   * With interval days (src/cache/days.ts): the digest of the request with its days taken out, the
+   * days, and the texts its answer must not hold to be shared across the days of an interval.
+   */
+  readonly template?: { readonly hash: string; readonly days: readonly string[]; readonly echoes: readonly string[] };
 }
 
-export const buildKey = (version: string, { hash }: PreparedRequest) => `"r|${version}|${hash}"`;
+/**
+ * The key of a prepared request under a data version: by the intervals its days fall in when the
+ * days things take effect under that version are known (`boundaries`), else by the days themselves.
+ */
+export function buildKey(version: string, prepared: PreparedRequest, boundaries?: readonly string[] | null): string {
+  const t = prepared.template;
+  if (t && boundaries) return `"r|${version}|${t.hash}~${t.days.map((d) => intervalOf(boundaries, d)).join('.')}"`;
+  return `"r|${version}|${prepared.hash}"`;
+}
+
+/** Whether a key shares its answer across the days of an interval. */
+export const sharedAcrossDays = (key: string) => key.includes('~');
 
 /** The version a key was built under, or null for anything that is not a key (a client's If-None-Match may be anything). */
 export function versionOfKey(key: string): string | null {
@@ -83,12 +100,18 @@ export function requestPreparer() {
   const kinds = boundedMemo<Map<string, string> | null>(1_000);
   // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
   const digests = boundedMemo<string>(1_000);
+  const templates = boundedMemo<PreparedRequest['template'] | null>(1_000);
+  const digest = (material: string) => digests.get(material, () => createHash('sha256').update(material).digest('base64url'));
   return ({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null => {
     if (authorized) return null;
     const ops = kinds.get(query, () => operationKinds(query));
     const kind = ops?.get(operationName ?? (ops.size === 1 ? [...ops.keys()][0] : '\0'));
     if (kind !== 'query') return null;
     const material = JSON.stringify([query, variables ?? null, operationName ?? null]);
-    return { hash: digests.get(material, () => createHash('sha256').update(material).digest('base64url')) };
+    const template = templates.get(material, () => {
+      const t = dayTemplate(query, variables);
+      return t && { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days, echoes: t.echoes };
+    });
+    return { hash: digest(material), ...(template ? { template } : {}) };
   };
 }

@@ -18,7 +18,8 @@
 // few a year, so per-body versions bought nearly nothing and cost a Redis round trip on every hit.
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import type { Plugin } from 'graphql-yoga';
-import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
+import { buildKey, NO_CACHE, requestPreparer, sharedAcrossDays, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
+import { boundariesQuery } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
 import { consoleLogger, type CacheLogger } from './log.js';
 import { createStore, type CachedResult } from './store.js';
@@ -112,6 +113,34 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const prepare = requestPreparer();
   const publicRequest = (request: Request) => !request.headers.has('authorization');
 
+  // The days things take effect under the current version (src/cache/days.ts), read with the
+  // version in one statement and used only while that version is current. Until they are known,
+  // days are keyed exactly (a miss, never a wrong answer).
+  let bounds: { version: string; days: string[] } | null = null;
+  let reading: Promise<void> | null = null;
+  const boundaries = (version: string | null) => (version && bounds?.version === version ? bounds.days : null);
+  const readBoundaries = (): Promise<void> => {
+    reading ??= options.db
+      .$queryRawUnsafe<Array<{ version: string; days: string[] }>>(boundariesQuery(options.listen?.schema))
+      .then(([row]) => {
+        if (row && row.version === versions.current()) bounds = { version: row.version, days: row.days };
+      })
+      .catch((e: Error) => log.warn(`days things take effect not read (${e.message}); days are keyed exactly meanwhile`))
+      .finally(() => (reading = null));
+    return reading;
+  };
+  // What an answer shared across the days of an interval must not hold: the days asked, by key.
+  const echoesByKey = new Map<string, Set<string>>();
+  const MAX_PENDING = 1_000;
+  const expectEchoes = (key: string, echoes: readonly string[]) => {
+    const known = echoesByKey.get(key);
+    if (known) for (const e of echoes) known.add(e);
+    else {
+      if (echoesByKey.size >= MAX_PENDING) echoesByKey.delete(echoesByKey.keys().next().value!);
+      echoesByKey.set(key, new Set(echoes));
+    }
+  };
+
   const counted = <R>(result: R | undefined | Promise<R | undefined>) => {
     if (!options.onLookup) return result;
     if (result instanceof Promise) return result.then((r) => (options.onLookup!(r !== undefined), r));
@@ -128,7 +157,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     set(key, data, _entities, ttlMs) {
       // Computed under a version that has moved on meanwhile: no request will build this key again.
-      if (versionOfKey(key) === versions.current()) store.set(key, data as CachedResult, ttlMs);
+      if (versionOfKey(key) !== versions.current()) return;
+      if (sharedAcrossDays(key)) {
+        // Shared by every day of its interval only if it does not echo a day it was asked about.
+        const echoes = echoesByKey.get(key);
+        echoesByKey.delete(key);
+        const text = JSON.stringify(data);
+        if (!echoes || [...echoes].some((e) => text.includes(e))) return;
+      }
+      store.set(key, data as CachedResult, ttlMs);
     },
     // The plugin calls it only for entities a mutation reports, and mutations do not take that
     // path here (invalidateViaMutation: false): the data version moves instead.
@@ -148,7 +185,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     buildResponseCacheKey: async ({ documentString, variableValues, operationName, request }) => {
       const prepared = prepare({ query: documentString, variables: variableValues, operationName, authorized: !publicRequest(request) });
       const version = prepared && versions.current();
-      return prepared && version ? buildKey(version, prepared) : NO_CACHE;
+      if (!prepared || !version) return NO_CACHE;
+      if (prepared.template && !boundaries(version)) await readBoundaries();
+      const key = buildKey(version, prepared, boundaries(version));
+      if (prepared.template && sharedAcrossDays(key)) expectEchoes(key, prepared.template.echoes);
+      return key;
     },
   }) as Plugin<Record<string, unknown>>;
 
@@ -164,7 +205,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (options.exposeCacheStatus) return undefined;
       const version = versions.current();
       if (!version) return undefined;
-      const key = buildKey(version, prepared);
+      const key = buildKey(version, prepared, boundaries(version));
       const result = store.get(key);
       // A hit here is the whole request's; a miss goes on to Yoga, whose lookup counts it.
       const found = (r: CachedResult | undefined) => (r ? (options.onLookup?.(true), { key, result: r }) : undefined);

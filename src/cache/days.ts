@@ -1,0 +1,130 @@
+// Days in cache keys. Every day between two consecutive days on which something takes effect (a
+// revision comes into force, a provision starts or ends) has the same answer to an as-of question:
+// the lists, listings, coverage and provisions in force are those of the same revisions. So a
+// dashboard scrubbing through time finds the answer to a day it has never asked in the cache,
+// under the interval the day falls in, instead of computing it again.
+//
+// Only valid-time days are treated so (`asOf`, `from`, `to`); `knownAt` stays exact. A day is
+// never shared when the answer could echo it: a document that selects a field named `from`, `to`
+// or `checkedOn` keys its days exactly, and an answer that holds an asked day's text anyway is not
+// stored under the interval (src/cache/response-cache.ts). Errors are never cached at all.
+import { Kind, parse, print, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { parseDay } from '../domain/dates.js';
+
+/** Arguments whose Date value an answer depends on only through the interval it falls in. */
+export const INTERVAL_ARGS = new Set(['asOf', 'from', 'to']);
+/** Date arguments keyed exactly (tests/cache-days.test.ts checks the schema has no other). */
+export const EXACT_DATE_ARGS = new Set(['knownAt', 'effectiveOn']);
+/** Fields that may echo an asked day: a document selecting one keys its days exactly. */
+const ECHO_FIELDS = new Set(['from', 'to', 'checkedOn']);
+
+/** A request with its interval days taken out: the rest of its key, and the days (ISO), in order. */
+export interface DayTemplate {
+  /** the document and variables with each interval day replaced by a placeholder */
+  query: string;
+  variables: Record<string, unknown> | null;
+  /** the ISO days taken out, in order */
+  days: string[];
+  /** the texts the answer must not hold for it to be shared (the days as ISO and as sent) */
+  echoes: string[];
+}
+
+const asDay = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null;
+  try {
+    return parseDay(value);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The request's interval days, or null when it has none that can be shared (none asked, a day
+ * that does not parse — the request will be refused anyway —, a variable also used elsewhere, or
+ * an echoing field selected).
+ */
+export function dayTemplate(query: string, variables: Record<string, unknown> | null | undefined): DayTemplate | null {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { noLocation: true });
+  } catch {
+    return null;
+  }
+  let echo = false;
+  // variables: used only as interval days (true), or also elsewhere (false)
+  const uses = new Map<string, boolean>();
+  const useOf = (value: ValueNode, interval: boolean) => {
+    visit(value, { Variable: (v) => void uses.set(v.name.value, interval && (uses.get(v.name.value) ?? true)) });
+  };
+  visit(document, {
+    Field(field) {
+      if (ECHO_FIELDS.has(field.name.value)) echo = true;
+    },
+    Argument(arg) {
+      useOf(arg.value, INTERVAL_ARGS.has(arg.name.value) && arg.value.kind === Kind.VARIABLE);
+    },
+    VariableDefinition(def) {
+      // a default value is part of the document: keyed exactly
+      if (def.defaultValue) uses.set(def.variable.name.value, false);
+    },
+  });
+  if (echo) return null;
+  const days: string[] = [];
+  const echoes: string[] = [];
+  const placeholder = () => `@day${days.length - 1}`;
+  let failed = false;
+  const normalized = visit(document, {
+    Argument(arg) {
+      if (!INTERVAL_ARGS.has(arg.name.value) || arg.value.kind !== Kind.STRING) return undefined;
+      const day = asDay(arg.value.value);
+      if (!day) {
+        failed = true;
+        return undefined;
+      }
+      days.push(day);
+      echoes.push(day, arg.value.value);
+      return { ...arg, value: { kind: Kind.STRING, value: placeholder() } };
+    },
+  });
+  const vars: Record<string, unknown> | null = variables ? { ...variables } : null;
+  for (const [name, interval] of uses) {
+    if (!interval || !vars || !(name in vars) || vars[name] === null) continue;
+    const day = asDay(vars[name]);
+    if (!day) {
+      failed = true;
+      continue;
+    }
+    days.push(day);
+    echoes.push(day, String(vars[name]));
+    vars[name] = placeholder();
+  }
+  if (failed || days.length === 0) return null;
+  return { query: print(normalized), variables: vars, days, echoes: [...new Set(echoes)] };
+}
+
+/**
+ * The days on which something takes effect, ascending: each day's interval is the number of them
+ * on or before it. Read in the same statement as the data version they belong to.
+ */
+export function intervalOf(boundaries: readonly string[], day: string): number {
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (boundaries[mid] <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** SQL: the data version and the days things take effect, in one snapshot. */
+export function boundariesQuery(schema?: string): string {
+  const t = (name: string) => (schema ? `"${schema.replace(/"/g, '""')}"."${name}"` : `"${name}"`);
+  return `SELECT (SELECT epoch || ':' || version::text FROM ${t('data_version')} WHERE id) AS version,
+    ARRAY(SELECT DISTINCT to_char(d, 'YYYY-MM-DD') FROM (
+      SELECT in_force_from AS d FROM ${t('revision')}
+      UNION SELECT valid_from FROM ${t('provision')}
+      UNION SELECT valid_to FROM ${t('provision')} WHERE valid_to IS NOT NULL
+      UNION SELECT valid_from FROM ${t('seat')}
+      UNION SELECT valid_to FROM ${t('seat')} WHERE valid_to IS NOT NULL) days ORDER BY 1) AS days`;
+}

@@ -1,0 +1,113 @@
+// Any day at cache speed (issue 17): every day inside one interval between days on which something
+// takes effect has the same answer, so a dashboard's time slider finds a day it never asked in the
+// cache — unless the answer could echo the day, which is then keyed exactly. Counted in SQL
+// statements, on both engines; and the schema's Date arguments are all accounted for.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isInputObjectType, isNonNullType, getNamedType } from 'graphql';
+import { createApp } from '../src/app.js';
+import { createResponseCache, type ResponseCache } from '../src/cache.js';
+import { EXACT_DATE_ARGS, INTERVAL_ARGS, dayTemplate, intervalOf } from '../src/cache/days.js';
+import { schema } from '../src/schema/index.js';
+import { issueToken, parseTokens } from '../src/auth.js';
+import { ENGINES, openTestDirectory, type TestDirectory } from './support/harness.js';
+import { EXAMPLE_AMENDMENT, RECORD } from './support/gql.js';
+
+const MEMBERS = `query($d: Date!) { members(body: "secretariat", asOf: $d) { id position post { title } seat { id validFrom validTo } } }`;
+const editor = issueToken('days');
+
+describe('days in cache keys, pure', () => {
+  it('takes interval days out of literals and variables, keeps knownAt and echoing documents exact', () => {
+    const t = dayTemplate(`{ a: members(body:"secretariat", asOf:"令和7年7月1日") { id } b: chair(body:"secretariat", asOf:$d, knownAt:"2025-06-26") { id } }`, { d: 'R7.7.2' });
+    expect(t?.days).toEqual(['2025-07-01', '2025-07-02']);
+    expect(t?.echoes).toEqual(expect.arrayContaining(['2025-07-01', '令和7年7月1日', '2025-07-02', 'R7.7.2']));
+    expect(t?.query).toContain('knownAt: "2025-06-26"');
+    expect(dayTemplate(`{ membershipDiff(body:"secretariat", from:"2025-06-30", to:"2025-07-01") { from unchanged } }`, null)).toBeNull();
+    expect(dayTemplate(`query($d: Date!) { a: members(body:"x", asOf:$d) { id } b: body(code:"x", knownAt:$d) { code } }`, { d: '2025-07-01' })).toBeNull();
+    expect(dayTemplate(`{ members(body:"secretariat", asOf:"tomorrow") { id } }`, null)).toBeNull();
+    expect([intervalOf(['2024-03-25', '2025-07-01'], '2024-03-24'), intervalOf(['2024-03-25', '2025-07-01'], '2024-03-25'), intervalOf(['2024-03-25', '2025-07-01'], '2025-06-30'), intervalOf(['2024-03-25', '2025-07-01'], '2025-07-01')]).toEqual([0, 1, 1, 2]);
+  });
+
+  it('accounts for every Date argument of the schema: shared by interval, or exact', () => {
+    const named: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!('getFields' in type) || isInputObjectType(type)) continue;
+      for (const field of Object.values((type as { getFields(): Record<string, { args: Array<{ name: string; type: unknown }> }> }).getFields())) {
+        for (const arg of field.args) if (getNamedType(arg.type as never).name === 'Date') named.push(arg.name);
+      }
+    }
+    expect(named.length).toBeGreaterThan(5);
+    for (const name of named) expect(INTERVAL_ARGS.has(name) || EXACT_DATE_ARGS.has(name), name).toBe(true);
+    expect(isNonNullType).toBeDefined();
+  });
+});
+
+describe.each(ENGINES)('days in cache keys on %s', (engine) => {
+  let t: TestDirectory;
+  let cache: ResponseCache;
+  let yoga: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    t = await openTestDirectory(engine, { tokens: parseTokens(editor.entry) });
+    cache = createResponseCache({ mode: 'memory', db: t.directory.prisma, log: { info() {}, warn() {}, error() {} } });
+    await cache.ready();
+    yoga = createApp(t.directory.prisma, { plugins: [cache.plugin], tokens: parseTokens(editor.entry), afterWrite: () => cache.refresh() });
+  });
+  afterAll(async () => {
+    await cache?.close();
+    await t?.close();
+  });
+
+  const ask = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+    const before = t.sql.length;
+    const response = await yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    const body = await response.json();
+    return { ...body, statements: t.sql.length - before } as { data?: any; errors?: any[]; statements: number };
+  };
+
+  it('answers a new day inside a known interval from the cache, exactly as computed', async () => {
+    const first = await ask(MEMBERS, { d: '2025-08-01' });
+    expect(first.errors).toBeUndefined();
+    expect(first.statements).toBeGreaterThan(0);
+    // 30 other days of the same interval: no SQL, and the same answer the server computes uncached
+    for (let day = 2; day <= 30; day++) {
+      const d = `2025-08-${String(day).padStart(2, '0')}`;
+      const r = await ask(MEMBERS, { d });
+      expect(r.statements, d).toBe(0);
+      expect(r.data).toEqual(first.data);
+    }
+    const fresh = await ask(MEMBERS, { d: '2025-08-15' }, { authorization: `Bearer ${editor.token}` });
+    expect(fresh.statements).toBeGreaterThan(0);
+    expect(fresh.data).toEqual(first.data);
+    // the day before the interval is another answer
+    const before = await ask(MEMBERS, { d: '2025-06-30' });
+    expect(before.statements).toBeGreaterThan(0);
+    expect(before.data).not.toEqual(first.data);
+  });
+
+  it('keys days exactly where the answer echoes them, and never shares an answer that holds its day', async () => {
+    const diff = (from: string) => ask(`{ membershipDiff(body:"secretariat", from:"${from}", to:"2025-08-01") { from unchanged } }`);
+    const a = await diff('2025-07-02');
+    const b = await diff('2025-07-03');
+    expect([a.data.membershipDiff.from, b.data.membershipDiff.from]).toEqual(['2025-07-02', '2025-07-03']);
+    expect(b.statements).toBeGreaterThan(0);
+    // Seat.listing(asOf) answers a listing whose validFrom may be the day asked: then it is not shared
+    const q = `query($d: Date!) { chair(body:"secretariat", asOf:$d) { seat { listing(asOf:$d) { validFrom } } } }`;
+    const onStart = await ask(q, { d: '2025-07-01' });
+    expect(onStart.data.chair.seat.listing.validFrom).toBe('2025-07-01');
+    const next = await ask(q, { d: '2025-07-05' });
+    expect(next.statements).toBeGreaterThan(0);
+    expect(next.data).toEqual(onStart.data);
+  });
+
+  it('moves the intervals with a write: a new revision splits one, and no day answers from before it', async () => {
+    const eve = await ask(MEMBERS, { d: '2027-03-31' });
+    expect((await ask(MEMBERS, { d: '2027-04-02' })).statements).toBe(0);
+    const recorded = await ask(RECORD, { input: EXAMPLE_AMENDMENT }, { authorization: `Bearer ${editor.token}` });
+    expect(recorded.errors).toBeUndefined();
+    const after = await ask(MEMBERS, { d: '2027-04-02' });
+    expect(after.statements).toBeGreaterThan(0);
+    expect(after.data.members.length).toBe(eve.data.members.length + 1);
+    expect((await ask(MEMBERS, { d: '2027-04-20' })).statements).toBe(0);
+    const stillEve = await ask(MEMBERS, { d: '2027-03-30' });
+    expect(stillEve.data).toEqual(eve.data);
+  });
+});
