@@ -2,14 +2,18 @@
 // coverage and rename lookups. One per request (and one per subscription event), so one request
 // never asks the database the same thing twice and a list never asks once per item.
 import DataLoader from 'dataloader';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma, type Organization, type Post, type Revision, type Seat } from '../generated/prisma/client.js';
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import type { DayRange } from '../domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './coverage.js';
-import { revisionInForceSql } from './in-force.js';
-import { createRowLoaders, type Db } from './rows.js';
+import { createRowLoaders, type Db, type RowLoaders } from './rows.js';
 
-export interface InForce { covered: boolean; revisionId: number | null }
+export interface InForce {
+  covered: boolean;
+  revisionId: number | null;
+  /** the body's listings that revision prints, in listing order, their posts and revision primed in the row loaders */
+  listings: Seat[];
+}
 
 /** What a read needs of the request: the client and the request's loaders. */
 export interface ReadContext {
@@ -19,16 +23,17 @@ export interface ReadContext {
 
 export function createReadLoaders(db: () => Db) {
   const inForceByDay = new Map<string, DataLoader<number, InForce>>();
+  const rows = createRowLoaders(db);
   return {
-    ...createRowLoaders(db),
-    /** per day and decision day: the revision in force for each body (by body id) and whether its text is known */
-    inForce(day: IsoDay, knownAt: IsoDay | null): DataLoader<number, InForce> {
-      const key = `${day}|${knownAt ?? ''}`;
+    ...rows,
+    /** per day, decision day and role (null: all): the revision in force for each body (by body id), whether its text is known, and its listings */
+    inForce(day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null = null): DataLoader<number, InForce> {
+      const key = `${day}|${knownAt ?? ''}|${role ?? ''}`;
       let loader = inForceByDay.get(key);
       if (!loader) {
         loader = new DataLoader(async (bodyIds) => {
-          const found = await loadInForce(db(), [...bodyIds], day, knownAt);
-          return bodyIds.map((id) => found.get(id) ?? { covered: false, revisionId: null });
+          const found = await loadInForce(db(), [...bodyIds], day, knownAt, role, rows);
+          return bodyIds.map((id) => found.get(id) ?? { covered: false, revisionId: null, listings: [] });
         });
         inForceByDay.set(key, loader);
       }
@@ -46,19 +51,73 @@ export function createReadLoaders(db: () => Db) {
 export type ReadLoaders = ReturnType<typeof createReadLoaders>;
 
 /**
- * For each body: the revision in force on `day` as decided by `knownAt`, and whether its text is
- * known. One statement for any number of bodies. One body (the usual question) is asked with `=`:
- * then PostgreSQL keeps one generic plan for the prepared statement instead of planning it anew
- * each time, as it does for `= ANY(array)`, whose length it cannot know.
+ * For each body: the revision in force on `day` as decided by `knownAt`, whether its text is known,
+ * and the listings it prints for the body with their posts and organizations — one statement for
+ * any number of bodies, flat however long the history: the revision through revision_in_force_idx,
+ * its listings through the unique index on (revision_id, body_id, role, position). The rows read
+ * are handed to the row loaders, so the fields a member list asks for cost nothing more. One body
+ * (the usual question) is asked with `=`: then PostgreSQL keeps one generic plan for the prepared
+ * statement instead of planning it anew each time, as it does for `= ANY(array)`.
  */
-async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoDay | null): Promise<Map<number, InForce>> {
+async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null, rows: RowLoaders): Promise<Map<number, InForce>> {
   const bodies = bodyIds.length === 1 ? Prisma.sql`b.id = ${bodyIds[0]}::int` : Prisma.sql`b.id = ANY(${bodyIds}::int[])`;
-  const rows = await db.$queryRaw<Array<{ body_id: number; revision_id: number | null; covered: boolean | null }>>`
-    SELECT b.id AS body_id, r.id AS revision_id, r.content_known AS covered
-    FROM body b LEFT JOIN LATERAL (${revisionInForceSql(Prisma.sql`b.instrument_id`, Prisma.sql`${day}::date`, knownAt)}) r ON true
-    WHERE ${bodies}`;
-  return new Map(rows.map((r) => [r.body_id, { covered: r.covered === true, revisionId: r.revision_id }]));
+  const found = await db.$queryRaw<InForceRow[]>`
+    SELECT b.id AS body_id, r.id AS r_id, r.content_known AS r_content_known, r.instrument_id AS r_instrument_id, r.sequence AS r_sequence,
+      r.title AS r_title, r.decided_on AS r_decided_on, r.effective_on AS r_effective_on, r.in_force_from AS r_in_force_from, r.note AS r_note,
+      s.id, s.post_id, s.clause, s.role::text AS role, s.position, s.seat_key, s.valid_from, s.valid_to, s.tenure_id, s.tenure_from,
+      s.tenure_to, s.tenure_ended_by, s.tenure_end_decided_on, s.basis,
+      p.title AS p_title, p.title_search AS p_title_search, p.organization_id AS p_organization_id, p.is_class AS p_is_class,
+      o.name AS o_name, o.name_en AS o_name_en, o.collective AS o_collective, o.position AS o_position
+    FROM body b
+    LEFT JOIN LATERAL (
+      SELECT r.* FROM revision r
+      WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= ${day}::date
+        AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
+      ORDER BY r.in_force_from DESC, r.sequence DESC
+      LIMIT 1) r ON true
+    LEFT JOIN seat s ON r.content_known AND s.revision_id = r.id AND s.body_id = b.id
+      AND (${role}::text IS NULL OR s.role::text = ${role}::text)
+    LEFT JOIN post p ON p.id = s.post_id
+    LEFT JOIN organization o ON o.id = p.organization_id
+    WHERE ${bodies}
+    ORDER BY b.id, s.role, s.position`;
+  const byBody = new Map<number, InForce>();
+  for (const row of found) {
+    let entry = byBody.get(row.body_id);
+    if (!entry) {
+      byBody.set(row.body_id, (entry = { covered: row.r_content_known === true, revisionId: row.r_id, listings: [] }));
+      if (row.r_id !== null) rows.revision.prime(row.r_id, revisionOf(row));
+    }
+    if (row.id === null) continue;
+    const seat = seatOf(row);
+    entry.listings.push(seat);
+    rows.listing.prime(seat.id, seat);
+    rows.post.prime(seat.postId, { id: seat.postId, title: row.p_title!, titleSearch: row.p_title_search!, organizationId: row.p_organization_id!, isClass: row.p_is_class! } satisfies Post);
+    rows.organization.prime(row.p_organization_id!, { id: row.p_organization_id!, name: row.o_name!, nameEn: row.o_name_en, collective: row.o_collective!, position: row.o_position! } satisfies Organization);
+  }
+  return byBody;
 }
+
+// The statement's columns: the revision's (r_…), the listing's (the seat table's own names), its post's (p_…) and organization's (o_…).
+type InForceRow = {
+  body_id: number; r_id: number | null; r_content_known: boolean | null; r_instrument_id: number; r_sequence: number; r_title: string | null;
+  r_decided_on: Date; r_effective_on: Date | null; r_in_force_from: Date | null; r_note: string | null;
+  id: number | null; post_id: number; clause: string; role: Seat['role']; position: number; seat_key: string; valid_from: Date; valid_to: Date | null;
+  tenure_id: number | null; tenure_from: Date | null; tenure_to: Date | null; tenure_ended_by: number | null; tenure_end_decided_on: Date | null; basis: string | null;
+  p_title: string | null; p_title_search: string | null; p_organization_id: number | null; p_is_class: boolean | null;
+  o_name: string | null; o_name_en: string | null; o_collective: boolean | null; o_position: number | null;
+};
+
+const revisionOf = (r: InForceRow): Revision => ({
+  id: r.r_id!, instrumentId: r.r_instrument_id, sequence: r.r_sequence, title: r.r_title, decidedOn: r.r_decided_on,
+  effectiveOn: r.r_effective_on, inForceFrom: r.r_in_force_from, contentKnown: r.r_content_known === true, note: r.r_note,
+});
+
+const seatOf = (r: InForceRow): Seat => ({
+  id: r.id!, bodyId: r.body_id, postId: r.post_id, revisionId: r.r_id!, clause: r.clause, role: r.role, position: r.position, seatKey: r.seat_key,
+  validFrom: r.valid_from, validTo: r.valid_to, tenureId: r.tenure_id, tenureFrom: r.tenure_from, tenureTo: r.tenure_to,
+  tenureEndedBy: r.tenure_ended_by, tenureEndDecidedOn: r.tenure_end_decided_on, basis: r.basis,
+});
 
 /**
  * Whether each post was in the data before a day, as decided by a day, by

@@ -21,9 +21,9 @@ type BodyLike = Pick<Body, 'id' | 'code' | 'name'>;
  * body asked about for one day costs one statement together (src/read/loaders.ts), their rows one more.
  */
 export async function listingsInForce(ctx: ReadContext, body: BodyLike, day: IsoDay, role: RoleName | null, knownAt: IsoDay | null): Promise<Seat[]> {
-  const found = await ctx.loaders.inForce(day, knownAt).load(body.id);
+  const found = await ctx.loaders.inForce(day, knownAt, role).load(body.id);
   if (!found.covered) return refuseOutOfCoverage(ctx, body, day, knownAt);
-  const rows = await ctx.loaders.revisionListings.load(found.revisionId!);
+  const rows = found.listings;
   // The listing's own days stay authoritative (a row written by hand may start or end inside its
   // revision's time); as decided by knownAt, an end decided later is not known yet.
   const day0 = toDate(day);
