@@ -58,12 +58,40 @@ export function requestIdFrom(header: string | null | undefined): string {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+const CACHE_HIT = Symbol('meibo cache hit');
+/** Marks a response as a cache hit served before Yoga: the request log counts it instead of a line. */
+export function markCacheHit(res: ServerResponse): void {
+  (res as unknown as Record<symbol, boolean>)[CACHE_HIT] = true;
+}
+
+/** How often the request log writes its line of cache hits (one a second, only when there were some). */
+export const HIT_SUMMARY_MS = 1_000;
+
 /**
  * Wraps the whole HTTP handler (the cache's fast path and Yoga alike): gives each request its id,
  * returns it in `x-request-id`, runs the request inside its id's async context, and logs one line
  * when the response is finished (or the client went away first).
  */
-export function withRequestLog(handler: NodeHandler, log: Logger): NodeHandler {
+export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HIT_SUMMARY_MS): NodeHandler {
+  // Cache hits (answers the fast path serves, 200 or 304) are the bulk of a busy server's requests
+  // and tell an operator nothing one by one: they are counted, and written once a period with their
+  // count, statuses and slowest time. Every miss, error, write and other request keeps its line.
+  let hits: { n: number; byStatus: Record<string, number>; maxMs: number; totalMs: number } | null = null;
+  const flush = () => {
+    if (!hits) return;
+    const h = hits;
+    hits = null;
+    log.info({ hits: h.n, statuses: h.byStatus, msMax: Math.round(h.maxMs * 10) / 10, msMean: Math.round((h.totalMs / h.n) * 100) / 100 }, 'cache hits');
+  };
+  const timer = setInterval(flush, summaryMs);
+  timer.unref();
+  const countHit = (status: number, ms: number) => {
+    hits ??= { n: 0, byStatus: {}, maxMs: 0, totalMs: 0 };
+    hits.n++;
+    hits.byStatus[status] = (hits.byStatus[status] ?? 0) + 1;
+    hits.maxMs = Math.max(hits.maxMs, ms);
+    hits.totalMs += ms;
+  };
   return (req, res) => {
     const raw = req.headers[REQUEST_ID_HEADER];
     const id = requestIdFrom(Array.isArray(raw) ? raw[0] : raw);
@@ -75,6 +103,10 @@ export function withRequestLog(handler: NodeHandler, log: Logger): NodeHandler {
     const done = (aborted: boolean) => {
       if (logged || !log.isLevelEnabled('info')) return;
       logged = true;
+      if (!aborted && (res as unknown as Record<symbol, boolean>)[CACHE_HIT] && res.statusCode < 400) {
+        countHit(res.statusCode, performance.now() - started);
+        return;
+      }
       const url = req.url ?? '';
       const q = url.indexOf('?');
       log.info({

@@ -79,3 +79,38 @@ describe('operator logs', () => {
     expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: '/graphql', requestId: response.headers.get('x-request-id') })]);
   });
 });
+
+describe('cache hits in the request log', () => {
+  it('count hits served before Yoga in one line a period, and keep a line for every miss', async () => {
+    const { createResponseCache } = await import('../src/cache.js');
+    const { withFastPath } = await import('../src/http/fast-path.js');
+    const { CORS_OPTIONS } = await import('../src/app.js');
+    const sink: Array<Record<string, unknown>> = [];
+    const log = createLogger('info', new Writable({
+      write(chunk, _e, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) sink.push(JSON.parse(line));
+        done();
+      },
+    }));
+    const cache = createResponseCache({ mode: 'memory', db: t.directory.prisma, log: { info() {}, warn() {}, error() {} } });
+    await cache.ready();
+    const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin] });
+    const hitServer = createServer(withRequestLog(withFastPath(cache, yoga, CORS_OPTIONS), log, 200));
+    await new Promise<void>((resolve) => hitServer.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(hitServer.address() as AddressInfo).port}/graphql`;
+    const ask = (day: string) => fetch(at, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ chair(body: "secretariat", asOf: "${day}") { post { title } } }` }) }).then((r) => r.text());
+    try {
+      await ask('2025-07-01'); // a miss: its own line
+      for (let i = 0; i < 20; i++) await ask('2025-07-01'); // hits
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const requests = sink.filter((l) => l.msg === 'request');
+      const summaries = sink.filter((l) => l.msg === 'cache hits');
+      expect(requests).toHaveLength(1);
+      expect(summaries.reduce((n, l) => n + (l.hits as number), 0)).toBe(20);
+      expect(summaries[0]).toMatchObject({ statuses: { 200: expect.any(Number) } });
+    } finally {
+      await new Promise((resolve) => hitServer.close(resolve));
+      await cache.close();
+    }
+  });
+});

@@ -21,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { ResponseCache } from '../cache.js';
 import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
+import { markCacheHit } from '../log.js';
 import type { CachedResult } from '../cache/store.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -149,6 +150,8 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
     const found = cache.lookup(request);
     const hit = found instanceof Promise ? await found : found;
     if (!hit) return false;
+    // the request log counts hits per second instead of a line each (src/log.ts)
+    markCacheHit(res);
     const cors = (head: Array<readonly [string, string]>) => {
       if (!headers.origin) return head;
       const asFetch = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
