@@ -8,7 +8,7 @@ import { authenticate, type TokenEntry } from './auth.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
 import { createContext, type Context } from './context.js';
 import { DEFAULT_TIMEOUTS } from './db/config.js';
-import { useRequestDeadline } from './db/deadline.js';
+import { useRequestDeadline } from './http/deadline.js';
 import { asServiceUnavailable, unavailableCause } from './db/unavailable.js';
 import { ErrorCode, quote } from './errors.js';
 import { graphiqlOptions, renderGraphiQL, useGraphiQLHeaders } from './http/graphiql.js';
@@ -66,7 +66,7 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       useGraphiQLHeaders(),
       ...useQueryLimits(),
       ...(options.reader ? [useReaderForQueries(options.reader)] : []),
-      // a query's statements stop when its client goes or its time is up (src/db/deadline.ts)
+      // a query's statements stop when its client goes or its time is up (src/http/deadline.ts)
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
       ...(options.plugins ?? []),
     ],

@@ -5,6 +5,7 @@ import { parseTokens, type TokenEntry } from './auth.js';
 import { DEFAULT_TTL_MS, type ResponseCacheMode } from './cache.js';
 import { dbConfigFromEnv, requestTimeoutMsFromEnv, type DbConfig } from './db/config.js';
 import { corsOptionsFrom } from './http/cors.js';
+import { LIVE_LIMITS } from './live.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { CORSOptions } from 'graphql-yoga';
 
@@ -58,6 +59,8 @@ export interface Config {
   rateLimit: RateLimitConfig | null;
   /** the standard OTEL_* variables: traces exported over OTLP/HTTP when an endpoint is set */
   tracing: TracingConfig | null;
+  /** MEIBO_LIVE_MAX_SUBSCRIPTIONS (default 500), MEIBO_LIVE_MAX_PER_CLIENT (default 8): live-update subscriptions open at once */
+  liveLimits: { total: number; perClient: number };
 }
 
 export type MetricsConfig =
@@ -126,7 +129,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocumentsOnly: flag(env, 'MEIBO_TRUSTED_DOCUMENTS_ONLY') === true,
     rateLimit: rateLimitFromEnv(env),
     tracing: tracingFromEnv(env),
+    liveLimits: {
+      total: count(env, 'MEIBO_LIVE_MAX_SUBSCRIPTIONS', LIVE_LIMITS.total),
+      perClient: count(env, 'MEIBO_LIVE_MAX_PER_CLIENT', LIVE_LIMITS.perClient),
+    },
   };
+}
+
+/** A whole number from 1 up (`fallback` when unset). */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${name} must be a whole number from 1 up, not ${JSON.stringify(env[name]!.slice(0, 40))}`);
+  return Number(raw);
 }
 
 /** An absolute http(s) URL with no query or fragment, without its trailing slashes; undefined when unset. */

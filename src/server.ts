@@ -14,7 +14,7 @@ import { createApp } from './app.js';
 import { openDirectory, pendingMigrations } from './db/open.js';
 import { createResponseCache } from './cache.js';
 import { loadConfig } from './config.js';
-import { closeAllDatabases, poolStats } from './db/adapter.js';
+import { closeAllDatabases, poolStats, statementsRun } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
 import { describeDbConfig } from './db/config.js';
 import { claimDataDir, takeoverNotice } from './db/owner.js';
@@ -93,13 +93,14 @@ const cache = createResponseCache({
 });
 await cache.ready();
 // Live updates (subscription directoryChanged): shared by every instance through Redis when REDIS_URL is set.
-const live = createLive({ redisUrl: settings.cache.redisUrl, prefix: settings.cache.prefix, log: log.child({ component: 'live' }) });
+// At most MEIBO_LIVE_MAX_SUBSCRIPTIONS open, MEIBO_LIVE_MAX_PER_CLIENT per client (TOO_MANY_SUBSCRIPTIONS beyond).
+const live = createLive({ redisUrl: settings.cache.redisUrl, prefix: settings.cache.prefix, log: log.child({ component: 'live' }), limits: settings.liveLimits });
 let draining = false;
 // Metrics (MEIBO_METRICS) and traces (OTEL_EXPORTER_OTLP_ENDPOINT) only when asked for.
 const metricsOn = settings.metrics.mode !== 'off';
 if (metricsOn) {
   knownOperationNames(trustedOperationNames(loadTrustedDocuments()));
-  setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening(), pool: poolStats });
+  setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening(), pool: poolStats, statements: statementsRun });
 }
 const tracing = settings.tracing ? createTracing(settings.tracing) : undefined;
 const yoga = createApp(directory.prisma, {

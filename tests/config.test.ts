@@ -12,7 +12,13 @@ describe('loadConfig', () => {
       port: 4000, host: undefined, db: { kind: 'pglite', dataDir: null }, migrateOnStart: true, tokens: [],
       cache: { mode: 'memory', redisUrl: undefined, prefix: 'meibo:', ttlMs: 3_600_000, fastPath: true, debug: false },
       requestTimeoutMs: 15_000, shutdownTimeoutMs: 10_000, logLevel: 'info', cors: { origin: '*', credentials: false }, debug: false,
+      liveLimits: { total: 500, perClient: 8 },
     });
+  });
+
+  it('reads the caps on live-update subscriptions', () => {
+    const c = loadConfig({ MEIBO_DATA_DIR: 'memory', MEIBO_LIVE_MAX_SUBSCRIPTIONS: '1000', MEIBO_LIVE_MAX_PER_CLIENT: ' 2 ' });
+    expect(c.liveLimits).toEqual({ total: 1000, perClient: 2 });
   });
 
   it('reads PostgreSQL, Redis and the switches', () => {
@@ -34,6 +40,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /unsupported scheme/],
     [{ MEIBO_CORS_CREDENTIALS: 'true' }, /needs MEIBO_CORS_ORIGINS/],
     [{ MEIBO_CORS_CREDENTIALS: 'yes' }, /MEIBO_CORS_CREDENTIALS must be true or false/],
+    [{ MEIBO_LIVE_MAX_SUBSCRIPTIONS: '0' }, /MEIBO_LIVE_MAX_SUBSCRIPTIONS must be a whole number from 1 up/],
+    [{ MEIBO_LIVE_MAX_PER_CLIENT: 'many' }, /MEIBO_LIVE_MAX_PER_CLIENT must be a whole number from 1 up/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => loadConfig({ MEIBO_DATA_DIR: 'memory', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ MEIBO_DATA_DIR: 'memory', ...env })).toThrow(message);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { countCacheLookup, MAX_OPERATION_NAMES, metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint } from '../src/http/metrics.js';
 import { loadConfig } from '../src/config.js';
-import { poolStats } from '../src/db/adapter.js';
+import { poolStats, statementsRun } from '../src/db/adapter.js';
 import { openTestDirectory, PG_URL, type TestDirectory } from './support/harness.js';
 
 const TOKEN = 'prometheus-scrape-token';
@@ -125,6 +125,17 @@ describe('/metrics', () => {
     expect(value(text, 'meibo_data_version_known')).toBe(0);
     expect(value(text, 'meibo_data_version')).toBeNaN();
     expect(value(text, 'meibo_listen_connected')).toBe(0);
+  });
+
+  it('counts the SQL statements sent to the database', async () => {
+    setMetricSources({ statements: statementsRun });
+    const before = value(await scrape(), 'meibo_db_statements_total');
+    // no response cache here: the chair is read from the database, in one statement or a few
+    const r = await post('{ chair(body: "secretariat", asOf: "2025-07-01") { post { title } } }');
+    expect(r.status).toBe(200);
+    const spent = value(await scrape(), 'meibo_db_statements_total') - before;
+    expect(spent).toBeGreaterThanOrEqual(1);
+    expect(spent).toBeLessThanOrEqual(5);
   });
 
   it('on a port of its own, serves /metrics and nothing else', async () => {

@@ -181,6 +181,24 @@ function startNothingForStoppedRequests(adapter: SqlDriverAdapter): SqlDriverAda
   return adapter;
 }
 
+let statements = 0;
+/** Statements the application's clients have sent since the process started (meibo_db_statements_total). */
+export const statementsRun = (): number => statements;
+
+/** Counts each statement of the adapter's client, in transactions too (not the schema engine's). */
+function countStatements(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const counted = <T extends Pick<SqlDriverAdapter, 'queryRaw' | 'executeRaw'>>(q: T): T => {
+    const queryRaw = q.queryRaw.bind(q);
+    const executeRaw = q.executeRaw.bind(q);
+    q.queryRaw = (query) => (statements++, queryRaw(query));
+    q.executeRaw = (query) => (statements++, executeRaw(query));
+    return q;
+  };
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => counted(await startTransaction(isolationLevel));
+  return counted(adapter);
+}
+
 function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>, adapterOptions: AdapterOptions): DbAdapterFactory {
   const shadows = shadowTracker();
   return {
@@ -190,7 +208,7 @@ function pgliteFactory(config: Extract<DbConfig, { kind: 'pglite' }>, adapterOpt
     async connect() {
       const db = await getPGlite(config.dataDir);
       const adapter = fixExecuteScript(await new PrismaPGlite(adapterOptions.preparedStatements ? withPreparedStatements(db) : db).connect(), db);
-      return adapterOptions.boundStatements ? startNothingForStoppedRequests(adapter) : adapter;
+      return adapterOptions.boundStatements ? countStatements(startNothingForStoppedRequests(adapter)) : adapter;
     },
     // pglite-prisma-adapter 0.7.2's own shadow is a PGlite without btree_gist that is never closed
     // (its dispose() does nothing). No canary: this shadow would be needed for btree_gist anyway.
@@ -486,7 +504,8 @@ function postgresFactory(config: Extract<DbConfig, { kind: 'postgres' }>, adapte
     async connect() {
       main ??= newPool(config.url, config.schema);
       // An external pool: the adapter's dispose leaves it open, close() ends it.
-      return patchPgAdapter(await new PrismaPg(main, options).connect(), main);
+      const adapter = patchPgAdapter(await new PrismaPg(main, options).connect(), main);
+      return adapterOptions.boundStatements ? countStatements(adapter) : adapter;
     },
     // @prisma/adapter-pg 7.10.1's own shadow ignores the database override when given a connection
     // string and drops the database while its pool still holds connections; this one does neither.

@@ -79,6 +79,8 @@ export interface MetricSources {
   pool?: () => { total: number; idle: number; waiting: number } | undefined;
   /** whether the LISTEN connection for data-version notifications is up (PostgreSQL only) */
   listenConnected?: () => boolean | undefined;
+  /** SQL statements sent to the database since the process started */
+  statements?: () => number;
 }
 
 const sources: MetricSources = {};
@@ -175,6 +177,16 @@ new Gauge({
     this.labels('in_use').set(p.total - p.idle);
     this.labels('idle').set(p.idle);
     this.labels('waiting').set(p.waiting);
+  },
+});
+new Counter({
+  name: 'meibo_db_statements_total',
+  help: 'SQL statements this process sent to the database (the embedded one or PostgreSQL), transactions’ included',
+  registers: [registry],
+  collect() {
+    if (!sources.statements) return;
+    this.reset();
+    this.inc(sources.statements());
   },
 });
 new Gauge({

@@ -1,9 +1,9 @@
 // A query whose client has gone starts no further statement, on either engine: the client goes
 // right after the request's first statement, and the statements counted stop there. (Two guards
 // hold this: Yoga's executor resolves no further field once request.signal aborts, and the
-// adapters start no statement for a stopped request — src/db/deadline.ts — e.g. a DataLoader
-// batch already scheduled. The statement already running is cancelled on PostgreSQL:
-// tests/faults/postgres.test.ts.)
+// adapters start no statement for a stopped request — src/http/deadline.ts sets the deadline,
+// src/db/deadline.ts carries it to them — e.g. a DataLoader batch already scheduled. The
+// statement already running is cancelled on PostgreSQL: tests/faults/postgres.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
