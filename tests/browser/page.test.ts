@@ -115,6 +115,41 @@ describe('what changed (新旧対照表)', () => {
   });
 });
 
+describe('what a revision changed (新旧対照表 by version)', () => {
+  it('picks the revision decided 令和7年6月27日, names it in the link, and shows its kinds', async () => {
+    await go('?view=changes&body=secretariat');
+    const pick = s.page.locator('select[name="revision"]');
+    await pick.waitFor();
+    const labels = await pick.locator('option').allTextContents();
+    expect(labels).toContain('改正 令和7年6月27日（2025-06-27）');
+    const value = await pick.locator('option', { hasText: '令和7年6月27日' }).getAttribute('value');
+    await pick.selectOption(value!);
+    await s.page.locator(`p[data-revision="${value}"]`).waitFor();
+    expect(new URL(s.page.url()).searchParams.get('revision')).toBe(value);
+    expect(new URL(s.page.url()).searchParams.get('from')).toBeNull();
+    const rows = s.page.locator('table.shinkyu tbody tr');
+    await rows.first().waitFor();
+    expect(await s.page.locator('tr[data-kind="renamed"]').count()).toBe(3);
+    expect(await s.page.locator('tr[data-kind="renamed"] .kind').allTextContents()).toEqual(['改称 retitled', '改称 retitled', '置換 replaced']);
+    // the link alone opens the same view
+    await go(`?view=changes&body=secretariat&revision=${value}`);
+    await s.page.locator(`p[data-revision="${value}"]`).waitFor();
+    expect(await s.page.locator('tr[data-kind="renamed"]').count()).toBe(3);
+    await screenshot(s.page, 'changes-secretariat-by-revision');
+  });
+
+  it('names the earlier day 改正前 whichever order the days are given in', async () => {
+    await go('?view=changes&body=advisor-liaison-meeting&from=2025-07-01&to=2025-06-30');
+    await s.page.locator('table.shinkyu tbody tr').first().waitFor();
+    const headers = await s.page.locator('table.shinkyu thead th').allTextContents();
+    expect(headers[1]).toContain('改正後');
+    expect(headers[1]).toContain('2025-07-01');
+    expect(headers[2]).toContain('改正前');
+    expect(headers[2]).toContain('2025-06-30');
+    expect(await s.page.locator('tr[data-kind="renamed"] .kind').allTextContents()).toEqual(['後継 succession']);
+  });
+});
+
 describe('timeline (推移)', () => {
   it('draws every seat of the secretariat as a bar, the retitled chair as one seat, the days before coverage as unknown', async () => {
     await go('?view=timeline&body=secretariat');
@@ -126,7 +161,7 @@ describe('timeline (推移)', () => {
     expect(await chair.locator('.bar').allTextContents()).toEqual(['内閣官房内閣審議官（内閣サイバーセキュリティセンター）', '内閣官房内閣審議官（国家サイバー統括室）']);
     // as many rows as seats on the latest day
     const latest = await s.page.evaluate(async () => {
-      const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ members(body: "secretariat", asOf: "2025-07-01") { seatKey } }' }) });
+      const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ members(body: "secretariat", asOf: "2025-07-01") { seat { seatKey } } }' }) });
       return ((await r.json()) as { data: { members: unknown[] } }).data.members.length;
     });
     expect(await rows.count()).toBe(latest);
