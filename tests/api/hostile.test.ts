@@ -142,6 +142,20 @@ describe('relay ids', () => {
     }
   });
 
+  it('answers one id asked several times in one request, by node aliases and nodes alike, reading it once', async () => {
+    const chair = (await t.gql<any>(`{ chair(body: "secretariat", asOf: "2025-07-01") { id seat { id } post { id } body { id } } }`)).data.chair;
+    for (const id of [chair.id, chair.seat.id, chair.post.id, chair.body.id]) {
+      t.sql.length = 0;
+      const r = await t.gql<any>(`query($id: ID!) { a: node(id: $id) { id } b: node(id: $id) { id } c: nodes(ids: [$id, $id]) { id } }`, { id });
+      expect(r.errors, id).toBeUndefined();
+      expect(r.data, id).toEqual({ a: { id }, b: { id }, c: [{ id }, { id }] });
+      expect(t.sql.length, id).toBeLessThanOrEqual(1);
+    }
+    const mixed = await t.gql<any>(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } node(id: "${chair.seat.id}") { id } }`, { ids: [chair.id, chair.seat.id, chair.post.id, chair.body.id] });
+    expect(mixed.errors).toBeUndefined();
+    expect(mixed.data.nodes.map((n: { __typename: string }) => n.__typename)).toEqual(['Listing', 'Seat', 'Post', 'Body']);
+  });
+
   it('node(id) of an id the graph never gives is null, without reading: no coerced number, no bad decision day', async () => {
     for (const local of ['01', '1e3', ' 1', '1.5', '-1', '99999999999', '1@garbage', '1@2025-02-30', '1@令和7年6月26日', '1@2025-06-26@2025-06-27']) {
       const id = Buffer.from(`Seat:${local}`).toString('base64');
