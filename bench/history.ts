@@ -5,8 +5,8 @@
 // retitled or replaced per revision, the chair every 50th; the rows of one post's continuous
 // listing share a tenure, as meibo_derive_tenures() links them), then measures what production
 // runs — no copy of its SQL here:
-// - the read functions of src/read/seats.ts (loadSeatsInForce, seatsInForceOfOne) through
-//   meibo's own Prisma client, as the resolvers call them;
+// - the read function of src/read/seats.ts (listingsInForce, over a request's loaders) through
+//   meibo's own Prisma client, as the resolvers call it;
 // - the GraphQL API in process: createApp (src/app.ts) over the same client, answered by
 //   yoga.fetch with no response cache (every request reaches the database);
 // - EXPLAIN of the statements production sends, captured from Prisma's query events of a second
@@ -31,7 +31,7 @@ import { createPrismaClient, type DbClient } from '../src/db/client.js';
 import type { DbConfig } from '../src/db/config.js';
 import { deployMigrations } from '../src/db/migrate.js';
 import type { IsoDay } from '../src/domain/dates.js';
-import { loadSeatsInForce, seatsInForceOfOne } from '../src/read/seats.js';
+import { listingsInForce } from '../src/read/seats.js';
 import { atInterrupt } from './lib/children.js';
 import { fmt, machineFacts, percentile, table, writeSection } from './lib/report.js';
 
@@ -242,16 +242,19 @@ async function checkTenuresAgainstDerive(db: Db): Promise<number> {
 // What is timed: production's functions and API
 
 const BODY_REF = { id: 1, code: BODY_CODE, name: 'synthetic body', instrumentId: 1 };
-/** the seat shape membershipDiff loads (src/schema/diff.ts) */
-const DIFF_SHAPE = { select: { id: true, seatKey: true, tenureId: true } };
-
+// Each call a request of its own: fresh loaders, nothing remembered from the call before.
 const asOf = (client: DbClient, day: IsoDay, knownAt: IsoDay | null = null) =>
-  loadSeatsInForce<{ id: number }>(createContext(client.prisma), DIFF_SHAPE, BODY_REF, day, null, knownAt);
-const oneBody = (client: DbClient, day: IsoDay) =>
-  seatsInForceOfOne<{ id: number }>(createContext(client.prisma), { include: { post: true } }, BODY_REF, day, null);
+  listingsInForce(createContext(client.prisma), BODY_REF, day, null, knownAt);
+/** the listings with their posts: what the root fields `chair` and `members { post }` run */
+const oneBody = async (client: DbClient, day: IsoDay) => {
+  const ctx = createContext(client.prisma);
+  const listings = await listingsInForce(ctx, BODY_REF, day, null, null);
+  await ctx.loaders.post.loadMany(listings.map((l) => l.postId));
+  return listings;
+};
 
 const MEMBERS = (day: IsoDay) => `{ members(body: "${BODY_CODE}", asOf: "${day}") { id role position validFrom validTo post { title } source { revision { decidedOn } } } }`;
-const MEMBERS_COVERAGE = (day: IsoDay) => `{ members(body: "${BODY_CODE}", asOf: "${day}") { id role validFrom validFromIsCoverageStart validTo } }`;
+const MEMBERS_COVERAGE = (day: IsoDay) => `{ members(body: "${BODY_CODE}", asOf: "${day}") { id role validTo seat { validFrom validFromIsCoverageStart validTo } } }`;
 const DIFF = (from: IsoDay, to: IsoDay) =>
   `{ membershipDiff(body: "${BODY_CODE}", from: "${from}", to: "${to}") { unchanged added { id post { title } } removed { id post { title } } renamed { kind before { id post { title } } after { id post { title } } } } }`;
 
@@ -262,7 +265,8 @@ async function graphql<T>(db: Db, query: string): Promise<T> {
   return result.data;
 }
 
-type Member = { id: string; role: string; validFrom: string; validTo: string | null; validFromIsCoverageStart?: boolean };
+/** a listing of MEMBERS_COVERAGE, and its seat (the tenure) */
+type Member = { id: string; role: string; validTo: string | null; seat: { validFrom: string; validTo: string | null; validFromIsCoverageStart: boolean } };
 
 // ------------------------------------------------------------------------------------------------
 // Measurement
@@ -315,8 +319,8 @@ const MEASURES = [
   ['asOfNow', 'as-of, now'],
   ['asOfMid', 'as-of, middle'],
   ['asOfKnown', 'as-of, middle, knownAt'],
-  ['oneNow', 'one-body query, now'],
-  ['oneMid', 'one-body query, middle'],
+  ['oneNow', 'listings + posts, now'],
+  ['oneMid', 'listings + posts, middle'],
   ['gqlNow', 'GraphQL members, now'],
   ['gqlMid', 'GraphQL members, middle'],
   ['gqlDiff', 'GraphQL diff'],
@@ -341,21 +345,22 @@ async function prepareSize(db: Db, target: number, checkDerive: boolean): Promis
     ['as-of now', (await asOf(db.client, days.newest)).length],
     ['as-of middle', (await asOf(db.client, days.middle)).length],
     ['as-of knownAt', (await asOf(db.client, days.middle, days.middle)).length],
-    ['one-body now', (await oneBody(db.client, days.newest)).length],
-    ['one-body middle', (await oneBody(db.client, days.middle)).length],
+    ['listings + posts now', (await oneBody(db.client, days.newest)).length],
+    ['listings + posts middle', (await oneBody(db.client, days.middle)).length],
   ] as const) {
     if (n !== SEATS_PER_REVISION) throw new Error(`${what} gave ${n} seats, not ${SEATS_PER_REVISION}`);
   }
   const now = (await graphql<{ members: Member[] }>(db, MEMBERS_COVERAGE(days.newest))).members;
   const vice = now.filter((m) => m.role === 'VICE_CHAIR');
   const chair = now.find((m) => m.role === 'CHAIR');
-  if (now.length !== SEATS_PER_REVISION || now.some((m) => m.validTo !== null)) throw new Error(`members now: ${JSON.stringify(now).slice(0, 300)}`);
-  if (vice.length !== 2 || vice.some((m) => m.validFrom !== days.first || m.validFromIsCoverageStart !== true)) throw new Error(`vice-chairs are not one tenure since the first day: ${JSON.stringify(vice)}`);
-  if (chair?.validFrom !== isoDay(gen.lastChairChange) || (gen.lastChairChange > 0 && chair.validFromIsCoverageStart !== false)) {
+  if (now.length !== SEATS_PER_REVISION || now.some((m) => m.validTo !== null || m.seat.validTo !== null)) throw new Error(`members now: ${JSON.stringify(now).slice(0, 300)}`);
+  if (vice.length !== 2 || vice.some((m) => m.seat.validFrom !== days.first || m.seat.validFromIsCoverageStart !== true)) throw new Error(`vice-chairs are not one tenure since the first day: ${JSON.stringify(vice)}`);
+  if (chair?.seat.validFrom !== isoDay(gen.lastChairChange) || (gen.lastChairChange > 0 && chair.seat.validFromIsCoverageStart !== false)) {
     throw new Error(`the chair's tenure should start on ${isoDay(gen.lastChairChange)}: ${JSON.stringify(chair)}`);
   }
   const diff = (await graphql<{ membershipDiff: { unchanged: number; added: unknown[]; removed: unknown[]; renamed: Array<{ kind: string }> } }>(db, DIFF(days.beforeMiddle, days.middle))).membershipDiff;
-  if (diff.unchanged !== SEATS_PER_REVISION - 1 || diff.added.length + diff.removed.length !== 0 || diff.renamed.length !== 1 || diff.renamed[0]!.kind !== 'RETITLE') {
+  // the new post of a retitled slot never sat before, and no unit's rename explains it: a REPLACEMENT
+  if (diff.unchanged !== SEATS_PER_REVISION - 1 || diff.added.length + diff.removed.length !== 0 || diff.renamed.length !== 1 || diff.renamed[0]!.kind !== 'REPLACEMENT') {
     throw new Error(`unexpected diff: ${JSON.stringify(diff).slice(0, 500)}`);
   }
 
@@ -378,14 +383,17 @@ async function prepareSize(db: Db, target: number, checkDerive: boolean): Promis
 async function finishSize(p: Prepared): Promise<SizeResult> {
   const { db, gen: { days } } = p;
   const inForceOf = (captured: Captured[]) => {
-    const s = captured.find((c) => c.query.includes('daterange('));
+    const s = captured.find((c) => c.query.includes('in_force_from'));
     if (!s) throw new Error(`no as-of statement among ${captured.length} captured`);
     return s;
   };
   const planNow = planFacts([await db.explain(inForceOf(await db.capture((c) => asOf(c, days.newest))))]);
   const planMid = planFacts([await db.explain(inForceOf(await db.capture((c) => asOf(c, days.middle))))]);
   const one = await db.capture((c) => oneBody(c, days.newest));
-  const planOne = planFacts(await Promise.all(one.map((s) => db.explain(s))));
+  // one after the other: each EXPLAIN prepares the statement under one name, on one session
+  const plansOne: string[] = [];
+  for (const s of one) plansOne.push(await db.explain(s));
+  const planOne = planFacts(plansOne);
   const [size] = await db.exec(`SELECT pg_total_relation_size('seat')::float8 / 1048576 AS mib`);
   const t = Object.fromEntries(MEASURES.map(([key]) => [key, timing(p.times[key])])) as Record<MeasureKey, Timing>;
   log(`${db.engine} ${p.target}: as-of now ${fmt(t.asOfNow.median, 3)} ms, middle ${fmt(t.asOfMid.median, 3)} ms, GraphQL members ${fmt(t.gqlNow.median, 3)} ms, diff ${fmt(t.gqlDiff.median, 3)} ms; plan ${planNow.summary}`);
@@ -519,7 +527,7 @@ function render(results: SizeResult[], totalS: number): string {
     ]),
   );
   const plans = table(
-    ['engine · seat rows', 'as-of statement, now', 'as-of statement, middle', 'one-body query (all its statements)'],
+    ['engine · seat rows', 'as-of statement, now', 'as-of statement, middle', 'listings + posts (all their statements)'],
     results.map((r) => [label(r), r.planNow.summary, r.planMid.summary, r.planOne.summary]),
   );
   const verdicts: string[][] = [];
@@ -548,9 +556,9 @@ ${machineFacts()}
 Data: one body, R revisions × ${SEATS_PER_REVISION} listings (\`seat\` rows: 1 chair, 2 vice-chairs, 37 members); revision i is in force over [day i, day i+1), the newest open-ended, and lists every seat; each revision after the first retitles one member seat (every 5th replaces it: a new seat key) and every 50th the chair. The rows of a post listed unchanged over contiguous days are one tenure (one API seat): \`tenure_id\`, \`tenure_from\`, \`tenure_to\`, \`tenure_ended_by\`, \`tenure_end_decided_on\` filled as \`meibo_derive_tenures()\` links them (migration 20261129200000; checked by running it on every size up to ${DERIVE_CHECK_MAX.toLocaleString('en-US')} rows: no row changed — "derive" is its time). Inserted 40,000 rows per \`INSERT … SELECT unnest(arrays)\` with all the migrations' constraints and indexes in place (the exclusion constraints checked every row), then \`ANALYZE\`. PostgreSQL: a fresh schema per size, migrated by \`deployMigrations\` (src/db/migrate.ts) and dropped afterwards; PGlite: a temp data dir, in process.
 
 Timed in the bench process, in ms, **through production code only** (no SQL of the bench's own is timed): meibo's Prisma client (\`createPrismaClient\`, prepared statements on, as by default) over pg on loopback / PGlite in process.
-- **as-of**: \`loadSeatsInForce\` (src/read/seats.ts) for the body, with the seat shape \`membershipDiff\` loads: the as-of statement (the revision in force by \`revision_in_force_idx\`, the ids of the listings with \`daterange(valid_from, valid_to) @> day\` by the GiST index) and the findMany of those rows. What a body's own fields (\`Body.chair\`, \`Body.members\`) and the diff run. **now** = the newest revision's day, **middle** = the day of a revision near the middle that retitles one member seat; **knownAt** = as known on the middle day (the bitemporal statement: the revision decided by then, its listings by \`(revision_id, body_id, …)\`).
-- **one-body query**: \`seatsInForceOfOne\` with each seat's post: what the root fields \`chair\` and \`members\` run.
-- **GraphQL**: \`createApp\` (src/app.ts) over the same client, no response cache, answered by \`yoga.fetch\` in process: \`members(body, asOf) { id role position validFrom validTo post { title } source { revision { decidedOn } } }\`; \`membershipDiff\` across the middle revision with each seat's post and the rename's \`kind\`; and \`members { … validFromIsCoverageStart }\`, which also loads the body's coverage.
+- **as-of**: \`listingsInForce\` (src/read/seats.ts) for the body, with a request's fresh loaders: the as-of statement (the revision in force by \`revision_in_force_idx\`) and the findMany of the listings that revision prints. What every list of a body (\`chair\`, \`members\`, the diff) runs. **now** = the newest revision's day, **middle** = the day of a revision near the middle that retitles one member seat; **knownAt** = as known on the middle day (the bitemporal statement: the revision decided by then, its listings by \`(revision_id, body_id, …)\`).
+- **listings + posts**: \`listingsInForce\`, then the listings' posts through the post loader: what \`members { post }\` runs.
+- **GraphQL**: \`createApp\` (src/app.ts) over the same client, no response cache, answered by \`yoga.fetch\` in process: \`members(body, asOf) { id role position validFrom validTo post { title } source { revision { decidedOn } } }\`; \`membershipDiff\` across the middle revision with each seat's post and the rename's \`kind\`; and \`members { … seat { validFrom validFromIsCoverageStart validTo } }\`, which also loads each seat's first listing and whether the day before it is covered.
 - **plans**: \`EXPLAIN (ANALYZE, BUFFERS)\`, generic plan, of the statements meibo's client sent for these calls, captured from Prisma's query events (a second client; the timed one logs nothing).
 
 ${main}
@@ -569,7 +577,7 @@ The as-of statement for "now" at ${largestPg.gen.seats.toLocaleString('en-US')} 
 ${largestPg.planNow.text}
 \`\`\`
 
-The one-body query (root \`members\`), "now":
+The listings with their posts (root \`members { post }\`), "now":
 
 \`\`\`
 ${largestPg.planOne.text}

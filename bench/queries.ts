@@ -28,7 +28,7 @@ export const OPERATIONS: Operation[] = [
     key: 'orgSeats',
     label: '(d) 内閣官房 posts × seats',
     query:
-      '{ organization(name: "内閣官房") { posts(first: 50) { edges { node { title seats { role position validFrom validTo body { code } } } } } } }',
+      '{ organization(name: "内閣官房") { posts(first: 50) { edges { node { title seats { role validFrom validTo body { code } firstListing { position } } } } } } }',
   },
 ];
 

@@ -6,7 +6,7 @@ import { getOperationAST, GraphQLError } from 'graphql';
 import { createYoga, maskError, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, type TokenEntry } from './auth.js';
 import { useRequestBodyLimit } from './http/body-limit.js';
-import { createContext, type Context } from './context.js';
+import { createContext, refreshLoaders, type Context } from './context.js';
 import { DEFAULT_TIMEOUTS } from './db/config.js';
 import { useRequestDeadline } from './http/deadline.js';
 import { asServiceUnavailable, unavailableCause } from './db/unavailable.js';
@@ -157,7 +157,11 @@ function useReaderForQueries(reader: () => Context['prisma']): Plugin<Record<str
   return {
     onExecute({ args }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
-      (args.contextValue as unknown as Context).prisma = reader();
+      const ctx = args.contextValue as unknown as Context;
+      ctx.prisma = reader();
+      // Yoga copies our context's fields onto its own object: the loaders made with it still read
+      // the first object's client (the primary). Loaders bound to this one read the replica.
+      refreshLoaders(ctx);
     },
   };
 }

@@ -23,7 +23,7 @@ const DAY = '2025-07-01';
 const CHAIR = `query($b: ID!, $d: Date!) { chair(body: $b, asOf: $d) { role post { title } } }`;
 const MEMBERS = `query($b: ID!, $d: Date!, $r: Role) { members(body: $b, asOf: $d, role: $r) { role position post { title } } }`;
 const DIFF = `{ membershipDiff(body: "advisor-liaison-meeting", from: "2020-01-01", to: "${DAY}") { unchanged added { role } removed { role } } }`;
-// (bodies never change once seeded and cost no SQL; their revisions do)
+// (bodies alone are read once per client and never again: their revisions are read per request)
 const BODIES = `{ bodies { code revisions { sequence } } }`;
 const editor = issueToken('cache-test');
 

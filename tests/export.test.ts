@@ -188,8 +188,10 @@ describe('the builders', () => {
 
 const editor = issueToken('export-test');
 const PUBLIC_URL = 'https://meibo.example';
-const MEMBERS = `query($b: ID!, $d: Date!, $k: Date) { members(body: $b, asOf: $d, knownAt: $k) { id role position validFrom validFromIsCoverageStart validTo
-  post { id title organization { id name } } source { clause instrument { title } revision { decidedOn effectiveOn inForceFrom } } } }`;
+// the listings in force (each its own id, position, source and days) and the seat of each
+const MEMBERS = `query($b: ID!, $d: Date!, $k: Date) { members(body: $b, asOf: $d, knownAt: $k) { id role position validFrom validTo
+  post { id title organization { id name } } source { clause instrument { title } revision { decidedOn effectiveOn inForceFrom } }
+  seat { id validFrom validFromIsCoverageStart validTo } } }`;
 const ROLE_JA: Record<string, string> = { CHAIR: '議長', VICE_CHAIR: '副議長', MEMBER: '構成員', OBSERVER: 'オブザーバー' };
 
 describe.each(ENGINES)('exports on %s', (engine) => {
@@ -226,10 +228,11 @@ describe.each(ENGINES)('exports on %s', (engine) => {
     expect([path, response.status]).toEqual([path, 200]);
     return (await response.json()) as any;
   };
-  const csvRow = (body: string, s: any) => [
-    body, s.role, String(s.position), s.post.title, s.post.organization.name, s.validFrom, s.validTo ?? '',
-    s.source.instrument.title, s.source.revision.decidedOn, s.source.revision.effectiveOn ?? '', s.source.clause,
-    String(s.validFromIsCoverageStart), s.source.revision.inForceFrom,
+  /** A CSV row as the API answers the listing `l`: the seat's span, the listing's position, source and days. */
+  const csvRow = (body: string, l: any) => [
+    body, l.role, String(l.position), l.post.title, l.post.organization.name, l.seat.validFrom, l.seat.validTo ?? '',
+    l.source.instrument.title, l.source.revision.decidedOn, l.source.revision.effectiveOn ?? '', l.source.clause,
+    String(l.seat.validFromIsCoverageStart), l.validFrom, l.validTo ?? '', l.seat.id,
   ];
 
   it('the CSV of a body as of a day, parsed back, is exactly its `members` (each day, each body that has a roster, and as decided by a day)', async () => {
@@ -240,10 +243,12 @@ describe.each(ENGINES)('exports on %s', (engine) => {
         expect([path, response.status]).toEqual([path, 200]);
         const rows = parseCsv(await response.text());
         expect(rows[0]).toEqual([...CSV_COLUMNS]);
-        const expected = (await members(body, asOf!, knownAt)).map((s) => [...csvRow(body, s), s.id]);
-        expect(expected.length).toBeGreaterThan(0);
-        // every column but listedTo, which `members` has no field for (checked below)
-        expect(rows.slice(1).map((r) => [...r.slice(0, 13), r[14]])).toEqual(expected);
+        const listings = await members(body, asOf!, knownAt);
+        expect(listings.length).toBeGreaterThan(0);
+        // every column, listedFrom/listedTo the listing's own days as decided by knownAt
+        expect(rows.slice(1)).toEqual(listings.map((l) => csvRow(body, l)));
+        // a listing in force on the day asked starts on or before it, and ends after it if at all
+        for (const l of listings) expect(l.validFrom <= asOf! && (l.validTo === null || l.validTo > asOf!)).toBe(true);
       }
     }
   });
@@ -267,12 +272,21 @@ describe.each(ENGINES)('exports on %s', (engine) => {
       expect([out.meta.asOf, out.meta.knownAt]).toEqual([asOf, knownAt]);
       const list = await members(body!, asOf!, knownAt);
       const bodyOrg = out.organizations.find((o: any) => o.identifiers?.[0]?.identifier === body);
-      expect(out.memberships.map((m: any) => [m.organization_id, m.post_id, m.on_behalf_of_id, m.role, m.label])).toEqual(
-        list.map((s) => [bodyOrg.id, s.id, s.post.organization.id, s.role.toLowerCase().replace('_', ' '), `${ROLE_JA[s.role]} ${s.position}`]),
+      // one membership a listing (its id), in the seat (a post of the council) on behalf of the ministry
+      expect(out.memberships.map((m: any) => [m.id, m.organization_id, m.post_id, m.on_behalf_of_id, m.role, m.label])).toEqual(
+        list.map((l) => [l.id, bodyOrg.id, l.seat.id, l.post.organization.id, l.role.toLowerCase().replace('_', ' '), `${ROLE_JA[l.role]} ${l.position}`]),
+      );
+      // the membership's days are the listing's: its start stated unless it is the seat's first
+      // listing from the data's coverage start, its end the last day before the next revision
+      expect(out.memberships.map((m: any) => [m.start_date ?? null, m['meibo:at_least_since'] ?? null, m.end_date])).toEqual(
+        list.map((l) => {
+          const unknown = l.seat.validFromIsCoverageStart && l.validFrom === l.seat.validFrom;
+          return [unknown ? null : l.validFrom, unknown ? l.validFrom : null, l.validTo ? dayBefore(l.validTo) : null];
+        }),
       );
       // one post a seat: the tenure's span, its start left out where the data's coverage begins
       expect(out.posts.map((p: any) => [p.id, p.label, p.start_date ?? null, p['meibo:at_least_since'] ?? null, p.end_date])).toEqual(
-        list.map((s) => [s.id, s.post.title, s.validFromIsCoverageStart ? null : s.validFrom, s.validFromIsCoverageStart ? s.validFrom : null, s.validTo ? dayBefore(s.validTo) : null]),
+        list.map((l) => [l.seat.id, l.post.title, l.seat.validFromIsCoverageStart ? null : l.seat.validFrom, l.seat.validFromIsCoverageStart ? l.seat.validFrom : null, l.seat.validTo ? dayBefore(l.seat.validTo) : null]),
       );
       // under an ADD or not, no two memberships of one day share a label
       expect(new Set(out.memberships.map((m: any) => m.label)).size).toBe(out.memberships.length);
@@ -312,12 +326,15 @@ describe.each(ENGINES)('exports on %s', (engine) => {
     const diff = await t.gql<any>(
       `{ membershipDiff(body: "secretariat", from: "2025-06-30", to: "2025-07-01") { renamed { kind before { id } after { id } } } }`,
     );
-    const chairRename = diff.data!.membershipDiff.renamed.find((r: any) => r.before.id === chairs[0].post_id);
+    // renamed.before/after are listings: the memberships' own ids
+    const chairRename = diff.data!.membershipDiff.renamed.find((r: any) => r.before.id === chairs[0].id);
+    expect(chairRename.after.id).toBe(chairs[1].id);
+    expect(chairRename.kind).toBe('RETITLE');
     expect(chairs[0]['meibo:renamed_to']).toEqual({ membership_id: chairs[1].id, kind: chairRename.kind });
     expect(chairs[1]['meibo:renamed_from']).toEqual({ membership_id: chairs[0].id, kind: chairRename.kind });
     // every rename of the API is linked, and nothing else is
     const linked = out.memberships.filter((m: any) => m['meibo:renamed_from'] && m.organization_id === secretariat.id);
-    expect(linked.map((m: any) => [out.memberships.find((x: any) => x.id === m['meibo:renamed_from'].membership_id).post_id, m.post_id, m['meibo:renamed_from'].kind]).sort()).toEqual(
+    expect(linked.map((m: any) => [m['meibo:renamed_from'].membership_id, m.id, m['meibo:renamed_from'].kind]).sort()).toEqual(
       diff.data!.membershipDiff.renamed.map((r: any) => [r.before.id, r.after.id, r.kind]).sort(),
     );
     // a seat listed by both revisions is one post with two memberships, the second starting when its revision took effect
@@ -337,7 +354,7 @@ describe.each(ENGINES)('exports on %s', (engine) => {
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
     for (const day of ['2024-03-25', '2025-07-01']) {
       const listed = rows.filter((r) => r[col('listedFrom')] === day);
-      expect(listed.map((r) => r.slice(0, 13).concat(r[col('seat')]))).toEqual((await members('secretariat', day)).map((s) => [...csvRow('secretariat', s), s.id]));
+      expect(listed).toEqual((await members('secretariat', day)).map((l) => csvRow('secretariat', l)));
     }
     expect(rows.length).toBe((await members('secretariat', '2024-03-25')).length + (await members('secretariat', '2025-07-01')).length);
     expect(new Set(rows.filter((r) => r[col('listedFrom')] === '2024-03-25').map((r) => r[col('listedTo')]))).toEqual(new Set(['2025-07-01']));

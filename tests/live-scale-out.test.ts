@@ -28,7 +28,8 @@ function amend(args: string[], env: Record<string, string>): Promise<{ code: num
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-const SUBSCRIBE = `subscription { directoryChanged { action instrument { code } bodies { code } sequence decidedOn effectiveOn } }`;
+const SUBSCRIBE = `subscription { directoryChanged { action instrument { code } bodies { code } sequence decidedOn effectiveOn
+  revision { sequence diffs { body { code } added { position post { title } } unchanged } } } }`;
 
 describe.skipIf(!PG_URL || !REDIS_URL)('live updates across instances on one PostgreSQL and one Redis', () => {
   const schema = `live_${randomBytes(5).toString('hex')}`;
@@ -75,6 +76,14 @@ describe.skipIf(!PG_URL || !REDIS_URL)('live updates across instances on one Pos
       action: 'RECORDED', instrument: { code: 'designated-posts' }, sequence: result.data!.recordAmendment.sequence, decidedOn: '2026-11-26', effectiveOn: '2027-04-01',
     });
     expect(event.data.directoryChanged.bodies.map((x: { code: string }) => x.code).sort()).toEqual(['deputy-director-meeting', 'secretariat']);
+    // B reads the revision A wrote, and what it changed
+    expect(event.data.directoryChanged.revision).toEqual({
+      sequence: result.data!.recordAmendment.sequence,
+      diffs: [
+        { body: { code: 'deputy-director-meeting' }, added: [], unchanged: 32 },
+        { body: { code: 'secretariat' }, added: [{ position: 3, post: { title: EXAMPLE_AMENDMENT.changes[0].post } }], unchanged: 39 },
+      ],
+    });
   });
 
   it('and of a revert run with `npm run amend -- --revert` against the same PostgreSQL and Redis', async () => {
@@ -82,7 +91,7 @@ describe.skipIf(!PG_URL || !REDIS_URL)('live updates across instances on one Pos
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('Subscribers told');
     const event = await stream.next();
-    expect(event.data.directoryChanged).toMatchObject({ action: 'REVERTED', instrument: { code: 'designated-posts' }, effectiveOn: '2027-04-01' });
+    expect(event.data.directoryChanged).toMatchObject({ action: 'REVERTED', instrument: { code: 'designated-posts' }, effectiveOn: '2027-04-01', revision: null });
   });
 
   it('B’s shutdown ends its streams, and B exits cleanly', async () => {

@@ -13,7 +13,8 @@ const editor = issueToken('live-test');
 const AS_EDITOR = { authorization: `Bearer ${editor.token}`, 'content-type': 'application/json', accept: 'application/json' };
 
 const SUBSCRIBE = `subscription($body: ID) { directoryChanged(body: $body) {
-  action instrument { code } bodies { code } sequence decidedOn effectiveOn at } }`;
+  action instrument { code } bodies { code } sequence decidedOn effectiveOn at
+  revision { sequence decidedOn diffs { body { code } added { position post { title } } removed { post { title } } renamed { kind } unchanged } } } }`;
 
 const ADD_TO_SECRETARIAT = {
   instrument: 'designated-posts',
@@ -70,7 +71,8 @@ describe.each(ENGINES)('live updates on %s (one process)', (engine) => {
   }
   const record = (input: unknown, dryRun = false) =>
     mutate(`mutation($input: AmendmentInput!, $dryRun: Boolean) { recordAmendment(input: $input, dryRun: $dryRun) { sequence } }`, { input, dryRun });
-  const revert = (instrument: string) => mutate(`mutation($i: ID!) { revertLatestAmendment(instrument: $i) { sequence } }`, { i: instrument });
+  const revert = (instrument: string, sequence: number) =>
+    mutate(`mutation($i: ID!, $s: Int!) { revertLatestAmendment(instrument: $i, sequence: $s) { sequence } }`, { i: instrument, s: sequence });
 
   it('tells a subscriber of a recorded amendment and of its revert, once each is committed — never of a preview', async () => {
     const stream = await subscribe();
@@ -89,6 +91,15 @@ describe.each(ENGINES)('live updates on %s (one process)', (engine) => {
       effectiveOn: '2027-04-01',
     });
     expect(recorded.data.directoryChanged.bodies.map((b: { code: string }) => b.code).sort()).toEqual(['deputy-director-meeting', 'secretariat']);
+    // the event names the revision, and what it changed in each body
+    expect(recorded.data.directoryChanged.revision).toEqual({
+      sequence: recordAmendment.sequence,
+      decidedOn: '2026-11-26',
+      diffs: [
+        { body: { code: 'deputy-director-meeting' }, added: [], removed: [], renamed: [], unchanged: 32 },
+        { body: { code: 'secretariat' }, added: [{ position: 3, post: { title: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' } }], removed: [], renamed: [], unchanged: 39 },
+      ],
+    });
 
     // When told, the new list is what is answered (the cache already has the new version).
     const members = await yoga.fetch('http://yoga/graphql', {
@@ -99,23 +110,28 @@ describe.each(ENGINES)('live updates on %s (one process)', (engine) => {
     const list = ((await members.json()) as any).data.members;
     expect(list[2].post.title).toBe('デジタル庁統括官付参事官（サイバーセキュリティ担当）');
 
-    await revert('designated-posts');
+    await revert('designated-posts', recordAmendment.sequence);
     const reverted = await stream.next();
     expect(reverted.data.directoryChanged).toMatchObject({ action: 'REVERTED', instrument: { code: 'designated-posts' }, sequence: recordAmendment.sequence, effectiveOn: '2027-04-01' });
+    // the revision is gone
+    expect(reverted.data.directoryChanged.revision).toBeNull();
   });
 
   it('`body` narrows the changes to those of that body', async () => {
     const advisor = await subscribe({ body: 'advisor-liaison-meeting' });
     const secretariat = await subscribe({ body: 'secretariat' });
-    await record(ADD_TO_SECRETARIAT); // not the advisor meeting's instrument
-    await record(RENAME_ADVISOR_SANYO);
+    const designated = (await record(ADD_TO_SECRETARIAT)).recordAmendment.sequence; // not the advisor meeting's instrument
+    const sanyo = (await record(RENAME_ADVISOR_SANYO)).recordAmendment.sequence;
     // The advisor meeting's subscriber is told of its own amendment first: the other was never sent.
     const first = await advisor.next();
     expect(first.data.directoryChanged).toMatchObject({ action: 'RECORDED', instrument: { code: 'advisor-liaison-meeting' }, bodies: [{ code: 'advisor-liaison-meeting' }] });
+    expect(first.data.directoryChanged.revision.diffs).toEqual([
+      { body: { code: 'advisor-liaison-meeting' }, added: [], removed: [], renamed: [{ kind: 'REPLACEMENT' }], unchanged: 1 },
+    ]);
     const forSecretariat = await secretariat.next();
     expect(forSecretariat.data.directoryChanged.instrument.code).toBe('designated-posts');
-    await revert('advisor-liaison-meeting');
-    await revert('designated-posts');
+    await revert('advisor-liaison-meeting', sanyo);
+    await revert('designated-posts', designated);
     expect((await advisor.next()).data.directoryChanged).toMatchObject({ action: 'REVERTED', instrument: { code: 'advisor-liaison-meeting' } });
     expect((await secretariat.next()).data.directoryChanged).toMatchObject({ action: 'REVERTED', instrument: { code: 'designated-posts' } });
   });
@@ -136,9 +152,9 @@ describe.each(ENGINES)('live updates on %s (one process)', (engine) => {
     );
     open.push(stream);
     await until(() => live.listening() > before);
-    await record(RENAME_ADVISOR_SANYO);
+    const { sequence } = (await record(RENAME_ADVISOR_SANYO)).recordAmendment;
     expect((await stream.next()).data.directoryChanged.action).toBe('RECORDED');
-    await revert('advisor-liaison-meeting');
+    await revert('advisor-liaison-meeting', sequence);
     expect((await stream.next()).data.directoryChanged.action).toBe('REVERTED');
   });
 

@@ -109,7 +109,7 @@ describe.skipIf(!PG_URL || !REDIS_URL)('instances on one PostgreSQL and one Redi
     return value;
   }
 
-  it('a direct write that tells no one is fresh on B as soon as it is announced (null chair, empty list)', async () => {
+  it('a direct write that tells no one is fresh on B as soon as it is announced (null chair, empty list), and so is its undoing', async () => {
     const advisor = { b: 'advisor-liaison-meeting', d: '2025-07-01' };
     // Warm B with answers that hold no entity.
     for (let i = 0; i < 2; i++) {
@@ -124,10 +124,11 @@ describe.skipIf(!PG_URL || !REDIS_URL)('instances on one PostgreSQL and one Redi
     expect(warmList.data!.members).toEqual([]);
 
     const [{ id }] = await directory.prisma.body.findMany({ where: { code: 'advisor-liaison-meeting' }, select: { id: true } });
+    // a chair listed by the revision in force, as that revision's other listings are
     const inserted = await directory.prisma.$executeRaw`
       INSERT INTO seat (body_id, post_id, revision_id, clause, role, position, seat_key, valid_from, valid_to)
       SELECT body_id, (SELECT min(id) FROM post WHERE id NOT IN (SELECT post_id FROM seat WHERE body_id = ${id})),
-             revision_id, clause, 'CHAIR'::"Role", 1, 'scale-out-chair', DATE '2025-04-01', DATE '2025-12-01'
+             revision_id, clause, 'CHAIR'::"Role", 1, 'scale-out-chair', valid_from, valid_to
       FROM seat WHERE body_id = ${id} AND role = 'MEMBER' AND valid_to IS NULL ORDER BY position LIMIT 1`;
     expect(inserted).toBe(1);
 
@@ -138,6 +139,12 @@ describe.skipIf(!PG_URL || !REDIS_URL)('instances on one PostgreSQL and one Redi
     const list = await gql(b, MEMBERS, { ...advisor, r: 'CHAIR' });
     expect(list.data!.members).toHaveLength(1);
     expect((await gql(a, CHAIR, advisor)).data!.chair).toMatchObject({ role: 'CHAIR' });
+
+    // undone the same way: B forgets the chair as soon as it is announced
+    expect(await directory.prisma.$executeRaw`DELETE FROM seat WHERE seat_key = 'scale-out-chair'`).toBe(1);
+    const gone = await eventually(() => gql(b, CHAIR, advisor), (r) => r.data?.chair === null);
+    expect(gone.data!.chair).toBeNull();
+    expect((await gql(b, MEMBERS, { ...advisor, r: 'CHAIR' })).data!.members).toEqual([]);
   });
 
   it('a recordAmendment sent to A is fresh on B at once', async (ctx) => {

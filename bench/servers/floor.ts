@@ -109,11 +109,11 @@ const handlers: Record<Operation['key'], () => Promise<unknown>> = {
     const rows = await run(
       `WITH p AS (
          SELECT p.id, p.title FROM post p JOIN organization o ON o.id = p.organization_id
-          WHERE o.name = $1 ORDER BY p.id LIMIT 50
+          WHERE o.name = $1 ORDER BY p.title COLLATE "C" LIMIT 50
        )
        SELECT p.id, p.title, s.role, s.position, coalesce(s.tenure_from, s.valid_from)::text AS valid_from, s.tenure_to::text AS valid_to, b.code
          FROM p LEFT JOIN seat s ON s.post_id = p.id AND s.id = s.tenure_id LEFT JOIN body b ON b.id = s.body_id
-        ORDER BY p.id, s.valid_from, s.body_id, s.role, s.position`,
+        ORDER BY p.title COLLATE "C", s.valid_from, s.body_id, s.role, s.position`,
       ['内閣官房'],
     );
     const edges: Array<{ node: { title: unknown; seats: unknown[] } }> = [];
@@ -124,7 +124,8 @@ const handlers: Record<Operation['key'], () => Promise<unknown>> = {
         last = r.id;
       }
       if (r.role !== null) {
-        edges.at(-1)!.node.seats.push({ role: r.role, position: r.position, validFrom: r.valid_from, validTo: r.valid_to, body: { code: r.code } });
+        // a seat is a tenure: its first listing's row, and that listing's position
+        edges.at(-1)!.node.seats.push({ role: r.role, validFrom: r.valid_from, validTo: r.valid_to, body: { code: r.code }, firstListing: { position: r.position } });
       }
     }
     return { organization: { posts: { edges } } };

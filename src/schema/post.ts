@@ -28,17 +28,19 @@ export function parseCursor(cursor: string | undefined): number | undefined {
  * a page of them after/before a post's id: the order's own key, so a page never skips or repeats.
  */
 export async function pageOfPosts(db: Db, where: { organizationId?: number }, page: ResolveCursorConnectionArgs) {
+  // a cursor that is no row id is refused before any read
+  const cursors = { after: parseCursor(page.after), before: parseCursor(page.before) };
   const all = await db.post.findMany({ where, select: { id: true, title: true, organization: { select: { position: true } } } });
   all.sort((a, b) => a.organization.position - b.organization.position || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
-  const at = (cursor: string | undefined) => {
-    const id = parseCursor(cursor);
+  const at = (cursor: 'after' | 'before') => {
+    const id = cursors[cursor];
     if (id === undefined) return undefined;
     const i = all.findIndex((p) => p.id === id);
-    if (i < 0) throw badUserInput('The cursor names no post of this list.', { cursor: quote(String(cursor), 40) });
+    if (i < 0) throw badUserInput('The cursor names no post of this list.', { cursor: quote(String(page[cursor]), 40) });
     return i;
   };
-  const from = at(page.after);
-  const to = at(page.before);
+  const from = at('after');
+  const to = at('before');
   const window = all.slice(from === undefined ? 0 : from + 1, to === undefined ? all.length : to);
   const order = page.inverted ? window.reverse() : window;
   const start = 0;

@@ -37,6 +37,8 @@ async function seatDump(t: TestDirectory) {
   return seats.map((s) => `${s.bodyId}|${s.role}|${s.position}|${s.post.title}|${s.seatKey}|${s.validFrom.toISOString()}|${s.validTo?.toISOString() ?? '-'}`);
 }
 
+const REVERT = `mutation($s: Int!) { revertLatestAmendment(instrument: "designated-posts", sequence: $s) { sequence } }`;
+
 const membersQuery = `query($b: ID!, $d: Date!, $k: Date) { members(body: $b, asOf: $d, knownAt: $k) { role position post { title } source { revision { decidedOn effectiveOn } } } }`;
 
 describe.each(ENGINES)('amendments on %s', (engine) => {
@@ -68,11 +70,21 @@ describe.each(ENGINES)('amendments on %s', (engine) => {
       }
     });
 
-    it('reports the replayed change as renames, as the seeded data does', async () => {
-      const r = await t.gql<{ membershipDiff: any }>(`{ membershipDiff(body: "deputy-director-meeting", from: "2025-06-30", to: "2025-07-01") { unchanged added { position } removed { position } renamed { after { post { title } } } } }`);
-      expect(r.data!.membershipDiff).toEqual({
+    it('reports the replayed change as renames of the kinds the seeded data gives', async () => {
+      const diff = async (body: string) => (await t.gql<{ membershipDiff: any }>(`query($b: ID!) { membershipDiff(body: $b, from: "2025-06-30", to: "2025-07-01") {
+        unchanged added { position } removed { position } renamed { kind after { post { title } } } } }`, { b: body })).data!.membershipDiff;
+      expect(await diff('deputy-director-meeting')).toEqual({
         unchanged: 29, added: [], removed: [],
-        renamed: [{ after: { post: { title: '内閣サイバー官' } } }, { after: { post: { title: 'デジタル庁統括官付審議官' } } }, { after: { post: { title: '最高裁判所事務総局サイバーセキュリティ管理官' } } }],
+        renamed: [
+          { kind: 'REPLACEMENT', after: { post: { title: '内閣サイバー官' } } },
+          { kind: 'REPLACEMENT', after: { post: { title: 'デジタル庁統括官付審議官' } } },
+          { kind: 'REPLACEMENT', after: { post: { title: '最高裁判所事務総局サイバーセキュリティ管理官' } } },
+        ],
+      });
+      // a unit's recorded rename makes a retitle, a post that existed before a succession
+      expect((await diff('secretariat')).renamed.map((r: { kind: string }) => r.kind)).toEqual(['RETITLE', 'RETITLE', 'REPLACEMENT']);
+      expect(await diff('advisor-liaison-meeting')).toEqual({
+        unchanged: 1, added: [], removed: [], renamed: [{ kind: 'SUCCESSION', after: { post: { title: 'サイバーセキュリティ参与' } } }],
       });
     });
   });
@@ -206,9 +218,10 @@ describe.each(ENGINES)('amendments on %s', (engine) => {
         { kind: 'REMOVE', body: 'secretariat', role: 'OBSERVER', post: '日本銀行システム情報局情報セキュリティ課長' },
       ] }) }, AS_EDITOR);
       expect(r0.errors).toBeUndefined();
-      const revert = `mutation { revertLatestAmendment(instrument: "designated-posts") { sequence diffs { body { code } added { title } removed { title } } auditEntry { action actor } } }`;
-      const r = await t.gql<{ revertLatestAmendment: any }>(revert, {}, AS_EDITOR);
+      const revert = `mutation($s: Int!) { revertLatestAmendment(instrument: "designated-posts", sequence: $s) { sequence diffs { body { code } added { title } removed { title } } auditEntry { action actor } } }`;
+      const r = await t.gql<{ revertLatestAmendment: any }>(revert, { s: r0.data!.recordAmendment.sequence }, AS_EDITOR);
       expect(r.errors).toBeUndefined();
+      expect(r.data!.revertLatestAmendment.sequence).toBe(r0.data!.recordAmendment.sequence);
       expect(r.data!.revertLatestAmendment.auditEntry).toEqual({ action: 'REVERT_AMENDMENT', actor: 'alice' });
       const chair = await t.gql<{ chair: any }>(`{ chair(body: "deputy-director-meeting", asOf: "2028-04-01") { post { title } validTo } }`);
       expect(chair.data!.chair).toEqual({ post: { title: '内閣サイバー官' }, validTo: null });
@@ -237,13 +250,25 @@ describe.each(ENGINES)('amendments on %s', (engine) => {
     it('reverts back to exactly the seeded rows (every column), and refuses to revert source data', async () => {
         const before = await seatDump(seeded);
         const counts = await rowCounts(seeded);
-        expect((await seeded.gql(RECORD, { input: addMember() }, AS_EDITOR)).errors).toBeUndefined();
-        expect(await seatDump(seeded)).not.toEqual(before);
-        expect((await seeded.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }`, {}, AS_EDITOR)).errors).toBeUndefined();
+        const recorded = await seeded.gql<{ recordAmendment: { sequence: number } }>(RECORD, { input: addMember() }, AS_EDITOR);
+        expect(recorded.errors).toBeUndefined();
+        const sequence = recorded.data!.recordAmendment.sequence;
+        expect(sequence).toBe(16);
+        const during = await seatDump(seeded);
+        expect(during).not.toEqual(before);
+        // a revert naming a revision that is not the latest undoes nothing: CONFLICT, naming both
+        const stale = await seeded.gql(REVERT, { s: sequence - 1 }, AS_EDITOR);
+        expect(stale.errors![0].extensions).toMatchObject({ code: 'CONFLICT', latestSequence: sequence, expectedSequence: sequence - 1 });
+        expect(await seatDump(seeded)).toEqual(during);
+        expect((await seeded.gql(REVERT, { s: sequence }, AS_EDITOR)).errors).toBeUndefined();
         expect(await seatDump(seeded)).toEqual(before);
         expect({ ...(await rowCounts(seeded)), audit: counts.audit }).toEqual(counts);
-        const again = await seeded.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }`, {}, AS_EDITOR);
+        // the latest is now the source data's revision 15: not the editors' to undo
+        const again = await seeded.gql(REVERT, { s: sequence - 1 }, AS_EDITOR);
         expect(again.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+        // and asking to revert 16 again (a double submit) undoes nothing either
+        const twice = await seeded.gql(REVERT, { s: sequence }, AS_EDITOR);
+        expect(twice.errors![0].extensions).toMatchObject({ code: 'CONFLICT', latestSequence: sequence - 1 });
         expect(await seatDump(seeded)).toEqual(before);
     });
 
@@ -278,7 +303,12 @@ describe.each(ENGINES)('amendments on %s', (engine) => {
       changes: [{ kind: 'ADD', body: 'secretariat', role: 'MEMBER', position: 3, post: 'デジタル庁統括官付参事官（サイバーセキュリティ担当）' }],
       ...extra,
     });
-    const revert = () => t.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }`, {}, AS_EDITOR);
+    /** Reverts the latest revision of the instrument, as read just before (the sequence the caller means). */
+    const revert = async () => {
+      const read = await t.gql<{ instruments: Array<{ code: string; revisions: Array<{ sequence: number }> }> }>(`{ instruments { code revisions { sequence } } }`);
+      const latest = read.data!.instruments.find((i) => i.code === 'designated-posts')!.revisions.at(-1)!.sequence;
+      return t.gql(REVERT, { s: latest }, AS_EDITOR);
+    };
 
     /**
      * Every table as rows of text, in a stable order: what a revert must give back exactly. Not the

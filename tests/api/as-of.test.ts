@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 const SEAT = `role position validFrom validTo post { title organization { name } }
-  source { instrument { title } revision { decidedOn effectiveOn } clause role }`;
+  source { instrument { title } revision { decidedOn effectiveOn } clause role } seat { id validFrom validTo }`;
 
 describe.each(ENGINES)('as-of answers on %s', (engine) => {
   let t: TestDirectory;
@@ -19,6 +19,11 @@ describe.each(ENGINES)('as-of answers on %s', (engine) => {
     expect(before.data!.chair.post.title).toBe('内閣官房内閣審議官（内閣サイバーセキュリティセンター）');
     expect(before.data!.chair.validTo).toBe('2025-07-01');
     expect(before.data!.chair.source.revision).toEqual({ decidedOn: '2024-03-25', effectiveOn: null });
+    // the old chair's seat ends that day and the new one's begins: a rename, not the same seat
+    expect(before.data!.chair.seat).toMatchObject({ validFrom: '2024-03-25', validTo: '2025-07-01' });
+    expect(after.data!.chair.seat).toMatchObject({ validFrom: '2025-07-01', validTo: null });
+    expect(after.data!.chair.seat.id).not.toBe(before.data!.chair.seat.id);
+    delete after.data!.chair.seat;
     expect(after.data!.chair).toEqual({
       role: 'CHAIR', position: 1, validFrom: '2025-07-01', validTo: null,
       post: { title: '内閣官房内閣審議官（国家サイバー統括室）', organization: { name: '内閣官房' } },
@@ -86,12 +91,15 @@ describe.each(ENGINES)('as-of answers on %s', (engine) => {
     expect(b.data!.body.members).toHaveLength(32);
   });
 
-  it('shows a post’s seats across bodies', async () => {
-    const r = await t.gql<{ searchPosts: any[] }>(`{ searchPosts(text: "内閣官房内閣参事官（内閣総務官室") { title seats(asOf: "2025-07-01") { body { code } role position } } }`);
+  it('shows a post’s seats across bodies, each with its place that day', async () => {
+    const r = await t.gql<{ searchPosts: any[] }>(`{ searchPosts(text: "内閣官房内閣参事官（内閣総務官室") { title
+      seats(asOf: "2025-07-01") { body { code } role validFrom validTo listing(asOf: "2025-07-01") { position source { revision { decidedOn } } } } } }`);
+    expect(r.errors).toBeUndefined();
     expect(r.data!.searchPosts).toHaveLength(1);
+    const listing = { position: 1, source: { revision: { decidedOn: '2025-06-27' } } };
     expect(r.data!.searchPosts[0].seats).toEqual([
-      { body: { code: 'deputy-director-meeting' }, role: 'MEMBER', position: 1 },
-      { body: { code: 'secretariat' }, role: 'MEMBER', position: 1 },
+      { body: { code: 'deputy-director-meeting' }, role: 'MEMBER', validFrom: '2024-03-25', validTo: null, listing },
+      { body: { code: 'secretariat' }, role: 'MEMBER', validFrom: '2024-03-25', validTo: null, listing },
     ]);
   });
 

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
-const DIFF = `from to unchanged
+const DIFF = `from to unchanged body { code } fromRevision { sequence } toRevision { sequence }
   added { role position post { title } }
   removed { role position post { title } }
-  renamed { before { role position validTo post { title } } after { role position validFrom post { title } } }`;
+  renamed { kind before { role position validTo post { title } seat { validTo } } after { role position validFrom post { title } seat { validFrom } } }`;
 
 describe.each(ENGINES)('membership diff on %s', (engine) => {
   let t: TestDirectory;
@@ -31,8 +31,10 @@ describe.each(ENGINES)('membership diff on %s', (engine) => {
       ['デジタル庁統括官（戦略・組織担当）付審議官', 'デジタル庁統括官付審議官'],
       ['最高裁判所事務総局情報政策課情報セキュリティ室長', '最高裁判所事務総局サイバーセキュリティ管理官'],
     ]);
-    expect(d.renamed[0].before).toMatchObject({ role: 'CHAIR', position: 1, validTo: '2025-07-01' });
-    expect(d.renamed[0].after).toMatchObject({ role: 'CHAIR', position: 1, validFrom: '2025-07-01' });
+    expect(d.renamed[0].before).toMatchObject({ role: 'CHAIR', position: 1, validTo: '2025-07-01', seat: { validTo: '2025-07-01' } });
+    expect(d.renamed[0].after).toMatchObject({ role: 'CHAIR', position: 1, validFrom: '2025-07-01', seat: { validFrom: '2025-07-01' } });
+    // the lists compared: the revisions in force on each day
+    expect([d.body.code, d.fromRevision.sequence, d.toRevision.sequence]).toEqual(['deputy-director-meeting', 14, 15]);
   });
 
   it('reports the secretariat’s chair, NISC counsellor and Supreme Court observer as renamed', async () => {
@@ -54,11 +56,18 @@ describe.each(ENGINES)('membership diff on %s', (engine) => {
   it('finds nothing changed between two days of one list', async () => {
     const d = await diff('secretariat', '2025-07-01', '2026-11-26');
     expect(d).toMatchObject({ from: '2025-07-01', to: '2026-11-26', added: [], removed: [], renamed: [], unchanged: 39 });
+    expect(d.fromRevision).toEqual(d.toRevision);
   });
 
   it('reads backwards too: from the new list to the old one', async () => {
     const d = await diff('deputy-director-meeting', '2025-07-01', '2025-06-30');
     expect(pairs(d)[0]).toEqual(['内閣サイバー官', '内閣官房内閣サイバーセキュリティセンター長']);
+    expect([d.from, d.to, d.fromRevision.sequence, d.toRevision.sequence]).toEqual(['2025-07-01', '2025-06-30', 15, 14]);
+    // each side as listed on its own day, and the same kinds as forwards
+    expect(d.renamed[0].before).toMatchObject({ role: 'CHAIR', validTo: null, seat: { validTo: null } });
+    const forward = await diff('deputy-director-meeting', '2025-06-30', '2025-07-01');
+    expect(d.renamed.map((r: any) => r.kind)).toEqual(forward.renamed.map((r: any) => r.kind));
+    expect(pairs(d)).toEqual(pairs(forward).map(([a, b]: string[]) => [b, a]));
   });
 
   it('refuses a day outside coverage instead of diffing against the nearest list', async () => {

@@ -34,10 +34,11 @@ describe.each(ENGINES)('errors on %s', (engine) => {
     ['chair', `{ chair(body: "no-such-body", asOf: "2025-07-01") { position } }`],
     ['members', `{ members(body: "no-such-body", asOf: "2025-07-01") { position } }`],
     ['membershipDiff', `{ membershipDiff(body: "no-such-body", from: "2025-06-30", to: "2025-07-01") { unchanged } }`],
-  ])('answers an unknown body code in %s with NOT_FOUND, listing the known codes', async (_field, query) => {
+  ])('answers an unknown body code in %s with NOT_FOUND, listing the known codes', async (field, query) => {
     const e = await codeOf(query);
     expect(e.code).toBe('NOT_FOUND');
     expect(e.message).toContain('deputy-director-meeting');
+    expect((await t.gql(query)).errors![0].path).toEqual([field]);
   });
 
   it('answers body(code) for an unknown code with null, not an error', async () => {
@@ -46,10 +47,14 @@ describe.each(ENGINES)('errors on %s', (engine) => {
     expect(r.errors).toBeUndefined();
   });
 
-  it('refuses a day before the first known list, naming the covered range', async () => {
+  it('refuses a day before the first known list, naming the covered range, on its own path', async () => {
     const e = await codeOf(`{ members(body: "deputy-director-meeting", asOf: "2024-03-24") { position } }`);
     expect(e.code).toBe('OUT_OF_COVERAGE');
     expect(e.message).toContain('2024-03-25');
+    // the refusal is that field's: the answer is still there, with the field null
+    const partial = await t.gql(`{ members(body: "deputy-director-meeting", asOf: "2024-03-24") { position } bodies { code } }`);
+    expect(partial.data).toEqual({ members: null, bodies: expect.arrayContaining([{ code: 'deputy-director-meeting' }]) });
+    expect(partial.errors!.map((x) => [x.path, x.extensions?.code])).toEqual([[['members'], 'OUT_OF_COVERAGE']]);
     const r = await t.gql(`{ chair(body: "advisor-liaison-meeting", asOf: "2016-06-08") { position } }`);
     expect(r.errors![0].extensions).toMatchObject({ code: 'OUT_OF_COVERAGE', covered: [{ from: '2016-06-09', to: null }] });
   });

@@ -94,6 +94,9 @@ const CASES: Case[] = [
   { name: 'a garbage global id', body: q('{ node(id: "!!not-an-id!!") { id } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
   { name: 'a global id of an unknown type', body: q(`{ node(id: "${Buffer.from('Nope:1').toString('base64')}") { id } }`), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
   { name: 'a garbage cursor', body: q('{ posts(first: 2, after: "%%%garbage") { edges { node { title } } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a cursor with a decision day (an id, not a cursor)', body: q('{ posts(first: 2, after: "1@2025-06-26") { edges { node { title } } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a garbage cursor of the audit trail', body: q('{ amendments(first: 2, before: "1e3") { edges { cursor } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 0 },
+  { name: 'a cursor naming no post', body: q('{ posts(first: 2, after: "999999") { edges { node { title } } } }'), code: 'BAD_USER_INPUT', status: 200, maxStatements: 1 },
   { name: 'a 1 MB argument', body: q(`{ members(body: "${'x'.repeat(1_100_000)}", asOf: "2025-07-01") { role } }`), code: 'REQUEST_ENTITY_TOO_LARGE', status: 413, maxStatements: 0 },
 ];
 
@@ -257,11 +260,38 @@ describe('what real clients send stays inside the limits', () => {
 
 describe('relay ids', () => {
   it('node(id) of a well-formed id whose row does not exist is null, as Relay expects', async () => {
-    for (const type of ['Seat', 'Post', 'Body', 'Organization', 'Revision', 'Instrument', 'AuditEntry']) {
-      const id = Buffer.from(`${type}:987654`).toString('base64');
-      const r = await t.gql<{ node: unknown; nodes: unknown[] }>(`{ node(id: "${id}") { id } nodes(ids: ["${id}"]) { id } }`);
-      expect(r.errors, type).toBeUndefined();
-      expect(r.data, type).toEqual({ node: null, nodes: [null] });
+    for (const type of ['Listing', 'Seat', 'Post', 'Body', 'Organization', 'Revision', 'Instrument', 'AuditEntry']) {
+      for (const local of ['987654', '987654@2025-06-26']) {
+        const id = Buffer.from(`${type}:${local}`).toString('base64');
+        const r = await t.gql<{ node: unknown; nodes: unknown[] }>(`{ node(id: "${id}") { id } nodes(ids: ["${id}"]) { id } }`);
+        expect(r.errors, `${type}:${local}`).toBeUndefined();
+        expect(r.data, `${type}:${local}`).toEqual({ node: null, nodes: [null] });
+      }
+    }
+  });
+
+  it('answers one id asked several times in one request, by node aliases and nodes alike, reading it once', async () => {
+    const chair = (await t.gql<any>(`{ chair(body: "secretariat", asOf: "2025-07-01") { id seat { id } post { id } body { id } } }`)).data.chair;
+    for (const id of [chair.id, chair.seat.id, chair.post.id, chair.body.id]) {
+      t.sql.length = 0;
+      const r = await t.gql<any>(`query($id: ID!) { a: node(id: $id) { id } b: node(id: $id) { id } c: nodes(ids: [$id, $id]) { id } }`, { id });
+      expect(r.errors, id).toBeUndefined();
+      expect(r.data, id).toEqual({ a: { id }, b: { id }, c: [{ id }, { id }] });
+      expect(t.sql.length, id).toBeLessThanOrEqual(1);
+    }
+    const mixed = await t.gql<any>(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } node(id: "${chair.seat.id}") { id } }`, { ids: [chair.id, chair.seat.id, chair.post.id, chair.body.id] });
+    expect(mixed.errors).toBeUndefined();
+    expect(mixed.data.nodes.map((n: { __typename: string }) => n.__typename)).toEqual(['Listing', 'Seat', 'Post', 'Body']);
+  });
+
+  it('node(id) of an id the graph never gives is null, without reading: no coerced number, no bad decision day', async () => {
+    for (const local of ['01', '1e3', ' 1', '1.5', '-1', '99999999999', '1@garbage', '1@2025-02-30', '1@令和7年6月26日', '1@2025-06-26@2025-06-27']) {
+      const id = Buffer.from(`Seat:${local}`).toString('base64');
+      t.sql.length = 0;
+      const r = await t.gql<{ node: unknown }>(`{ node(id: "${id}") { id } }`);
+      expect(r.errors, local).toBeUndefined();
+      expect(r.data, local).toEqual({ node: null });
+      expect(t.sql, local).toEqual([]);
     }
   });
 
@@ -276,7 +306,7 @@ describe('relay ids', () => {
 });
 
 describe('browser-side defaults', () => {
-  const mutation = 'mutation { revertLatestAmendment(instrument: "designated-posts") { dryRun } }';
+  const mutation = 'mutation { revertLatestAmendment(instrument: "designated-posts", sequence: 15) { dryRun } }';
 
   it('refuses a mutation from a form body (no CORS preflight protects it) with 415, before authentication', async () => {
     const response = await t.yoga.fetch('http://yoga/graphql', {

@@ -54,6 +54,25 @@ describe.each(ENGINES)('search and organizations on %s', (engine) => {
     const node = await t.gql<{ node: any }>(`query($id: ID!) { node(id: $id) { ... on Post { title } } }`, { id: r.data!.chair.post.id });
     expect(node.data!.node.title).toBe(r.data!.chair.post.title);
   });
+
+  it('answers a listing’s and a seat’s id through node() and nodes() with what the id was given with, decided by the same day', async () => {
+    const FIELDS = 'id validFrom validTo position post { title } seat { id validFrom validTo }';
+    const r = await t.gql<any>(`{ then: chair(body: "secretariat", asOf: "2025-06-30", knownAt: "2025-06-26") { ${FIELDS} }
+      now: chair(body: "secretariat", asOf: "2025-06-30") { ${FIELDS} } }`);
+    expect(r.errors).toBeUndefined();
+    const { then, now } = r.data;
+    // one listing as decided by two days: two ids, two ends
+    expect([then.validTo, now.validTo]).toEqual([null, '2025-07-01']);
+    expect(then.id).not.toBe(now.id);
+    for (const listing of [then, now]) {
+      const n = await t.gql<any>(`query($l: ID!, $s: ID!) { listing: node(id: $l) { ... on Listing { ${FIELDS} } } seat: node(id: $s) { ... on Seat { id validFrom validTo } }
+        both: nodes(ids: [$l, $s]) { id } }`, { l: listing.id, s: listing.seat.id });
+      expect(n.errors).toBeUndefined();
+      expect(n.data.listing).toEqual(listing);
+      expect(n.data.seat).toEqual(listing.seat);
+      expect(n.data.both).toEqual([{ id: listing.id }, { id: listing.seat.id }]);
+    }
+  });
   it('searches for %, _ and \\ literally, not as LIKE wildcards', async () => {
     // No printed title has them; three that do (full width, as printed; NFKC makes them ASCII).
     const organization = await t.directory.prisma.organization.findUniqueOrThrow({ where: { name: '内閣官房' } });

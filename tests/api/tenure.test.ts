@@ -1,14 +1,19 @@
 // A seat is one post's continuous tenure in one body and role (issue 12): re-listed unchanged by a
-// later revision it is the same seat (same id, same validFrom, validTo null while it continues);
-// a retitle ends one seat and starts another; an answer as known on a day knows no later decision.
+// later revision it is the same seat (same id, same validFrom, validTo null while it continues)
+// while each revision prints it as a listing of its own (issue 16); a rename ends one seat and
+// starts another under the same seat key; an answer as decided by a day knows no later decision.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, parseTokens } from '../../src/auth.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 const editor = issueToken('tenure');
 
-type Seat = { id: string; position: number; validFrom: string; validFromIsCoverageStart: boolean; validTo: string | null; post: { title: string }; source: { revision: { decidedOn: string } } };
-const SEAT = 'id position validFrom validFromIsCoverageStart validTo post { title } source { revision { decidedOn } }';
+type Listing = {
+  id: string; position: number; validFrom: string; validTo: string | null; post: { title: string }; source: { revision: { decidedOn: string } };
+  seat: { id: string; seatKey: string; validFrom: string; validFromIsCoverageStart: boolean; validTo: string | null; post: { title: string } };
+};
+const LISTING = 'id position validFrom validTo post { title } source { revision { decidedOn } } seat { id seatKey validFrom validFromIsCoverageStart validTo post { title } }';
+const decoded = (id: string) => Buffer.from(id, 'base64').toString();
 
 describe.each(ENGINES)('seats as tenures on %s', (engine) => {
   let t: TestDirectory;
@@ -18,70 +23,99 @@ describe.each(ENGINES)('seats as tenures on %s', (engine) => {
   afterAll(() => t?.close());
 
   const members = async (body: string, asOf: string, knownAt?: string) => {
-    const r = await t.gql<{ members: Seat[] }>(`query($b: ID!, $d: Date!, $k: Date) { members(body: $b, asOf: $d, knownAt: $k) { ${SEAT} } }`, { b: body, d: asOf, k: knownAt });
+    const r = await t.gql<{ members: Listing[] }>(`query($b: ID!, $d: Date!, $k: Date) { members(body: $b, asOf: $d, knownAt: $k) { ${LISTING} } }`, { b: body, d: asOf, k: knownAt });
     expect(r.errors).toBeUndefined();
     return r.data!.members;
   };
-  const byTitle = (seats: Seat[], title: string) => seats.find((s) => s.post.title === title)!;
+  const byTitle = (listings: Listing[], title: string) => listings.find((l) => l.post.title === title)!;
 
   it('keeps a post listed unchanged by the 2025 revision as the same seat, since the coverage began', async () => {
     const [before, after] = await Promise.all([members('deputy-director-meeting', '2025-06-30'), members('deputy-director-meeting', '2025-07-01')]);
     const [b, a] = [byTitle(before, '内閣法制局長官総務室総務課長'), byTitle(after, '内閣法制局長官総務室総務課長')];
-    expect(a.id).toBe(b.id);
-    expect(b).toMatchObject({ validFrom: '2024-03-25', validFromIsCoverageStart: true, validTo: null });
-    expect(a).toMatchObject({ validFrom: '2024-03-25', validFromIsCoverageStart: true, validTo: null });
-    // the listing in force on each day is its source
-    expect(b.source.revision.decidedOn).toBe('2024-03-25');
-    expect(a.source.revision.decidedOn).toBe('2025-06-27');
-    // 32 seats on each side; all but the three retitled are the same seats
-    const ids = new Set(before.map((s) => s.id));
-    expect(after.filter((s) => ids.has(s.id))).toHaveLength(after.length - 3);
+    // one seat, the same on both days, with its whole tenure
+    expect(a.seat).toEqual(b.seat);
+    expect(b.seat).toMatchObject({ validFrom: '2024-03-25', validFromIsCoverageStart: true, validTo: null, post: { title: '内閣法制局長官総務室総務課長' } });
+    // two listings, one per revision that prints it: each its own id, source and days
+    expect(a.id).not.toBe(b.id);
+    expect(b).toMatchObject({ validFrom: '2024-03-25', validTo: '2025-07-01', source: { revision: { decidedOn: '2024-03-25' } } });
+    expect(a).toMatchObject({ validFrom: '2025-07-01', validTo: null, source: { revision: { decidedOn: '2025-06-27' } } });
+    // 32 seats on each side; all but the three renamed are the same seats
+    expect(before).toHaveLength(32);
+    expect(after).toHaveLength(32);
+    const seats = new Set(before.map((l) => l.seat.id));
+    expect(after.filter((l) => seats.has(l.seat.id))).toHaveLength(after.length - 3);
+    expect(after.filter((l) => before.some((x) => x.id === l.id))).toEqual([]);
   });
 
-  it('ends a retitled seat on the effective day and starts its successor then', async () => {
+  it('ends a renamed seat on the effective day and starts its successor then, under the same seat key', async () => {
     const [before, after] = await Promise.all([members('deputy-director-meeting', '2025-06-30'), members('deputy-director-meeting', '2025-07-01')]);
-    expect(byTitle(before, '内閣官房内閣サイバーセキュリティセンター長')).toMatchObject({ validTo: '2025-07-01', validFrom: '2024-03-25' });
-    expect(byTitle(after, '内閣サイバー官')).toMatchObject({ validFrom: '2025-07-01', validFromIsCoverageStart: false, validTo: null });
+    const [old, next] = [byTitle(before, '内閣官房内閣サイバーセキュリティセンター長'), byTitle(after, '内閣サイバー官')];
+    expect(old.seat).toMatchObject({ validFrom: '2024-03-25', validTo: '2025-07-01' });
+    expect(next.seat).toMatchObject({ validFrom: '2025-07-01', validFromIsCoverageStart: false, validTo: null });
+    expect(next.seat.id).not.toBe(old.seat.id);
+    expect(next.seat.seatKey).toBe(old.seat.seatKey);
   });
 
-  it('as known on a day before the 2025 decision, knows of no end', async () => {
+  it('as decided by a day before the 2025 decision, knows of no end, and says so in its ids', async () => {
     for (const [asOf, knownAt] of [['2030-01-01', '2025-06-26'], ['2024-06-01', '2024-06-01']]) {
-      const seats = await members('deputy-director-meeting', asOf, knownAt);
-      expect(seats).toHaveLength(32);
-      expect(seats.filter((s) => s.validTo !== null)).toEqual([]);
-      expect(byTitle(seats, '内閣官房内閣サイバーセキュリティセンター長').source.revision.decidedOn).toBe('2024-03-25');
+      const listings = await members('deputy-director-meeting', asOf, knownAt);
+      expect(listings).toHaveLength(32);
+      expect(listings.filter((l) => l.validTo !== null || l.seat.validTo !== null)).toEqual([]);
+      expect(byTitle(listings, '内閣官房内閣サイバーセキュリティセンター長').source.revision.decidedOn).toBe('2024-03-25');
+      for (const l of listings) {
+        expect(decoded(l.id)).toMatch(new RegExp(`^Listing:\\d+@${knownAt}$`));
+        expect(decoded(l.seat.id)).toMatch(new RegExp(`^Seat:\\d+@${knownAt}$`));
+      }
     }
-    // known on the decision day itself, the end is known
-    expect(byTitle(await members('deputy-director-meeting', '2025-06-30', '2025-06-27'), '内閣官房内閣サイバーセキュリティセンター長').validTo).toBe('2025-07-01');
+    // decided by the decision day itself, the end is known, on the listing and on its seat
+    const chair = byTitle(await members('deputy-director-meeting', '2025-06-30', '2025-06-27'), '内閣官房内閣サイバーセキュリティセンター長');
+    expect([chair.validTo, chair.seat.validTo]).toEqual(['2025-07-01', '2025-07-01']);
   });
 
   it('lists revisions and coverage as known on a day', async () => {
-    const r = await t.gql<{ body: { revisions: Array<{ decidedOn: string }>; all: Array<{ decidedOn: string }>; coverage: { to: string | null; ranges: unknown[]; checkedOn: string } } }>(
-      `{ body(code: "secretariat") { revisions(knownAt: "2025-06-26") { decidedOn } all: revisions { decidedOn } coverage(knownAt: "2025-06-26") { to ranges { from to } checkedOn } } }`,
+    const r = await t.gql<{ body: { revisions: Array<{ decidedOn: string }>; all: Array<{ decidedOn: string }>; coverage: { to: string | null; ranges: unknown[]; checkedOn: string }; now: { checkedOn: string } } }>(
+      `{ body(code: "secretariat") { revisions(knownAt: "2025-06-26") { decidedOn } all: revisions { decidedOn } coverage(knownAt: "2025-06-26") { to ranges { from to } checkedOn } now: coverage { checkedOn } } }`,
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.body.all.at(-1)!.decidedOn).toBe('2025-06-27');
     expect(r.data!.body.revisions.at(-1)!.decidedOn).toBe('2024-03-25');
     expect(r.data!.body.revisions).toHaveLength(r.data!.body.all.length - 1);
-    expect(r.data!.body.coverage).toMatchObject({ to: null, ranges: [{ from: '2024-03-25', to: null }], checkedOn: '2026-11-29' });
+    // as decided by a day, the data cannot have been checked later than that day
+    expect(r.data!.body.coverage).toMatchObject({ to: null, ranges: [{ from: '2024-03-25', to: null }], checkedOn: '2025-06-26' });
+    expect(r.data!.body.now.checkedOn).toBe('2026-11-29');
   });
 
-  it('tells a retitle from a succession', async () => {
+  it('tells a retitle from a succession and from a replacement, each rename keeping its seat key', async () => {
+    type Side = { post: { title: string }; seat: { seatKey: string } };
     const diff = async (body: string) => {
-      const r = await t.gql<{ membershipDiff: { unchanged: number; renamed: Array<{ kind: string; before: { post: { title: string } }; after: { post: { title: string } } }> } }>(
-        `query($b: ID!) { membershipDiff(body: $b, from: "2025-06-30", to: "2025-07-01") { unchanged renamed { kind before { post { title } } after { post { title } } } } }`,
+      const r = await t.gql<{ membershipDiff: { unchanged: number; renamed: Array<{ kind: string; before: Side; after: Side }> } }>(
+        `query($b: ID!) { membershipDiff(body: $b, from: "2025-06-30", to: "2025-07-01") { unchanged renamed { kind before { post { title } seat { seatKey } } after { post { title } seat { seatKey } } } } }`,
         { b: body },
       );
       expect(r.errors).toBeUndefined();
+      for (const x of r.data!.membershipDiff.renamed) expect(x.after.seat.seatKey).toBe(x.before.seat.seatKey);
       return r.data!.membershipDiff;
     };
+    const pairs = (d: Awaited<ReturnType<typeof diff>>) => d.renamed.map((x) => [x.kind, x.before.post.title, x.after.post.title]);
+    // the notice prints one post in place of another and says no more: no recorded unit rename
+    // turns one title into the other
     const deputy = await diff('deputy-director-meeting');
     expect(deputy.unchanged).toBe(29);
-    expect(deputy.renamed.map((r) => r.kind)).toEqual(['RETITLE', 'RETITLE', 'RETITLE']);
-    const liaison = await diff('advisor-liaison-meeting');
-    expect(liaison.renamed).toEqual([
-      { kind: 'SUCCESSION', before: { post: { title: 'サイバーセキュリティ補佐官' } }, after: { post: { title: 'サイバーセキュリティ参与' } } },
+    expect(pairs(deputy)).toEqual([
+      ['REPLACEMENT', '内閣官房内閣サイバーセキュリティセンター長', '内閣サイバー官'],
+      ['REPLACEMENT', 'デジタル庁統括官（戦略・組織担当）付審議官', 'デジタル庁統括官付審議官'],
+      ['REPLACEMENT', '最高裁判所事務総局情報政策課情報セキュリティ室長', '最高裁判所事務総局サイバーセキュリティ管理官'],
     ]);
+    // 内閣サイバーセキュリティセンター → 国家サイバー統括室 is a recorded unit rename on that day
+    const secretariat = await diff('secretariat');
+    expect(secretariat.unchanged).toBe(36);
+    expect(pairs(secretariat)).toEqual([
+      ['RETITLE', '内閣官房内閣審議官（内閣サイバーセキュリティセンター）', '内閣官房内閣審議官（国家サイバー統括室）'],
+      ['RETITLE', '内閣官房内閣参事官（内閣サイバーセキュリティセンター）', '内閣官房内閣参事官（国家サイバー統括室）'],
+      ['REPLACEMENT', '最高裁判所事務総局情報政策課参事官', '最高裁判所事務総局デジタル審議官付参事官'],
+    ]);
+    // 参与 was a post the chairs could invite since 2021
+    expect(pairs(await diff('advisor-liaison-meeting'))).toEqual([['SUCCESSION', 'サイバーセキュリティ補佐官', 'サイバーセキュリティ参与']]);
   });
 
   it('serves the basis the liaison meeting gives each member', async () => {
@@ -106,18 +140,28 @@ describe.each(ENGINES)('seats as tenures on %s', (engine) => {
     const before = await members('secretariat', '2026-04-01');
     const third = before[3]; // chair is [0]; members start at [1]: position 3
     expect(third.position).toBe(3);
-    const recorded = await t.gql(
+    const recorded = await t.gql<{ recordAmendment: { sequence: number } }>(
       `mutation { recordAmendment(input: { instrument: "designated-posts", title: "テスト", decidedOn: "2026-03-01", effectiveOn: "2026-04-01",
-        changes: [{ kind: ADD, body: "secretariat", role: MEMBER, position: 3, post: "デジタル庁統括官付参事官（テスト担当）" }] }) { dryRun } }`,
+        changes: [{ kind: ADD, body: "secretariat", role: MEMBER, position: 3, post: "デジタル庁統括官付参事官（テスト担当）" }] }) { sequence } }`,
       undefined, auth,
     );
     expect(recorded.errors).toBeUndefined();
-    const after = await members('secretariat', '2026-04-01');
-    const moved = after.find((s) => s.id === third.id)!;
-    expect(moved).toMatchObject({ position: 4, validFrom: third.validFrom, validTo: null, post: third.post });
-    expect(after.find((s) => s.post.title === 'デジタル庁統括官付参事官（テスト担当）')).toMatchObject({ position: 3, validFrom: '2026-04-01', validFromIsCoverageStart: false });
+    const [eve, after] = [await members('secretariat', '2026-03-31'), await members('secretariat', '2026-04-01')];
+    // the same seat, listed anew at position 4 from the effective day; the day before keeps position 3
+    const moved = after.find((l) => l.seat.id === third.seat.id)!;
+    expect(moved).toMatchObject({ position: 4, validFrom: '2026-04-01', validTo: null, post: third.post });
+    expect(moved.id).not.toBe(third.id);
+    expect(moved.seat).toEqual({ ...third.seat });
+    expect(eve.find((l) => l.seat.id === third.seat.id)).toMatchObject({ position: 3, validTo: '2026-04-01' });
+    const added = after.find((l) => l.post.title === 'デジタル庁統括官付参事官（テスト担当）')!;
+    expect(added).toMatchObject({ position: 3, validFrom: '2026-04-01' });
+    expect(added.seat).toMatchObject({ validFrom: '2026-04-01', validFromIsCoverageStart: false, validTo: null });
+    expect(after).toHaveLength(before.length + 1);
 
-    const reverted = await t.gql(`mutation { revertLatestAmendment(instrument: "designated-posts") { dryRun } }`, undefined, auth);
+    const reverted = await t.gql(
+      `mutation($s: Int!) { revertLatestAmendment(instrument: "designated-posts", sequence: $s) { dryRun } }`,
+      { s: recorded.data!.recordAmendment.sequence }, auth,
+    );
     expect(reverted.errors).toBeUndefined();
     expect(await members('secretariat', '2026-04-01')).toEqual(before);
   });

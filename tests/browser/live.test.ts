@@ -6,7 +6,7 @@ import { foreign, openBrowser, screenshot, type Session } from './browser.js';
 const base = inject('meiboUrl');
 const token = inject('meiboToken');
 let s: Session;
-let recorded = false;
+let recorded: number | null = null;
 
 async function mutate(query: string) {
   const response = await fetch(`${base}/graphql`, {
@@ -22,14 +22,15 @@ const RECORD = `mutation { recordAmendment(input: {
   instrument: "designated-posts", title: "…の一部改正について（ブラウザー試験）",
   decidedOn: "令和8年11月26日", effectiveOn: "令和9年4月1日",
   changes: [{ kind: ADD, body: "secretariat", role: MEMBER, position: 3, post: "デジタル庁統括官付参事官（サイバーセキュリティ担当）" }] }) { sequence } }`;
-const REVERT = 'mutation { revertLatestAmendment(instrument: "designated-posts") { sequence } }';
+/** Reverts the revision RECORD wrote, naming its sequence. */
+const REVERT = (sequence: number) => `mutation { revertLatestAmendment(instrument: "designated-posts", sequence: ${sequence}) { sequence } }`;
 
 beforeAll(async () => {
   s = await openBrowser();
 });
 afterAll(async () => {
   // leave the server's data as the other files expect it
-  if (recorded) await mutate(REVERT).catch(() => {});
+  if (recorded !== null) await mutate(REVERT(recorded)).catch(() => {});
   await s?.close();
 });
 
@@ -43,15 +44,14 @@ it('shows a recorded amendment, and its revert, without a reload', async () => {
   // the page's EventSource is listening once its response has begun (Yoga answers after subscribing)
   await listening;
 
-  await mutate(RECORD);
-  recorded = true;
+  recorded = ((await mutate(RECORD)) as { recordAmendment: { sequence: number } }).recordAmendment.sequence;
   await s.page.locator(`.summary .count[data-count="${before + 1}"]`).waitFor({ timeout: 15_000 });
   expect(await s.page.locator('table[data-role="MEMBER"] tbody tr').nth(2).locator('td.title').textContent()).toBe('デジタル庁統括官付参事官（サイバーセキュリティ担当）');
   expect(await s.page.locator('.notice').textContent()).toContain('更新されました');
   await screenshot(s.page, 'live-after-amendment');
 
-  await mutate(REVERT);
-  recorded = false;
+  await mutate(REVERT(recorded));
+  recorded = null;
   await s.page.locator(`.summary .count[data-count="${before}"]`).waitFor({ timeout: 15_000 });
   expect(foreign(s.requests, base)).toEqual([]);
 });

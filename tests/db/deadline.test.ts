@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
-// two statements in sequence: coverage and the seats in force, then the seats with their posts
+// statements in sequence, each waiting for the one before: the revision in force, its listings,
+// their posts, then the posts' organizations
 const MEMBERS = `{ members(body: "deputy-director-meeting", asOf: "2025-07-01") { position post { title organization { name } } } }`;
 
 describe.each(ENGINES)('a query whose client goes away (%s)', (engine) => {

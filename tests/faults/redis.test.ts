@@ -234,8 +234,10 @@ describe.skipIf(!haveRedis || !PG_URL)('Redis stopped, flushed and restored from
     const afterCli = await eventually(() => a.gql(CHAIR, day), (r) => r.data?.chair !== null);
     expect(afterCli.data!.chair).toMatchObject({ role: 'CHAIR', post: { title: chairTitle } });
 
-    // By hand, in psql's default search_path: the seat of that chair ends the day before.
-    await withPg((c) => c.query(`UPDATE "${schema}".seat SET valid_to = DATE '${year}-01-06' WHERE role = 'CHAIR' AND valid_to IS NULL AND valid_from = DATE '${year}-01-05'`));
+    // By hand, in psql's default search_path: the chair's listing is deleted again (a listing's days
+    // are its revision's, so it is the row itself that goes).
+    const deleted = await withPg((c) => c.query(`DELETE FROM "${schema}".seat WHERE role = 'CHAIR' AND valid_to IS NULL AND valid_from = DATE '${year}-01-05'`));
+    expect(deleted.rowCount).toBe(1);
     const afterSql = await eventually(() => a.gql(CHAIR, day), (r) => r.data?.chair === null);
     expect(afterSql.data!.chair).toBeNull();
     expect(logged.filter((l) => l.includes('LISTEN connection lost'))).toEqual([]);
