@@ -413,11 +413,14 @@ describe.skipIf(!REDIS_URL)('values in Redis are a copy that is checked', () => 
   it('one instance warns once for many bad values, until it reads a good one', async () => {
     const ask = await instance();
     const before = lines.length;
-    const days = ['2025-08-01', '2025-09-01', '2025-10-01'];
-    for (const d of days) await (await instance())(CHAIR, { b: 'secretariat', d }, false); // stored by others
-    const keys = await eventuallyKeys(days.length + 1);
+    // three answers under three keys (days of one interval share one: src/cache/days.ts)
+    // (none in the interval of the day the tests above asked, 2025-07-01 on)
+    const asked = [{ b: 'secretariat', d: '2024-06-01' }, { b: 'deputy-director-meeting', d: '2024-06-01' }, { b: 'deputy-director-meeting', d: '2025-08-01' }];
+    const already = (await admin.keys(`${prefix}*`)).length;
+    for (const v of asked) await (await instance())(CHAIR, v, false); // stored by others
+    const keys = await eventuallyKeys(already + asked.length);
     for (const key of keys) await admin.set(key, 'garbage', 'PX', 60_000);
-    for (const d of days) expect((await ask(CHAIR, { b: 'secretariat', d }, true)).statements).toBeGreaterThan(0);
+    for (const v of asked) expect((await ask(CHAIR, v, true)).statements).toBeGreaterThan(0);
     expect(lines.slice(before).filter((l) => l.includes('not its answer'))).toHaveLength(1);
   });
 });

@@ -4,10 +4,12 @@
 // dashboard scrubbing through time finds the answer to a day it has never asked in the cache,
 // under the interval the day falls in, instead of computing it again.
 //
-// Only valid-time days are treated so (`asOf`, `from`, `to`); `knownAt` stays exact. A day is
-// never shared when the answer could echo it: a document that selects a field named `from`, `to`
-// or `checkedOn` keys its days exactly, and an answer that holds an asked day's text anyway is not
-// stored under the interval (src/cache/response-cache.ts). Errors are never cached at all.
+// Only valid-time days are treated so (`asOf`, `from`, `to`); `knownAt` stays exact. The one thing an
+// answer may not share is a day it echoes: the fields whose value is the day asked are
+// MembershipDiff's `from` and `to` (and Coverage's `checkedOn`, which may be the knownAt asked), so a
+// document selecting a field so named keys its days exactly. A day that is data (a listing's
+// validFrom that happens to be the day asked) is the same for every day of the interval. Errors,
+// which name the day, are never cached at all.
 import { Kind, parse, print, visit, type DocumentNode, type ValueNode } from 'graphql';
 import { parseDay } from '../domain/dates.js';
 
@@ -25,8 +27,6 @@ export interface DayTemplate {
   variables: Record<string, unknown> | null;
   /** the ISO days taken out, in order */
   days: string[];
-  /** the texts the answer must not hold for it to be shared (the days as ISO and as sent) */
-  echoes: string[];
 }
 
 const asDay = (value: unknown): string | null => {
@@ -70,7 +70,6 @@ export function dayTemplate(query: string, variables: Record<string, unknown> | 
   });
   if (echo) return null;
   const days: string[] = [];
-  const echoes: string[] = [];
   const placeholder = () => `@day${days.length - 1}`;
   let failed = false;
   const normalized = visit(document, {
@@ -82,7 +81,6 @@ export function dayTemplate(query: string, variables: Record<string, unknown> | 
         return undefined;
       }
       days.push(day);
-      echoes.push(day, arg.value.value);
       return { ...arg, value: { kind: Kind.STRING, value: placeholder() } };
     },
   });
@@ -95,11 +93,10 @@ export function dayTemplate(query: string, variables: Record<string, unknown> | 
       continue;
     }
     days.push(day);
-    echoes.push(day, String(vars[name]));
     vars[name] = placeholder();
   }
   if (failed || days.length === 0) return null;
-  return { query: print(normalized), variables: vars, days, echoes: [...new Set(echoes)] };
+  return { query: print(normalized), variables: vars, days };
 }
 
 /**

@@ -20,10 +20,9 @@ export interface CacheableRequest {
 export interface PreparedRequest {
   readonly hash: string;
   /**
-   * With interval days (src/cache/days.ts): the digest of the request with its days taken out, the
-   * days, and the texts its answer must not hold to be shared across the days of an interval.
+   * With interval days (src/cache/days.ts): the digest of the request with its days taken out, and the days.
    */
-  readonly template?: { readonly hash: string; readonly days: readonly string[]; readonly echoes: readonly string[] };
+  readonly template?: { readonly hash: string; readonly days: readonly string[] };
 }
 
 /**
@@ -36,8 +35,6 @@ export function buildKey(version: string, prepared: PreparedRequest, boundaries?
   return `"r|${version}|${prepared.hash}"`;
 }
 
-/** Whether a key shares its answer across the days of an interval. */
-export const sharedAcrossDays = (key: string) => key.includes('~');
 
 /** The version a key was built under, or null for anything that is not a key (a client's If-None-Match may be anything). */
 export function versionOfKey(key: string): string | null {
@@ -110,7 +107,7 @@ export function requestPreparer() {
     const material = JSON.stringify([query, variables ?? null, operationName ?? null]);
     const template = templates.get(material, () => {
       const t = dayTemplate(query, variables);
-      return t && { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days, echoes: t.echoes };
+      return t && { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days };
     });
     return { hash: digest(material), ...(template ? { template } : {}) };
   };

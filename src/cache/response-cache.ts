@@ -18,7 +18,7 @@
 // few a year, so per-body versions bought nearly nothing and cost a Redis round trip on every hit.
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import type { Plugin } from 'graphql-yoga';
-import { buildKey, NO_CACHE, requestPreparer, sharedAcrossDays, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
+import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
 import { boundariesQuery } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
 import { consoleLogger, type CacheLogger } from './log.js';
@@ -129,18 +129,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       .finally(() => (reading = null));
     return reading;
   };
-  // What an answer shared across the days of an interval must not hold: the days asked, by key.
-  const echoesByKey = new Map<string, Set<string>>();
-  const MAX_PENDING = 1_000;
-  const expectEchoes = (key: string, echoes: readonly string[]) => {
-    const known = echoesByKey.get(key);
-    if (known) for (const e of echoes) known.add(e);
-    else {
-      if (echoesByKey.size >= MAX_PENDING) echoesByKey.delete(echoesByKey.keys().next().value!);
-      echoesByKey.set(key, new Set(echoes));
-    }
-  };
-
   const counted = <R>(result: R | undefined | Promise<R | undefined>) => {
     if (!options.onLookup) return result;
     if (result instanceof Promise) return result.then((r) => (options.onLookup!(r !== undefined), r));
@@ -158,13 +146,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     set(key, data, _entities, ttlMs) {
       // Computed under a version that has moved on meanwhile: no request will build this key again.
       if (versionOfKey(key) !== versions.current()) return;
-      if (sharedAcrossDays(key)) {
-        // Shared by every day of its interval only if it does not echo a day it was asked about.
-        const echoes = echoesByKey.get(key);
-        echoesByKey.delete(key);
-        const text = JSON.stringify(data);
-        if (!echoes || [...echoes].some((e) => text.includes(e))) return;
-      }
       store.set(key, data as CachedResult, ttlMs);
     },
     // The plugin calls it only for entities a mutation reports, and mutations do not take that
@@ -187,17 +168,22 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const version = prepared && versions.current();
       if (!prepared || !version) return NO_CACHE;
       if (prepared.template && !boundaries(version)) await readBoundaries();
-      const key = buildKey(version, prepared, boundaries(version));
-      if (prepared.template && sharedAcrossDays(key)) expectEchoes(key, prepared.template.echoes);
-      return key;
+      return buildKey(version, prepared, boundaries(version));
     },
   }) as Plugin<Record<string, unknown>>;
 
   return {
     mode: options.mode,
     plugin,
-    refresh: () => versions.refresh(),
-    ready: async () => void (await Promise.all([versions.ready, store.ready])),
+    // the days things take effect are read with the version, so a first hit costs no statement
+    refresh: async () => {
+      await versions.refresh();
+      await readBoundaries();
+    },
+    ready: async () => {
+      await Promise.all([versions.ready, store.ready]);
+      await readBoundaries();
+    },
     version: () => versions.current(),
     prepare,
     lookup(prepared) {
