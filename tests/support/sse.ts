@@ -80,7 +80,8 @@ export async function openEvents(fetcher: (init: RequestInit & { headers: Record
 }
 
 /** Waits until `ok()` holds (checked every 10 ms, at most `ms`). */
-export async function until(ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+export async function until(ok: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+  // a wait for a condition, not a measure: generous, so that a loaded machine only makes it slower
   const deadline = Date.now() + ms;
   while (!(await ok())) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
