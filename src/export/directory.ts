@@ -1,7 +1,7 @@
 // What an export holds, read through the public GraphQL API (any executor: yoga.fetch in the
 // server, so each answer is cached and invalidated like every other one): the bodies, and the
 // listings of one body or all — as of a day (exactly `members(body, asOf, knownAt)`) or over the
-// whole history (every listing that was ever in force, as known on knownAt), with the renames
+// whole history (every listing that was ever in force, as decided by knownAt), with the renames
 // between them (`membershipDiff`). Which seats are in force, tenure ends, coverage and rename
 // kinds are the API's answers: nothing here decides them again.
 import { DayParseError, parseDay, type IsoDay } from '../domain/dates.js';
@@ -58,7 +58,7 @@ export interface ExportSeat {
   /** the tenure's first day; "at least since" when validFromIsCoverageStart */
   validFrom: string;
   validFromIsCoverageStart: boolean;
-  /** the first day the tenure no longer holds (as known on knownAt); null: continuing */
+  /** the first day the tenure no longer holds (as decided by knownAt); null: continuing */
   validTo: string | null;
   post: { id: string; title: string; organization: ExportOrganization };
 }
@@ -196,7 +196,7 @@ export async function readExport(execute: Execute, params: ExportParams): Promis
     for (const body of asked) listings.push(...(await members(body, asOf)));
   } else {
     // Every listing ever in force: a revision's listings are in force from the day it comes into
-    // force, so asking `members` on each such day (as known on knownAt) finds each listing once.
+    // force, so asking `members` on each such day (as decided by knownAt) finds each listing once.
     // Days on which no revision with a text comes into force are not covered: not asked.
     const asked = all.filter((b) => (code === null || b.code === code) && b.rosterKnown);
     for (const body of asked) {

@@ -57,7 +57,7 @@ export async function revisionBefore(ctx: ReadContext, revision: Revision): Prom
   return at > 0 ? all[at - 1] : null;
 }
 
-/** A tenure's last day (exclusive) as known on `knownAt`: an end decided later was not known then. */
+/** A tenure's last day (exclusive) as decided by `knownAt`: an end decided later is not known. */
 export function tenureEnd(listing: Seat, knownAt: IsoDay | null): Date | null {
   if (!listing.tenureTo) return null;
   if (knownAt && listing.tenureEndDecidedOn && fromDate(listing.tenureEndDecidedOn) > knownAt) return null;
@@ -65,7 +65,7 @@ export function tenureEnd(listing: Seat, knownAt: IsoDay | null): Date | null {
 }
 
 /**
- * A listing's last day (exclusive) as known on `knownAt`: the day the next revision of its
+ * A listing's last day (exclusive) as decided by `knownAt`: the day the next revision of its
  * instrument took effect, known only once that revision had been decided.
  */
 export async function listingEnd(ctx: ReadContext, listing: Seat, knownAt: IsoDay | null): Promise<Date | null> {
