@@ -41,6 +41,16 @@ export const DEFAULT_TIMEOUTS = { connectMs: 5_000, statementMs: 10_000, request
 export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
 
 /**
+ * Settings every PGlite starts with (after PGlite's own start parameters). Its data directories
+ * come from initdb with shared_buffers = 128MB, which PGlite allocates and clears inside its wasm
+ * memory: 128 MB resident for a database of 40 MB on disk, whose pages the operating system
+ * caches anyway. 16 MB holds meibo's working set (the whole seeded directory is ~4 MB of
+ * relations); fewer connection slots shrink the lock and process tables of a database that
+ * only ever has one backend. Measured: BENCHMARKS.md, "Start".
+ */
+export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'max_connections=10'];
+
+/**
  * DATABASE_URL `postgres://` or `postgresql://` → PostgreSQL (a `?schema=` parameter selects the
  * schema, as in Prisma URLs), with DATABASE_REPLICA_URLS (comma-separated) as read replicas; no
  * DATABASE_URL → PGlite in MEIBO_DATA_DIR (default ./.meibo/pglite, created if missing), or in
