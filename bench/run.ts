@@ -407,7 +407,9 @@ async function main() {
   const markdown = render(results, single, cold, totalS);
   console.log(markdown);
   if (WRITE) {
-    writeSection(join(ROOT, 'BENCHMARKS.md'), CACHE === 'off' ? 'bench:http' : `bench:http:cache-${CACHE}`, markdown);
+    // a run of some operations (--ops) has a section of its own, beside the full run's
+    const section = `bench:http${CACHE === 'off' ? '' : `:cache-${CACHE}`}${OPS_ARG ? `:${OPERATIONS.map((o) => o.key).join('-')}` : ''}`;
+    writeSection(join(ROOT, 'BENCHMARKS.md'), section, markdown);
     log('wrote BENCHMARKS.md');
   }
 }
