@@ -15,7 +15,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where templates live: `<stamp>/` (a closed PGlite data directory) and `<stamp>.tar` (its dump). */
 export const TEMPLATE_ROOT = join(ROOT, '.meibo/template');
 /** What a template is built from: a change to any of these makes a new one. */
-const INPUTS = ['prisma/migrations', 'prisma/data', 'prisma/seed.ts', 'src/domain'];
+export const TEMPLATE_INPUTS = ['prisma/migrations', 'prisma/data', 'prisma/seed.ts', 'src/domain'];
 
 function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
@@ -27,19 +27,23 @@ function filesUnder(path: string): string[] {
 
 let stampCache: string | undefined;
 
-/** The hash of the template's inputs (a few hundred kB of files: about a millisecond). */
-export function templateStamp(): string {
-  if (stampCache) return stampCache;
+/** The hash of the template's inputs (a few hundred kB of files: about a millisecond); `root` for tests. */
+export function templateStamp(root = ROOT): string {
+  if (root !== ROOT) return stampOf(root);
+  stampCache ??= stampOf(ROOT);
+  return stampCache;
+}
+
+function stampOf(root: string): string {
   const hash = createHash('sha256');
   // PGlite's version (its on-disk format): its package.json, found from its resolved entry
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   const pkg = join(entry.slice(0, entry.lastIndexOf('/node_modules/@electric-sql/pglite/') + '/node_modules/@electric-sql/pglite/'.length), 'package.json');
   hash.update(`pglite ${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}\n`);
-  for (const file of INPUTS.flatMap((p) => filesUnder(join(ROOT, p)))) {
-    hash.update(`${relative(ROOT, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of TEMPLATE_INPUTS.flatMap((p) => filesUnder(join(root, p)))) {
+    hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
   }
-  stampCache = hash.digest('hex').slice(0, 16);
-  return stampCache;
+  return hash.digest('hex').slice(0, 16);
 }
 
 const templateDir = () => join(TEMPLATE_ROOT, templateStamp());
