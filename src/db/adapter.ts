@@ -17,7 +17,7 @@ import {
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-import { DEFAULT_TIMEOUTS, PGLITE_SETTINGS, type DbConfig } from './config.js';
+import { DEFAULT_TIMEOUTS, PG_SESSION_OPTIONS, PGLITE_SETTINGS, type DbConfig } from './config.js';
 import { currentDeadline, DatabaseTimeout, deadlineError } from './deadline.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 
@@ -283,7 +283,7 @@ function poolConfig(url: string, schema: string | undefined, bounds: Bounds): pg
     connectionString: url,
     // Migration SQL is unqualified ("CREATE TABLE "seat""): a per-connection search_path puts it
     // in the configured schema. Only that schema, so nothing resolves silently to public.
-    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    options: `${schema ? `-c search_path=${quoteIdent(schema)} ` : ''}${PG_SESSION_OPTIONS}`,
     // Idle connections must not keep a finished CLI or test process alive.
     idleTimeoutMillis: 1_000,
     allowExitOnIdle: true,
