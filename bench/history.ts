@@ -79,6 +79,8 @@ interface Db {
   exec(sql: string, params?: unknown[]): Promise<Row[]>;
   /** EXPLAIN the generic plan of a captured statement, as a prepared statement keeps it */
   explain(statement: Captured): Promise<string>;
+  /** PostgreSQL only: the statement's plans under each plan_cache_mode */
+  planCache?(statement: Captured): Promise<PlanCacheRun[]>;
   close(): Promise<void>;
 }
 
@@ -115,6 +117,66 @@ async function explainGeneric(run: (text: string) => Promise<Row[]>, { query, pa
     await run('RESET plan_cache_mode');
     await run('DEALLOCATE ALL');
   }
+}
+
+/** How PostgreSQL's plan cache treats a prepared statement under one plan_cache_mode. */
+interface PlanCacheRun {
+  mode: string;
+  /** pg_prepared_statements after the runs: plans made for this statement */
+  generic: number;
+  custom: number;
+  /** EXECUTE round trips on the session, ms, runs 1…PLAN_CACHE_RUNS (the first 5 are custom in auto mode) */
+  firstRuns: number[];
+  /** median of PLAN_CACHE_TIMED further EXECUTEs, ms */
+  steadyMs: number;
+  /** EXPLAIN (ANALYZE) EXECUTE after the runs: planning and execution time as the server reports them */
+  explained: string;
+}
+const PLAN_CACHE_RUNS = 10;
+const PLAN_CACHE_TIMED = 200;
+const PLAN_CACHE_MODES = ['auto', 'force_custom_plan', 'force_generic_plan'] as const;
+
+/**
+ * The as-of statement as meibo prepares it (one name per connection), run PLAN_CACHE_RUNS times
+ * under each plan_cache_mode: whether PostgreSQL re-plans it on every run (custom plans) or keeps
+ * one generic plan, read from pg_prepared_statements, and what each costs.
+ */
+async function planCacheModes(run: (text: string) => Promise<Row[]>, { query, params }: Captured): Promise<PlanCacheRun[]> {
+  const args = params.map((v) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ');
+  const out: PlanCacheRun[] = [];
+  for (const mode of PLAN_CACHE_MODES) {
+    await run('DEALLOCATE ALL');
+    await run(`SET plan_cache_mode = ${mode}`);
+    try {
+      await run(`PREPARE asof AS ${query}`);
+      const firstRuns: number[] = [];
+      for (let i = 0; i < PLAN_CACHE_RUNS; i++) {
+        const t = performance.now();
+        await run(`EXECUTE asof(${args})`);
+        firstRuns.push(performance.now() - t);
+      }
+      const [counts] = await run(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'asof'`);
+      const steady: number[] = [];
+      for (let i = 0; i < PLAN_CACHE_TIMED; i++) {
+        const t = performance.now();
+        await run(`EXECUTE asof(${args})`);
+        steady.push(performance.now() - t);
+      }
+      const explained = (await run(`EXPLAIN (ANALYZE, TIMING OFF, SUMMARY) EXECUTE asof(${args})`)).map((r) => String(Object.values(r)[0]));
+      out.push({
+        mode,
+        generic: Number(counts!.generic),
+        custom: Number(counts!.custom),
+        firstRuns,
+        steadyMs: percentile(steady.sort((a, b) => a - b), 50),
+        explained: explained.filter((l) => /Planning Time|Execution Time/.test(l)).map((l) => l.trim()).join('; '),
+      });
+    } finally {
+      await run('RESET plan_cache_mode');
+      await run('DEALLOCATE ALL');
+    }
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -309,6 +371,7 @@ interface SizeResult {
   insertMs: number;
   deriveMs: number | null;
   tableMiB: number;
+  planCache?: PlanCacheRun[];
   t: Record<MeasureKey, Timing>;
   planNow: PlanFacts;
   planMid: PlanFacts;
@@ -387,7 +450,9 @@ async function finishSize(p: Prepared): Promise<SizeResult> {
     if (!s) throw new Error(`no as-of statement among ${captured.length} captured`);
     return s;
   };
-  const planNow = planFacts([await db.explain(inForceOf(await db.capture((c) => asOf(c, days.newest))))]);
+  const asOfNow = inForceOf(await db.capture((c) => asOf(c, days.newest)));
+  const planNow = planFacts([await db.explain(asOfNow)]);
+  const planCache = await db.planCache?.(asOfNow);
   const planMid = planFacts([await db.explain(inForceOf(await db.capture((c) => asOf(c, days.middle))))]);
   const one = await db.capture((c) => oneBody(c, days.newest));
   // one after the other: each EXPLAIN prepares the statement under one name, on one session
@@ -397,7 +462,7 @@ async function finishSize(p: Prepared): Promise<SizeResult> {
   const [size] = await db.exec(`SELECT pg_total_relation_size('seat')::float8 / 1048576 AS mib`);
   const t = Object.fromEntries(MEASURES.map(([key]) => [key, timing(p.times[key])])) as Record<MeasureKey, Timing>;
   log(`${db.engine} ${p.target}: as-of now ${fmt(t.asOfNow.median, 3)} ms, middle ${fmt(t.asOfMid.median, 3)} ms, GraphQL members ${fmt(t.gqlNow.median, 3)} ms, diff ${fmt(t.gqlDiff.median, 3)} ms; plan ${planNow.summary}`);
-  return { engine: db.engine, gen: p.gen, insertMs: p.insertMs, deriveMs: p.deriveMs, tableMiB: Number(size!.mib), t, planNow, planMid, planOne };
+  return { engine: db.engine, gen: p.gen, insertMs: p.insertMs, deriveMs: p.deriveMs, tableMiB: Number(size!.mib), t, planNow, planMid, planOne, planCache };
 }
 
 /**
@@ -441,6 +506,7 @@ async function openDb(engine: 'postgres' | 'pglite'): Promise<{ db: Db; release:
   let config: DbConfig;
   let exec: Db['exec'];
   let explain: Db['explain'];
+  let planCache: Db['planCache'];
   let release: () => Promise<void>;
   if (engine === 'postgres') {
     const schema = `bench_hist_${randomBytes(5).toString('hex')}`;
@@ -460,6 +526,7 @@ async function openDb(engine: 'postgres' | 'pglite'): Promise<{ db: Db; release:
     await session.connect();
     exec = async (sql, params) => (await session.query(sql, params)).rows;
     explain = (s) => explainGeneric(async (text) => (await session.query(text)).rows, s);
+    planCache = (s) => planCacheModes(async (text) => (await session.query(text)).rows, s);
     release = async () => {
       await session.end();
       cleanups.splice(cleanups.indexOf(drop), 1);
@@ -493,6 +560,7 @@ async function openDb(engine: 'postgres' | 'pglite'): Promise<{ db: Db; release:
     },
     exec,
     explain,
+    planCache,
     async close() {
       await capturing.close();
       await client.close();
@@ -566,6 +634,17 @@ ${main}
 Plans (every scan but of the one \`body\` row; a sequential scan in bold; buffers of each statement's top node):
 
 ${plans}
+
+### PostgreSQL's plan cache for the prepared as-of statement
+
+The as-of statement for "now", as meibo's client sent it, PREPAREd on one session and EXECUTEd ${PLAN_CACHE_RUNS} times under each \`plan_cache_mode\`; the plans PostgreSQL made for it (\`pg_prepared_statements.generic_plans\` / \`custom_plans\`), then the median of ${PLAN_CACHE_TIMED} more EXECUTEs (a round trip on loopback, simple protocol), and the server's own planning and execution time of one more (\`EXPLAIN (ANALYZE) EXECUTE\`).
+
+${table(
+    ['seat rows', 'plan_cache_mode', `plans after ${PLAN_CACHE_RUNS} runs: generic / custom`, `runs 1–${PLAN_CACHE_RUNS} ms`, `steady EXECUTE ms (median of ${PLAN_CACHE_TIMED})`, 'EXPLAIN ANALYZE EXECUTE'],
+    results.filter((r) => r.planCache).flatMap((r) => r.planCache!.map((c) => [
+      r.gen.seats.toLocaleString('en-US'), c.mode, `${c.generic} / ${c.custom}`, c.firstRuns.map((x) => fmt(x, 2)).join(' '), fmt(c.steadyMs, 3), c.explained,
+    ])),
+  )}
 
 ### Target: as-of latency at the largest size within 2× of the smallest
 

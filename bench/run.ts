@@ -3,11 +3,17 @@
 //
 //   npm run bench      # defaults: 10 connections, 8 s per server and operation (2 interleaved rounds of 4 s), after a 3 s warm-up of each server on each operation
 //   npm run bench -- --duration=10 --rounds=2 --connections=10 --engines=pglite,postgres --cache=memory --no-write
+//   npm run bench -- --ops=chair,members --peers=postgraphile   # the two dashboard questions, beside the peer
+//
+// Peer (on PostgreSQL, uncached runs): PostGraphile 5.0.0-rc.3 in bench/peers/postgraphile, with its
+// own package.json, installed there (`npm ci`) on first use; --peers=none leaves it out. It answers
+// only the questions it has a wording for (bench/queries.ts), checked equal to meibo's first.
 //
 // --cache=memory|redis passes MEIBO_RESPONSE_CACHE to the meibo servers (and REDIS_URL for redis): the
 // same table with the response cache (src/cache.ts) answering repeats.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +22,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { atInterrupt, groupMaxRss, startChild, sampleCpu, sampleRss, rssMiB, type Child } from './lib/children.js';
 import { fmt, machineFacts, percentile, table, writeSection } from './lib/report.js';
-import { OPERATIONS, requestBody, type Operation } from './queries.js';
+import { OPERATIONS as ALL_OPERATIONS, POSTGRAPHILE_OPERATIONS, requestBody, type Operation, type PeerOperation } from './queries.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map(
@@ -33,6 +39,11 @@ const SINGLE_DURATION = Number(args.get('single-duration') ?? 3);
 const ENGINES = (args.get('engines') ?? 'pglite,postgres').split(',') as Array<'pglite' | 'postgres'>;
 const CACHE = args.get('cache') ?? 'off';
 const WRITE = args.get('no-write') !== 'true';
+const OPS_ARG = args.get('ops')?.split(',');
+const OPERATIONS = OPS_ARG ? ALL_OPERATIONS.filter((o) => OPS_ARG.includes(o.key)) : ALL_OPERATIONS;
+if (OPERATIONS.length === 0) throw new Error(`--ops names none of ${ALL_OPERATIONS.map((o) => o.key).join(', ')}`);
+const PEERS = (args.get('peers') ?? 'postgraphile').split(',').filter((p) => p && p !== 'none');
+if (PEERS.some((p) => p !== 'postgraphile')) throw new Error('--peers is postgraphile or none');
 const PG_URL = process.env.MEIBO_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (![DURATION, WARMUP, CONNECTIONS, SINGLE_DURATION].every((n) => Number.isFinite(n) && n > 0 && n <= 120)) {
@@ -77,8 +88,10 @@ interface Target {
   id: string;
   label: string;
   engine: 'pglite' | 'postgres' | null;
-  kind: 'meibo' | 'floor' | 'ceiling';
+  kind: 'meibo' | 'floor' | 'ceiling' | 'peer';
   child: Child;
+  /** a peer's own wording of the operations it answers (meibo, floors and ceiling answer all, as sent) */
+  peerOps?: Partial<Record<Operation['key'], PeerOperation>>;
   url: string;
   idleRss: number;
   peakRss: number;
@@ -108,6 +121,21 @@ async function npmStart(dataDir: string, label: string) {
 }
 
 const tsxNode = (script: string) => ['--import', 'tsx', script];
+
+/** What `t` is sent for `op`, or null when it has no answer to it (a peer). */
+function bodyFor(t: Target, op: Operation): string | null {
+  if (!t.peerOps) return requestBody(op);
+  const peer = t.peerOps[op.key];
+  return peer ? JSON.stringify({ query: peer.query }) : null;
+}
+
+const PEER_DIR = join(ROOT, 'bench/peers/postgraphile');
+/** The peer's own install (its package-lock.json), apart from meibo's; offline when npm's cache has it. */
+function installPeer() {
+  if (existsSync(join(PEER_DIR, 'node_modules/postgraphile/package.json'))) return;
+  log('installing the PostGraphile peer (bench/peers/postgraphile: npm ci)');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: PEER_DIR, stdio: 'inherit' });
+}
 
 // ------------------------------------------------------------------------------------------------
 // Load
@@ -177,8 +205,8 @@ function merge(a: LoadResult | undefined, b: LoadResult): LoadResult {
   };
 }
 
-async function post(url: string, op: Operation): Promise<{ status: number; text: string }> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(op) });
+async function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return { status: r.status, text: await r.text() };
 }
 
@@ -288,13 +316,24 @@ async function main() {
       },
       BARE_READY,
     );
+    if (PEERS.includes('postgraphile') && CACHE === 'off') {
+      installPeer();
+      await addTarget(
+        {
+          id: 'postgraphile', label: 'PostGraphile 5.0.0-rc.3 · PostgreSQL', engine: 'postgres', kind: 'peer',
+          child: startChild('postgraphile', process.execPath, ['server.mjs'], { PEER_PG_URL: PG_URL, PEER_PG_SCHEMA: schema, GRAPHILE_ENV: 'production' }, PEER_DIR),
+          peerOps: POSTGRAPHILE_OPERATIONS,
+        },
+        BARE_READY,
+      );
+    }
   }
 
   // The ceiling serves meibo's own bytes; every server must give the same data as meibo.
   const reference = targets.find((t) => t.kind === 'meibo')!;
   const responses: Record<string, string> = {};
   for (const op of OPERATIONS) {
-    const r = await post(reference.url, op);
+    const r = await post(reference.url, requestBody(op));
     if (r.status !== 200 || JSON.parse(r.text).errors) throw new Error(`meibo answered ${op.key} with ${r.status}: ${r.text.slice(0, 500)}`);
     responses[op.query] = r.text;
   }
@@ -311,8 +350,11 @@ async function main() {
   for (const op of OPERATIONS) {
     const want = JSON.parse(responses[op.query]!).data;
     for (const t of targets) {
-      const r = await post(t.url, op);
-      const got = r.status === 200 ? JSON.parse(r.text).data : undefined;
+      const body = bodyFor(t, op);
+      if (body === null) continue;
+      const r = await post(t.url, body);
+      const data = r.status === 200 ? JSON.parse(r.text).data : undefined;
+      const got = data && t.peerOps ? t.peerOps[op.key]!.toMeibo(data) : data;
       if (!isDeepStrictEqual(got, want)) mismatches.push(`${t.id} ${op.key}: ${r.text.slice(0, 300)}`);
     }
   }
@@ -324,7 +366,10 @@ async function main() {
   // Warm-up first, every server on every operation: a long-running server is measured, not the
   // JIT compiling it (meibo's CPU per request halves over its first ~10 s under load).
   for (const t of targets) {
-    for (const op of OPERATIONS) await load(t.url, requestBody(op), CONNECTIONS, WARMUP);
+    for (const op of OPERATIONS) {
+      const body = bodyFor(t, op);
+      if (body !== null) await load(t.url, body, CONNECTIONS, WARMUP);
+    }
     assertAlive(t);
   }
   log(`warmed up: ${WARMUP} s per server and operation`);
@@ -333,7 +378,9 @@ async function main() {
   for (let round = 0; round < ROUNDS; round++) {
     for (const op of OPERATIONS) {
       for (const t of targets) {
-        const r = await load(t.url, requestBody(op), CONNECTIONS, perRound, t.child.pid);
+        const body = bodyFor(t, op);
+        if (body === null) continue;
+        const r = await load(t.url, body, CONNECTIONS, perRound, t.child.pid);
         assertAlive(t);
         t.peakRss = Math.max(t.peakRss, r.peakRss);
         const key = `${op.key}|${t.id}`;
@@ -343,11 +390,13 @@ async function main() {
     }
   }
   // One connection: per-request latency without queueing, for the chair target.
-  const chair = OPERATIONS.find((o) => o.key === 'chair')!;
+  const chair = ALL_OPERATIONS.find((o) => o.key === 'chair')!;
   const single = new Map<string, LoadResult>();
   for (const t of targets) {
-    await load(t.url, requestBody(chair), 1, WARMUP);
-    const r = await load(t.url, requestBody(chair), 1, SINGLE_DURATION, t.child.pid);
+    const body = bodyFor(t, chair);
+    if (body === null || !OPERATIONS.includes(chair)) continue;
+    await load(t.url, body, 1, WARMUP);
+    const r = await load(t.url, body, 1, SINGLE_DURATION, t.child.pid);
     assertAlive(t);
     single.set(t.id, r);
     log(`chair x1   ${t.id.padEnd(15)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms`);
@@ -358,7 +407,9 @@ async function main() {
   const markdown = render(results, single, cold, totalS);
   console.log(markdown);
   if (WRITE) {
-    writeSection(join(ROOT, 'BENCHMARKS.md'), CACHE === 'off' ? 'bench:http' : `bench:http:cache-${CACHE}`, markdown);
+    // a run of some operations (--ops) has a section of its own, beside the full run's
+    const section = `bench:http${CACHE === 'off' ? '' : `:cache-${CACHE}`}${OPS_ARG ? `:${OPERATIONS.map((o) => o.key).join('-')}` : ''}`;
+    writeSection(join(ROOT, 'BENCHMARKS.md'), section, markdown);
     log('wrote BENCHMARKS.md');
   }
 }
@@ -385,7 +436,7 @@ function cpuPerRequest(r: LoadResult) {
 }
 
 function render(results: Map<string, LoadResult>, single: Map<string, LoadResult>, cold: Array<Awaited<ReturnType<typeof npmStart>>>, totalS: number) {
-  const ceiling = (op: string) => results.get(`${op}|ceiling`)!;
+  const ceiling = (op: string) => results.get(`${op}|ceiling`);
   // Where there are two floors (PostgreSQL: plain and prepared), ratios are to the faster one.
   const floorOf = (op: string, engine: string | null) => fastestFloor(results, op, engine)?.result;
   const ratio = (a: number, b: number | undefined) => (b ? `${fmt(a / b)}×` : '–');
@@ -396,7 +447,8 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
   const rows: string[][] = [];
   for (const op of OPERATIONS) {
     for (const t of targets) {
-      const r = results.get(`${op.key}|${t.id}`)!;
+      const r = results.get(`${op.key}|${t.id}`);
+      if (!r) continue;
       const floor = t.kind === 'meibo' ? floorOf(op.key, t.engine) : undefined;
       rows.push([
         t === targets[0] ? `**${op.label}**<br>${t.label}` : t.label,
@@ -406,14 +458,14 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
         cpuCell(r),
         t.kind === 'meibo' ? ratio(r.p50, floor?.p50) : '',
         t.kind === 'meibo' ? ratio(r.rps, floor?.rps) : '',
-        t.kind !== 'ceiling' ? ratio(r.rps, ceiling(op.key).rps) : '',
+        t.kind !== 'ceiling' ? ratio(r.rps, ceiling(op.key)?.rps) : '',
         fmt(r.peakRss, 0),
       ]);
     }
   }
   const main = table(['operation / server', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req: server + PostgreSQL, Redis', 'p50 ÷ floor p50', 'req/s ÷ floor', 'req/s ÷ ceiling', 'RSS peak MiB'], rows);
 
-  const singleRows = targets.map((t) => {
+  const singleRows = targets.filter((t) => single.has(t.id)).map((t) => {
     const r = single.get(t.id)!;
     const f = t.kind === 'meibo' ? fastestFloor(single, null, t.engine)?.result : undefined;
     return [t.label, fmt(r.rps, 0), fmt(r.p50), fmt(r.p99), t.kind === 'meibo' ? ratio(r.p50, f?.p50) : ''];
@@ -430,13 +482,16 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
   for (const t of targets.filter((x) => x.kind === 'meibo' && CACHE === 'off')) {
     for (const f of targets.filter((x) => x.kind === 'floor' && x.engine === t.engine)) {
       for (const [runs, where] of [[results, `${CONNECTIONS} connections`], [single, '1 connection']] as const) {
-        const m = runs.get(runs === single ? t.id : `chair|${t.id}`)!;
-        const r = runs.get(runs === single ? f.id : `chair|${f.id}`)!;
+        const m = runs.get(runs === single ? t.id : `chair|${t.id}`);
+        const r = runs.get(runs === single ? f.id : `chair|${f.id}`);
+        if (!m || !r) continue;
         targetRows.push([`chair: meibo p50 ≤ 2× SQL floor p50, ${t.label}, ${where}`, `${fmt(m.p50)} vs ${fmt(r.p50)} ms (${f.label}) = ${fmt(m.p50 / r.p50)}×`, verdict(m.p50 <= 2 * r.p50)]);
       }
       // The same cost as CPU time, which the load generator's share of the cores does not move.
-      const m = cpuPerRequest(results.get(`chair|${t.id}`)!);
-      const r = cpuPerRequest(results.get(`chair|${f.id}`)!);
+      const mr = results.get(`chair|${t.id}`);
+      const fr = results.get(`chair|${f.id}`);
+      const m = mr && cpuPerRequest(mr);
+      const r = fr && cpuPerRequest(fr);
       if (m && r) {
         targetRows.push([
           `chair: meibo CPU per request ≤ 2× SQL floor's (server + PostgreSQL, Redis), ${t.label}, ${CONNECTIONS} connections`,
@@ -446,10 +501,40 @@ function render(results: Map<string, LoadResult>, single: Map<string, LoadResult
       }
     }
   }
+  // The peer (issue 17, goal 2): on PostgreSQL meibo at most half PostGraphile's CPU per request,
+  // on PGlite at most PostGraphile's; and on PostgreSQL at most 2.5× the floor's.
+  for (const peer of targets.filter((x) => x.kind === 'peer')) {
+    for (const op of OPERATIONS) {
+      const p = results.get(`${op.key}|${peer.id}`);
+      const pc = p && cpuPerRequest(p);
+      if (!p || !pc) continue;
+      for (const t of targets.filter((x) => x.kind === 'meibo')) {
+        const m = results.get(`${op.key}|${t.id}`);
+        const mc = m && cpuPerRequest(m);
+        if (!m || !mc) continue;
+        const bound = t.engine === 'postgres' ? 0.5 : 1;
+        targetRows.push([
+          `${op.key}: meibo CPU per request ≤ ${bound}× PostGraphile's, ${t.label}`,
+          `${fmt(mc.total, 3)} vs ${fmt(pc.total, 3)} ms = ${fmt(mc.total / pc.total)}× (req/s ${fmt(m.rps, 0)} vs ${fmt(p.rps, 0)})`,
+          verdict(mc.total <= bound * pc.total),
+        ]);
+      }
+    }
+  }
+  for (const t of targets.filter((x) => x.kind === 'meibo' && x.engine === 'postgres' && CACHE === 'off')) {
+    for (const op of OPERATIONS) {
+      const m = results.get(`${op.key}|${t.id}`);
+      const f = fastestFloor(results, op.key, 'postgres');
+      const mc = m && cpuPerRequest(m);
+      const fc = f && cpuPerRequest(f.result);
+      if (!f || !mc || !fc) continue;
+      targetRows.push([`${op.key}: meibo CPU per request ≤ 2.5× the floor's, ${t.label}`, `${fmt(mc.total, 3)} vs ${fmt(fc.total, 3)} ms (${f.label}) = ${fmt(mc.total / fc.total)}×`, verdict(mc.total <= 2.5 * fc.total)]);
+    }
+  }
   for (const t of targets.filter((x) => x.kind === 'meibo' && CACHE !== 'off')) {
     for (const op of OPERATIONS) {
       const r = results.get(`${op.key}|${t.id}`)!;
-      const c = ceiling(op.key);
+      const c = ceiling(op.key)!;
       targetRows.push([
         `repeated ${op.key}: meibo req/s ≥ ½ ceiling, ${t.label}`,
         `${fmt(r.rps, 0)} vs ${fmt(c.rps, 0)} req/s = ${fmt((100 * r.rps) / c.rps, 1)} %`,
@@ -481,7 +566,8 @@ ${machineFacts()}
 Servers (all checked to give meibo's exact \`data\` before the load):
 - **meibo**: \`node --import tsx src/server.ts\`, embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}.${CACHE === 'off' ? '' : ' Cache hits are answered by the HTTP fast path (src/fast-path.ts) before Yoga; the rows "hits through Yoga" are the same server with MEIBO_FAST_PATH=false.'}
 - **floor**: \`bench/servers/floor.ts\`, bare node:http, one hand-written SQL statement per operation + JSON.stringify, on the same engine (pg pool of 10 / PGlite on a copy of meibo's data dir). No coverage check, no GraphQL. On each engine twice: as sent (parsed and planned each time) and as a prepared statement, as meibo sends its own; ratios are to the faster floor.
-- **ceiling**: \`bench/servers/ceiling.ts\`, bare node:http returning meibo's response bytes, precomputed.
+- **ceiling**: \`bench/servers/ceiling.ts\`, bare node:http returning meibo's response bytes, precomputed.${targets.some((t) => t.kind === 'peer') ? `
+- **PostGraphile** (peer): 5.0.0-rc.3 with the amber preset, \`bench/peers/postgraphile/server.mjs\` (its own package.json and lock, all graphile packages pinned to the rc.3 train), over the same PostgreSQL schema, pg pool of 10; the as-of rule as two STABLE SQL functions (chair, members) it exposes as query fields. Only the questions it has a wording for (bench/queries.ts), checked to give meibo's data.` : ''}
 
 ${main}
 

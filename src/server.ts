@@ -11,7 +11,7 @@
 // default 10 s), then close Redis and the database.
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
-import { openDirectory, pendingMigrations } from './db/open.js';
+import { DataDirNotWritable, openDirectory, pendingMigrations } from './db/open.js';
 import { createResponseCache } from './cache.js';
 import { loadConfig } from './config.js';
 import { closeAllDatabases, poolStats, statementsRun } from './db/adapter.js';
@@ -41,8 +41,9 @@ const loaded = (() => {
   }
 })();
 const log = createLogger(loaded instanceof Error ? 'info' : loaded.logLevel);
-function fail(message: string): never {
-  log.fatal(message);
+function fail(message: string, code?: string): never {
+  if (code) log.fatal({ code }, message);
+  else log.fatal(message);
   flushLogs();
   process.exit(2);
 }
@@ -63,7 +64,11 @@ const ownership = (() => {
 const takeover = takeoverNotice(ownership);
 if (takeover) log.warn(takeover);
 
-const directory = await openDirectory(config, { migrate: prepare, seed: prepare });
+const directory = await openDirectory(config, { migrate: prepare, seed: prepare }).catch((error: Error) => {
+  // a read-only data directory (src/db/open.ts): its coded message, not PGlite's wasm stack
+  if (error instanceof DataDirNotWritable) fail(error.message, error.code);
+  throw error;
+});
 const pending = await pendingMigrations(directory);
 if (pending.length > 0) {
   log.fatal(
@@ -140,7 +145,9 @@ server.listen(port, settings.host, () => {
   const actual = typeof address === 'object' && address ? address.port : port;
   ownership?.update({ url: `http://localhost:${actual}/graphql` });
   // seats as the API counts them (tenures), and the listings they come from (one per seat and revision)
-  const seeded = directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats from ${directory.seeded.counts.listings} listings` : '';
+  const seeded = directory.fromTemplate
+    ? ', made from the seeded template'
+    : directory.seeded?.seeded ? `, seeded ${directory.seeded.counts.seats} seats from ${directory.seeded.counts.listings} listings` : '';
   const applied = directory.applied.length ? `, applied ${directory.applied.length} migrations` : '';
   log.info(
     `meibo ready on http://localhost:${actual}/graphql (${describeDbConfig(config)}${applied}${seeded}; ` +

@@ -2,6 +2,9 @@
 // one line saying what is wrong and a non-zero exit code, never a Node or Prisma stack. (Next to a
 // running server, and after kill -9: tests/faults/embedded-owner.test.ts.)
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -37,14 +40,25 @@ describe('npm run amend', () => {
     }
   });
 
-  it('a database that was never migrated: says so and what to run, without a Prisma stack', () => {
-    const r = run('src/cli/amend.ts', ['--revert', 'designated-posts']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^pglite:memory is not set up for meibo \(missing migrations: 20261126142352_init, .*\)\. .*npm run db:deploy/);
-    noStack(r.stderr);
-    const seed = run('src/cli/seed.ts', []);
-    expect(seed.code).toBe(1);
-    expect(seed.stderr).toMatch(/is not set up for meibo/);
-    noStack(seed.stderr);
+  // A fresh clone's empty data directory, before the first `npm start`. Answered from the folder
+  // alone: opening it would first create a whole PGlite cluster (initdb), which took this test
+  // 78.8 s on a loaded machine.
+  it('a database that was never migrated: says so and what to run, without a Prisma stack, and without creating one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meibo-cli-'));
+    try {
+      const dataDir = join(dir, 'pglite');
+      const r = run('src/cli/amend.ts', ['--revert', 'designated-posts'], { MEIBO_DATA_DIR: dataDir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^pglite:.*\/pglite is not set up for meibo \(missing migrations: 20261126142352_init, .*\)\. .*npm run db:deploy/);
+      noStack(r.stderr);
+      const seed = run('src/cli/seed.ts', [], { MEIBO_DATA_DIR: dataDir });
+      expect(seed.code).toBe(1);
+      expect(seed.stderr).toMatch(/is not set up for meibo/);
+      noStack(seed.stderr);
+      // nothing was created in it: the next `npm start` still starts from the template
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
 // whether it ends normally, by an exception or by Ctrl-C.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 
 export interface Child {
   name: string;
@@ -232,4 +233,15 @@ export function sampleCpu(pgid: number) {
       return { serverMs: spent(groupPids(pgid)), servicesMs: spent(servicePids()) };
     },
   };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

@@ -38,7 +38,7 @@ export function notMigrated(config: DbConfig, pending: string[]): CliError {
 
 /** Refuses, with what to do, when the database lacks migrations (an empty data directory, a fresh schema). */
 export async function requireMigrated(config: DbConfig, client: DbClient): Promise<void> {
-  const pending = await pendingMigrations(client);
+  const pending = await pendingMigrations(client, config);
   if (pending.length > 0) throw notMigrated(config, pending);
 }
 

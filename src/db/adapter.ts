@@ -17,7 +17,7 @@ import {
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-import { DEFAULT_TIMEOUTS, type DbConfig } from './config.js';
+import { DEFAULT_TIMEOUTS, PG_SESSION_OPTIONS, PGLITE_SETTINGS, type DbConfig } from './config.js';
 import { currentDeadline, DatabaseTimeout, deadlineError } from './deadline.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 
@@ -59,11 +59,14 @@ const pglites = new Map<string, PgliteEntry>();
 
 const pgliteKey = (dataDir: string | null) => dataDir ?? 'memory:';
 
-function pgliteEntry(dataDir: string | null): PgliteEntry {
+// Memory settings (src/db/config.ts) over PGlite's own start parameters.
+const START_PARAMS = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS];
+
+function pgliteEntry(dataDir: string | null, create?: () => Promise<PGlite>): PgliteEntry {
   const key = pgliteKey(dataDir);
   let entry = pglites.get(key);
   if (!entry) {
-    const db = dataDir ? PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS }) : freshMemoryPGlite();
+    const db = create ? create() : dataDir ? PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS, startParams: START_PARAMS }) : freshMemoryPGlite();
     entry = { db, refs: 0 };
     pglites.set(key, entry);
     // A failed start must not poison the cache for the next attempt.
@@ -78,13 +81,23 @@ let pristine: Promise<Blob> | undefined;
 
 async function freshMemoryPGlite(): Promise<PGlite> {
   const dump = await pristine?.catch(() => undefined);
-  if (dump) return PGlite.create({ loadDataDir: dump, extensions: PGLITE_EXTENSIONS });
-  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
+  if (dump) return PGlite.create({ loadDataDir: dump, extensions: PGLITE_EXTENSIONS, startParams: START_PARAMS });
+  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: START_PARAMS });
   if (!pristine) {
     pristine = db.dumpDataDir('none');
     await pristine.catch(() => (pristine = undefined));
   }
   return db;
+}
+
+/**
+ * Opens the process's in-memory database from a dump of a data directory (src/db/template.ts)
+ * instead of an empty cluster, unless one is already open; whether it did.
+ */
+export function startMemoryDatabaseFrom(dump: Blob): boolean {
+  if (pglites.has(pgliteKey(null))) return false;
+  pgliteEntry(null, () => PGlite.create({ loadDataDir: dump, extensions: PGLITE_EXTENSIONS, startParams: START_PARAMS }));
+  return true;
 }
 
 /** The process-wide PGlite for a data directory (null = in memory), opened on first use. */
@@ -288,7 +301,7 @@ function poolConfig(url: string, schema: string | undefined, bounds: Bounds): pg
     connectionString: url,
     // Migration SQL is unqualified ("CREATE TABLE "seat""): a per-connection search_path puts it
     // in the configured schema. Only that schema, so nothing resolves silently to public.
-    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    options: `${schema ? `-c search_path=${quoteIdent(schema)} ` : ''}${PG_SESSION_OPTIONS}`,
     // Idle connections must not keep a finished CLI or test process alive.
     idleTimeoutMillis: 1_000,
     allowExitOnIdle: true,

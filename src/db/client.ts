@@ -58,7 +58,17 @@ function clientFor(config: DbConfig, options: PrismaClientOptions) {
   // Prepared statements for the client's queries (not the schema engine's DDL), unless turned off;
   // and the statement timeout, which migrations do without.
   const adapter = createAdapterFactory(config, { preparedStatements: config.preparedStatements !== false, boundStatements: true });
-  const release = config.kind === 'pglite' ? retainPGlite(config.dataDir) : async () => {};
+  // The embedded database is opened (and held) on the client's first statement, not here: a CLI
+  // that finds an empty data directory refuses without PGlite creating a cluster in it.
+  let release = async () => {};
+  if (config.kind === 'pglite') {
+    const connect = adapter.connect.bind(adapter);
+    adapter.connect = () => {
+      release = retainPGlite(config.dataDir);
+      adapter.connect = connect;
+      return connect();
+    };
+  }
   // errorFormat 'minimal': otherwise Prisma builds an Error (a stack trace) on every query, only to
   // point at the calling line should it fail; 20–60 µs of a ~700 µs uncached as-of answer.
   // Clients never see these messages anyway (masked, src/errors.ts).

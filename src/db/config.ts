@@ -41,6 +41,28 @@ export const DEFAULT_TIMEOUTS = { connectMs: 5_000, statementMs: 10_000, request
 export const DEFAULT_PGLITE_DIR = './.meibo/pglite';
 
 /**
+ * Settings every PGlite starts with (after PGlite's own start parameters). Its data directories
+ * come from initdb with shared_buffers = 128MB, which PGlite allocates and clears inside its wasm
+ * memory: 128 MB resident for a database of 40 MB on disk, whose pages the operating system
+ * caches anyway. 16 MB holds meibo's working set (the whole seeded directory is ~4 MB of
+ * relations); fewer connection slots shrink the lock and process tables of a database that
+ * only ever has one backend. Measured: BENCHMARKS.md, "Start".
+ */
+export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'max_connections=10'];
+
+/**
+ * Settings of every PostgreSQL connection meibo opens (startup parameters: no round trip).
+ * plan_cache_mode=force_generic_plan: meibo's statements are prepared once per connection
+ * (src/db/adapter.ts), and under the default (auto) PostgreSQL plans each one afresh for its first
+ * five runs on every connection before it keeps a generic plan; pooled connections come and go,
+ * so most runs were custom plans. Their generic plans use the same indexes. Measured at 1M seat
+ * rows (BENCHMARKS.md, "plan cache"): an EXECUTE of the as-of statement 0.094 ms forced generic,
+ * 0.116 ms auto, 0.171 ms custom. Unnamed statements (prepared statements off, migrations) are
+ * planned per run whatever this says.
+ */
+export const PG_SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';
+
+/**
  * DATABASE_URL `postgres://` or `postgresql://` → PostgreSQL (a `?schema=` parameter selects the
  * schema, as in Prisma URLs), with DATABASE_REPLICA_URLS (comma-separated) as read replicas; no
  * DATABASE_URL → PGlite in MEIBO_DATA_DIR (default ./.meibo/pglite, created if missing), or in

@@ -45,6 +45,16 @@ describe.skipIf(!PG_URL)('prepared statements on PostgreSQL', () => {
     expect(plain).toEqual(first);
   });
 
+  it('keeps one generic plan per prepared statement from its first run (plan_cache_mode), never re-planning it', async () => {
+    const query = () => prepared.prisma.seat.findMany({ where: { role: 'MEMBER', position: 3 }, orderBy: { id: 'asc' } });
+    for (let i = 0; i < 7; i++) await query();
+    const plans = await prepared.prisma.$queryRaw<Array<{ generic: number; custom: number }>>`
+      SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'meibo_%'`;
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.reduce((n, p) => n + p.custom, 0)).toBe(0);
+    expect(plans.some((p) => p.generic >= 5)).toBe(true);
+  });
+
   it('prepares nothing with MEIBO_PG_PREPARED_STATEMENTS=false', async () => {
     await unprepared.prisma.seat.count();
     expect(await preparedNames(unprepared)).toEqual([]);
