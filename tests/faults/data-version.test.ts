@@ -46,7 +46,7 @@ const pgTool = (tool: string, args: string[]) => runPgTool(bin, tool, args);
 const editor = issueToken('data-version-fault-test');
 const AS_EDITOR = { authorization: `Bearer ${editor.token}` };
 const CHAIR = `query($b: ID!, $d: Date!) { chair(body: $b, asOf: $d) { role post { title } } }`;
-const TITLES = `{ amendments(first: 50) { edges { node { amendment } } } }`;
+const TITLES = `{ amendments(first: 20) { edges { node { amendment } } } }`;
 const AMEND = `mutation($input: AmendmentInput!) { recordAmendment(input: $input) { sequence } }`;
 const BODY = 'advisor-liaison-meeting';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
