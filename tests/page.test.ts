@@ -210,13 +210,20 @@ describe('the roster rendered on the server (the real build, a seeded directory)
     expect(html).toContain('data-code="UNKNOWN_BODY"');
     expect(html).toContain('Unknown body “nope”');
     for (const code of ['secretariat', 'deputy-director-meeting', 'promotion-council', 'advisor-liaison-meeting']) expect(html).toContain(`body=${code}`);
-    for (const view of ['roster', 'timeline', 'changes']) expect(html).toContain(`view=${view}`);
+    for (const view of ['roster', 'timeline', 'changes', 'editor']) expect(html).toContain(`view=${view}`);
     expect(html).not.toContain('<table class="seats"');
   });
 
   it('leaves the timeline to the browser, with a note for one without JavaScript', async () => {
     const html = await (await fetch(`${url}/?view=timeline&body=secretariat`)).text();
     expect(html).toMatch(/<noscript><p class="coverage-note needs-script">/);
+    expect(initialOf(html).hydrate).toBe(false);
+  });
+
+  it('leaves the editor’s view to the browser too: no token field in the server’s markup', async () => {
+    const html = await (await fetch(`${url}/?view=editor`)).text();
+    expect(html).toMatch(/<noscript><p class="coverage-note needs-script">/);
+    expect(html).not.toContain('type="password"');
     expect(initialOf(html).hydrate).toBe(false);
   });
 

@@ -206,7 +206,7 @@ describe('an address that names nothing', () => {
     const body = s.page.locator('[data-code="UNKNOWN_BODY"]');
     await view.waitFor();
     expect(await view.textContent()).toContain('Unknown view “bogus”');
-    expect(await view.locator('a').allTextContents()).toEqual([expect.stringContaining('view=roster'), expect.stringContaining('view=timeline'), expect.stringContaining('view=changes')]);
+    expect(await view.locator('a').allTextContents()).toEqual([expect.stringContaining('view=roster'), expect.stringContaining('view=timeline'), expect.stringContaining('view=changes'), expect.stringContaining('view=editor')]);
     expect(await body.textContent()).toContain('Unknown body “nope”');
     expect((await body.locator('code').allTextContents()).sort()).toEqual(['body=advisor-liaison-meeting', 'body=deputy-director-meeting', 'body=promotion-council', 'body=secretariat']);
     // not the secretariat's roster in silence

@@ -32,6 +32,12 @@ describe('the URL of a view', () => {
     expect(readState('?view=changes&revision=1e3').revision).toBeNull();
   });
 
+  it('links the editor’s view by itself: no body, and never a token', () => {
+    const state = readState('?view=editor&body=secretariat&asOf=2025-07-01');
+    expect(state.view).toBe('editor');
+    expect(writeState(state)).toBe('?view=editor');
+  });
+
   it('keeps an unknown view, so that the page can say so, and never writes it back', () => {
     const state = readState('?view=nope&body=secretariat');
     expect(state).toMatchObject({ view: 'roster', unknownView: 'nope' });

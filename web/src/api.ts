@@ -18,15 +18,18 @@ export class ApiError extends Error {
   }
 }
 
-export function request<R, V>(document: TadaDocumentNode<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
-  return requestText<R>(print(document), variables, signal);
+/** `token`: an editor's bearer token (the editor view), sent in the Authorization header only. */
+export function request<R, V>(document: TadaDocumentNode<R, V>, variables: V, signal?: AbortSignal, token?: string): Promise<R> {
+  return requestText<R>(print(document), variables, signal, token);
 }
 
 /** A document given as text (introspection, which gql.tada does not type). */
-export async function requestText<R>(query: string, variables: unknown, signal?: AbortSignal): Promise<R> {
+export async function requestText<R>(query: string, variables: unknown, signal?: AbortSignal, token?: string): Promise<R> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers,
     body: JSON.stringify({ query, variables }),
     signal,
   });
@@ -101,3 +104,41 @@ export const ROLE_LABELS: Record<string, { ja: string; en: string }> = {
   OBSERVER: { ja: 'オブザーバー', en: 'Observers' },
 };
 export const ROLE_ORDER = ['CHAIR', 'VICE_CHAIR', 'MEMBER', 'OBSERVER'];
+
+// The editor view: plan an amendment from lists as printed, preview it, record it (editor token).
+export const INSTRUMENTS = graphql(`
+  query Instruments {
+    instruments { code title bodies { code name } }
+  }
+`);
+export type InstrumentInfo = ResultOf<typeof INSTRUMENTS>['instruments'][number];
+
+// within the cost limit (src/limits.ts): 9,769 of 10,000, so the renamed seat’s
+// `before` asks for its title only (the row is labelled by the seat after)
+export const PROPOSE = graphql(`
+  query ProposeAmendment($instrument: ID!, $effectiveOn: Date!, $lists: [ProposedListInput!]!) {
+    proposeAmendment(instrument: $instrument, effectiveOn: $effectiveOn, lists: $lists) {
+      changes { kind body role post from to position organization }
+      diffs {
+        body from to unchanged
+        added { role position title }
+        removed { role position title }
+        renamed { kind before { title } after { role position title } }
+      }
+      unplaced { body line title reason hint }
+    }
+  }
+`);
+export type Proposal = ResultOf<typeof PROPOSE>['proposeAmendment'];
+export type ProposedListInput = VariablesOf<typeof PROPOSE>['lists'][number];
+
+export const RECORD = graphql(`
+  mutation RecordAmendment($input: AmendmentInput!, $dryRun: Boolean!) {
+    recordAmendment(input: $input, dryRun: $dryRun) {
+      dryRun sequence title decidedOn effectiveOn
+      diffs { body { code name } unchanged added { title } removed { title } renamed { before { title } } }
+    }
+  }
+`);
+export type AmendmentInput = VariablesOf<typeof RECORD>['input'];
+export type RecordResult = ResultOf<typeof RECORD>['recordAmendment'];

@@ -1,7 +1,8 @@
 // What the URL says: the view, the body and the day(s), so that a dashboard can link to
 // "the secretariat as of 令和7年7月1日": /?view=roster&body=secretariat&asOf=令和7年7月1日
-export type View = 'roster' | 'timeline' | 'changes';
-export const VIEWS: View[] = ['roster', 'timeline', 'changes'];
+// The editor's view (?view=editor) carries nothing else: its token lives in the tab's session, never here.
+export type View = 'roster' | 'timeline' | 'changes' | 'editor';
+export const VIEWS: View[] = ['roster', 'timeline', 'changes', 'editor'];
 
 export interface PageState {
   view: View;
@@ -38,7 +39,7 @@ export function readState(search: string): PageState {
 export function writeState(state: PageState): string {
   const p = new URLSearchParams();
   p.set('view', state.view);
-  if (state.body) p.set('body', state.body);
+  if (state.body && state.view !== 'editor') p.set('body', state.body);
   if (state.view === 'roster' && state.asOf) p.set('asOf', state.asOf);
   if (state.view === 'changes') {
     if (state.revision !== null) p.set('revision', String(state.revision));

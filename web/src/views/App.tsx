@@ -7,11 +7,13 @@ import { readState, VIEWS, writeState, type PageState, type View } from '../stat
 import { Roster } from './Roster.js';
 import { Timeline } from './Timeline.js';
 import { Changes } from './Changes.js';
+import { Editor } from './Editor.js';
 
 export const VIEW_LABELS: Record<View, { ja: string; en: string }> = {
   roster: { ja: '名簿', en: 'Roster as of a day' },
   timeline: { ja: '推移', en: 'Timeline' },
   changes: { ja: '新旧対照表', en: 'What changed' },
+  editor: { ja: '改正の記録', en: 'Editor' },
 };
 
 /** An API error as the server hands it to the page (JSON), made an ApiError again by `apiError`. */
@@ -155,7 +157,7 @@ export function App(props: { search: string; initial?: Initial; server?: boolean
             </ul>
           </div>
         )}
-        {bodies && unknownBody !== null && (
+        {bodies && unknownBody !== null && state.view !== 'editor' && (
           <div class="error unknown-choice" role="alert" data-code="UNKNOWN_BODY">
             <p>
               <strong>会議「{unknownBody}」はありません。</strong> Unknown body “{unknownBody}”. 次から選んでください Choose one of:
@@ -171,7 +173,8 @@ export function App(props: { search: string; initial?: Initial; server?: boolean
             </ul>
           </div>
         )}
-        {bodies && body && !state.unknownView && (
+        {state.view === 'editor' && !state.unknownView && (props.server ? <NeedsScript view="editor" /> : <Editor onRecorded={() => setGeneration((g) => g + 1)} />)}
+        {bodies && body && !state.unknownView && state.view !== 'editor' && (
           <>
             {/* a form that works without JavaScript too: its button shows only then */}
             <form class="body-select" method="get" action="/" onSubmit={(e) => e.preventDefault()}>

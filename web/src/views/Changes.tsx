@@ -36,6 +36,84 @@ function seatLabel(role: string, position: number) {
   return `${label.ja}${role === 'CHAIR' ? '' : ` ${position}`}`;
 }
 
+/** A seat as a 新旧対照表 row names it. */
+export interface ShinkyuSeat {
+  role: string;
+  position: number;
+  title: string;
+}
+const seatOf = (s: { role: string; position: number; post: { title: string } }): ShinkyuSeat => ({ role: s.role, position: s.position, title: s.post.title });
+
+/**
+ * The 新旧対照表 of one body from `from` to `to`: 改正後 left, 改正前 right, changed characters
+ * underlined; drawn for a diff between days or revisions (this view) and for a proposal (Editor).
+ */
+export function ShinkyuTable(props: {
+  from: string; to: string;
+  rows: { renamed: Array<{ kind: string; before: Pick<ShinkyuSeat, 'title'>; after: ShinkyuSeat }>; added: ShinkyuSeat[]; removed: ShinkyuSeat[] };
+}) {
+  return (
+    <table class="shinkyu">
+      <thead>
+        <tr>
+          <th scope="col" class="seat-col">
+            座席 <span class="en">Seat</span>
+          </th>
+          <th scope="col">
+            改正後 <span class="en">after</span> <span class="day-h">{bothForms(props.to)}</span>
+          </th>
+          <th scope="col">
+            改正前 <span class="en">before</span> <span class="day-h">{bothForms(props.from)}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.renamed.map((r) => {
+          const d = diffChars(r.before.title, r.after.title);
+          return (
+            <tr class="renamed" data-kind="renamed">
+              <th scope="row">
+                {seatLabel(r.after.role, r.after.position)}
+                <span class="kind">{r.kind === 'SUCCESSION' ? '後継 succession' : r.kind === 'RETITLE' ? '改称 retitled' : '置換 replaced'}</span>
+              </th>
+              <td class="after">
+                <Marked segments={d.after} />
+              </td>
+              <td class="before">
+                <Marked segments={d.before} />
+              </td>
+            </tr>
+          );
+        })}
+        {props.rows.added.map((s) => (
+          <tr class="added" data-kind="added">
+            <th scope="row">
+              {seatLabel(s.role, s.position)}
+              <span class="kind">追加 added</span>
+            </th>
+            <td class="after">
+              <u class="changed">{s.title}</u>
+            </td>
+            <td class="before empty">（新設 new）</td>
+          </tr>
+        ))}
+        {props.rows.removed.map((s) => (
+          <tr class="removed" data-kind="removed">
+            <th scope="row">
+              {seatLabel(s.role, s.position)}
+              <span class="kind">削除 removed</span>
+            </th>
+            <td class="after empty">（削る removed）</td>
+            <td class="before">
+              <u class="changed">{s.title}</u>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Changes(props: {
   body: BodyInfo; from: string | null; to: string | null; revision: number | null; generation: number;
   onDays: (from: string, to: string) => void; onRevision: (sequence: number) => void;
@@ -126,64 +204,11 @@ export function Changes(props: {
           {data.renamed.length + data.added.length + data.removed.length === 0 ? (
             <p class="nothing">変更はありません。 Nothing changed.</p>
           ) : (
-            <table class="shinkyu">
-              <thead>
-                <tr>
-                  <th scope="col" class="seat-col">
-                    座席 <span class="en">Seat</span>
-                  </th>
-                  <th scope="col">
-                    改正後 <span class="en">after</span> <span class="day-h">{bothForms(data.to)}</span>
-                  </th>
-                  <th scope="col">
-                    改正前 <span class="en">before</span> <span class="day-h">{bothForms(data.from)}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.renamed.map((r) => {
-                  const d = diffChars(r.before.post.title, r.after.post.title);
-                  return (
-                    <tr class="renamed" data-kind="renamed">
-                      <th scope="row">
-                        {seatLabel(r.after.role, r.after.position)}
-                        <span class="kind">{r.kind === 'SUCCESSION' ? '後継 succession' : r.kind === 'RETITLE' ? '改称 retitled' : '置換 replaced'}</span>
-                      </th>
-                      <td class="after">
-                        <Marked segments={d.after} />
-                      </td>
-                      <td class="before">
-                        <Marked segments={d.before} />
-                      </td>
-                    </tr>
-                  );
-                })}
-                {data.added.map((s) => (
-                  <tr class="added" data-kind="added">
-                    <th scope="row">
-                      {seatLabel(s.role, s.position)}
-                      <span class="kind">追加 added</span>
-                    </th>
-                    <td class="after">
-                      <u class="changed">{s.post.title}</u>
-                    </td>
-                    <td class="before empty">（新設 new）</td>
-                  </tr>
-                ))}
-                {data.removed.map((s) => (
-                  <tr class="removed" data-kind="removed">
-                    <th scope="row">
-                      {seatLabel(s.role, s.position)}
-                      <span class="kind">削除 removed</span>
-                    </th>
-                    <td class="after empty">（削る removed）</td>
-                    <td class="before">
-                      <u class="changed">{s.post.title}</u>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ShinkyuTable from={data.from} to={data.to} rows={{
+              renamed: data.renamed.map((r) => ({ kind: r.kind, before: seatOf(r.before), after: seatOf(r.after) })),
+              added: data.added.map(seatOf),
+              removed: data.removed.map(seatOf),
+            }} />
           )}
           <p class="hint">
             傍線部分が改正部分です。 <span class="en">Underlined: the characters that changed.</span>
