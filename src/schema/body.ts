@@ -8,7 +8,7 @@ import { decidedBy } from '../read/in-force.js';
 import { listingsInForce } from '../read/seats.js';
 import { notFound, quote } from '../errors.js';
 import { BodyRef, InstrumentRef, ListingRef, RevisionRef } from './refs.js';
-import { answer, knownAtOf, localId, parseLocalId, view, views, type View } from './view.js';
+import { answer, knownAtOf, nodeOf, view, views, type View } from './view.js';
 
 export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
 
@@ -77,13 +77,7 @@ const listingsOf = (ctx: Context, body: Body, asOf: IsoDay, role: string | null 
 
 builder.node(BodyRef, {
   description: 'A council or meeting (会議) whose composition an instrument fixes.',
-  id: { resolve: (b) => localId(b.row.id, b.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      const body = id && (await ctx.loaders.static()).bodies.find((b) => b.id === id.id);
-      return id && body ? view(body, id.k) : null;
-    })),
+  ...nodeOf(async (ctx: Context, id) => (await ctx.loaders.static()).bodies.find((b) => b.id === id)),
   fields: (t) => ({
     code: t.string({ description: BODY_CODES.join(' | '), resolve: (b) => b.row.code }),
     name: t.string({ resolve: (b) => b.row.name }),

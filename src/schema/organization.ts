@@ -1,19 +1,14 @@
 // Organization: the ministry or institution (府省庁・機関) a post belongs to, and its named units.
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { OrganizationRef, PostRef, UnitRef } from './refs.js';
-import { localId, parseLocalId, view, views } from './view.js';
+import { nodeOf, view, views } from './view.js';
 import { pageOfPosts } from './post.js';
 
 builder.node(OrganizationRef, {
   description: 'The ministry or institution (府省庁・機関) a post belongs to.',
-  id: { resolve: (o) => localId(o.row.id, o.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      const row = id && (await ctx.loaders.organization.load(id.id));
-      return id && row ? view(row, id.k) : null;
-    })),
+  ...nodeOf((ctx: Context, id) => ctx.loaders.organization.load(id)),
   fields: (t) => ({
     name: t.string({ resolve: (o) => o.row.name }),
     nameEn: t.string({ nullable: true, description: 'Its own official English name.', resolve: (o) => o.row.nameEn }),

@@ -1,13 +1,14 @@
 // Post: a position (職), independent of who holds it, and the seats it has held.
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { seatsOfPost } from '../read/seats.js';
 import { searchForm, unprintable } from '../domain/title.js';
 import { badUserInput, quote } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { Db } from '../read/rows.js';
 import { OrganizationRef, PostRef, SeatRef } from './refs.js';
-import { answer, knownAtOf, localId, parseLocalId, view, views } from './view.js';
+import { answer, knownAtOf, nodeOf, parseLocalId, view, views } from './view.js';
 import { KNOWN_AT } from './body.js';
 
 const MAX_SEARCH_LENGTH = 200;
@@ -51,13 +52,7 @@ export async function pageOfPosts(db: Db, where: { organizationId?: number }, pa
 
 builder.node(PostRef, {
   description: 'A position (職), independent of the person who holds it. The title is exactly as printed.',
-  id: { resolve: (p) => localId(p.row.id, p.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      const row = id && (await ctx.loaders.post.load(id.id));
-      return id && row ? view(row, id.k) : null;
-    })),
+  ...nodeOf((ctx: Context, id) => ctx.loaders.post.load(id)),
   fields: (t) => ({
     title: t.string({ resolve: (p) => p.row.title }),
     organization: t.field({ type: OrganizationRef, resolve: async (p, _args, ctx) => view((await ctx.loaders.organization.load(p.row.organizationId))!, p.k) }),

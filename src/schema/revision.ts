@@ -1,22 +1,17 @@
 // Instrument (決定・申合せ) and Revision (改正): where every listing comes from, and what each
 // revision changed.
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { decidedBy } from '../read/in-force.js';
 import { diffOfRevision } from '../read/diff.js';
 import { BodyRef, InstrumentRef, RevisionRef } from './refs.js';
-import { answer, knownAtOf, localId, parseLocalId, view, views } from './view.js';
+import { answer, knownAtOf, nodeOf, view, views } from './view.js';
 import { KNOWN_AT } from './body.js';
 import { MembershipDiffRef } from './diff.js';
 
 builder.node(InstrumentRef, {
   description: 'A decision (決定) or agreement (申合せ) that fixes a composition or a rule.',
-  id: { resolve: (i) => localId(i.row.id, i.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      const row = id && (await ctx.loaders.instrument.load(id.id));
-      return id && row ? view(row, id.k) : null;
-    })),
+  ...nodeOf((ctx: Context, id) => ctx.loaders.instrument.load(id)),
   fields: (t) => ({
     code: t.string({ resolve: (i) => i.row.code }),
     title: t.string({ resolve: (i) => i.row.title }),
@@ -39,13 +34,7 @@ builder.node(InstrumentRef, {
 
 builder.node(RevisionRef, {
   description: 'One amendment of an instrument (sequence 0 is the original decision): a version of its text.',
-  id: { resolve: (r) => localId(r.row.id, r.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      const row = id && (await ctx.loaders.revision.load(id.id));
-      return id && row && decidedBy(row, id.k) ? view(row, id.k) : null;
-    })),
+  ...nodeOf((ctx: Context, id) => ctx.loaders.revision.load(id), (_ctx, row, k) => decidedBy(row, k)),
   fields: (t) => ({
     instrument: t.field({ type: InstrumentRef, resolve: async (r, _args, ctx) => view((await ctx.loaders.instrument.load(r.row.instrumentId))!, r.k) }),
     sequence: t.int({ resolve: (r) => r.row.sequence }),

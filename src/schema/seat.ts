@@ -2,11 +2,12 @@
 // prints it: position, source, basis). What varies by day lives on the listing, whose id is the
 // row's; the seat's id is its first listing's, the same on every day it continues.
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { fromDate } from '../domain/dates.js';
 import { listingEnd, listingKnown, listingsOfTenure, tenureEnd } from '../read/seats.js';
 import { inForceOnDay } from '../read/in-force.js';
 import { BodyRef, InstrumentRef, ListingRef, PostRef, RevisionRef, SeatRef, SourceRef } from './refs.js';
-import { knownAtOf, localId, parseLocalId, view, views } from './view.js';
+import { knownAtOf, nodeOf, view, views } from './view.js';
 import { KNOWN_AT } from './body.js';
 
 export const RoleEnum = builder.enumType('Role', {
@@ -40,14 +41,7 @@ builder.node(ListingRef, {
     'How one revision prints a seat: its place in the list (role and position), its source and basis, in force from ' +
     'validFrom until the next revision of the instrument. `members` and `chair` answer listings; the seat (tenure) they ' +
     'belong to is `seat`, the same across every listing of it.',
-  id: { resolve: (l) => localId(l.row.id, l.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      if (!id) return null;
-      const row = await ctx.loaders.listing.load(id.id);
-      return row && (await listingKnown(ctx, row, id.k)) ? view(row, id.k) : null;
-    })),
+  ...nodeOf((ctx: Context, id) => ctx.loaders.listing.load(id), (ctx, row, k) => listingKnown(ctx, row, k)),
   fields: (t) => ({
     role: t.field({ type: RoleEnum, resolve: (l) => l.row.role }),
     position: t.int({ description: '1-based order within the role, as this revision prints it.', resolve: (l) => l.row.position }),
@@ -79,15 +73,12 @@ builder.node(SeatRef, {
     'One post’s continuous tenure in one body and role: re-listed unchanged by later revisions it stays the same seat ' +
     '(same id, same validFrom). Its place in the list on a day is a listing (`listing(asOf:)`, or `members`). A post ' +
     'printed in place of another starts a new seat, linked by seatKey (a rename).',
-  id: { resolve: (s) => localId(s.row.tenureId!, s.k), parse: (id) => id },
-  loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (raw) => {
-      const id = parseLocalId(raw);
-      if (!id) return null;
-      const row = await ctx.loaders.listing.load(id.id);
-      // a seat's id is its first listing's
-      return row && row.tenureId === row.id && (await listingKnown(ctx, row, id.k)) ? view(row, id.k) : null;
-    })),
+  // a seat's id is its first listing's
+  ...nodeOf(
+    (ctx: Context, id) => ctx.loaders.listing.load(id),
+    async (ctx, row, k) => row.tenureId === row.id && (await listingKnown(ctx, row, k)),
+    (row) => row.tenureId!,
+  ),
   fields: (t) => ({
     role: t.field({ type: RoleEnum, resolve: (s) => s.row.role }),
     post: t.field({ type: PostRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.post.load(s.row.postId))!, s.k) }),

@@ -43,6 +43,28 @@ export function parseLocalId(id: string): { id: number; k: IsoDay | null } | nul
   }
 }
 
+/**
+ * A node type's id options and loader, one way for every type: the local id is the row's id and the
+ * decision day; ids the graph did not make, rows that are gone, and rows not yet decided by the day
+ * the id names (`known`) answer null.
+ */
+export function nodeOf<R extends { id: number }, C>(
+  load: (ctx: C, id: number) => Promise<R | null | undefined>,
+  known?: (ctx: C, row: R, k: IsoDay | null) => boolean | Promise<boolean>,
+  idOf: (row: R) => number = (row) => row.id,
+) {
+  return {
+    id: { resolve: (v: View<R>) => localId(idOf(v.row), v.k), parse: (id: string) => id },
+    loadMany: (ids: string[], ctx: C) =>
+      Promise.all(ids.map(async (raw) => {
+        const id = parseLocalId(raw);
+        if (!id) return null;
+        const row = await load(ctx, id.id);
+        return row && (!known || (await known(ctx, row, id.k))) ? view(row, id.k) : null;
+      })),
+  };
+}
+
 /** The read layer's refusals as coded GraphQL errors; anything else stays as it is (masked). */
 export function asGraphQLError(error: unknown): unknown {
   if (!(error instanceof ReadRefusal)) return error;
