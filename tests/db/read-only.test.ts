@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireWritableDataDir } from '../../src/db/open.js';
 import { copyTemplateInto } from '../../src/db/template.js';
@@ -19,6 +19,19 @@ const NOBODY = 65534;
 
 let tmp: string;
 let dataDir: string;
+/** ancestors of the checkout that nobody could not pass through (a CI clone under a 0700 mktemp), opened for the test */
+const opened: Array<{ path: string; mode: number }> = [];
+
+/** As root the server runs as nobody, who must reach the checkout's code: each ancestor gets o+x for the test. */
+function letNobodyReach(path: string) {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      opened.push({ path: dir, mode });
+      chmodSync(dir, mode | 0o001);
+    }
+  }
+}
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'meibo-readonly-'));
@@ -27,9 +40,11 @@ beforeAll(async () => {
   // a migrated and seeded directory, as a first start leaves it
   expect(await copyTemplateInto(dataDir)).toBe(true);
   makeReadOnly(dataDir);
+  if (asRoot) letNobodyReach(ROOT);
 });
 
 afterAll(() => {
+  for (const { path, mode } of opened.reverse()) chmodSync(path, mode);
   if (tmp) {
     chmodSync(dataDir, 0o755);
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
