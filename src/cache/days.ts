@@ -38,12 +38,21 @@ const asDay = (value: unknown): string | null => {
   }
 };
 
+/** What a document's text says of its days, worked out once per text. */
+interface DocumentDays {
+  /** the document with its literal interval days replaced by placeholders, printed */
+  query: string;
+  /** its literal interval days (ISO), in order */
+  literalDays: string[];
+  /** variables used only as interval days */
+  dayVariables: string[];
+}
+
 /**
- * The request's interval days, or null when it has none that can be shared (none asked, a day
- * that does not parse — the request will be refused anyway —, a variable also used elsewhere, or
- * an echoing field selected).
+ * A document's days, or null when none can be shared: it does not parse, selects an echoing field,
+ * or has a literal interval day that does not parse (the request will be refused anyway).
  */
-export function dayTemplate(query: string, variables: Record<string, unknown> | null | undefined): DayTemplate | null {
+export function documentDays(query: string): DocumentDays | null {
   let document: DocumentNode;
   try {
     document = parse(query, { noLocation: true });
@@ -69,8 +78,7 @@ export function dayTemplate(query: string, variables: Record<string, unknown> | 
     },
   });
   if (echo) return null;
-  const days: string[] = [];
-  const placeholder = () => `@day${days.length - 1}`;
+  const literalDays: string[] = [];
   let failed = false;
   const normalized = visit(document, {
     Argument(arg) {
@@ -80,23 +88,35 @@ export function dayTemplate(query: string, variables: Record<string, unknown> | 
         failed = true;
         return undefined;
       }
-      days.push(day);
-      return { ...arg, value: { kind: Kind.STRING, value: placeholder() } };
+      literalDays.push(day);
+      return { ...arg, value: { kind: Kind.STRING, value: `@literal${literalDays.length - 1}` } };
     },
   });
-  const vars: Record<string, unknown> | null = variables ? { ...variables } : null;
-  for (const [name, interval] of uses) {
-    if (!interval || !vars || !(name in vars) || vars[name] === null) continue;
+  if (failed) return null;
+  return { query: print(normalized), literalDays, dayVariables: [...uses].filter(([, interval]) => interval).map(([name]) => name) };
+}
+
+/**
+ * The request's interval days, or null when it has none that can be shared (none asked, a day
+ * that does not parse, a variable also used elsewhere, or an echoing field selected). `doc` is
+ * documentDays(query), which callers keep per document text.
+ */
+export function dayTemplate(
+  query: string, variables: Record<string, unknown> | null | undefined, doc: DocumentDays | null = documentDays(query),
+): DayTemplate | null {
+  if (!doc) return null;
+  const days = [...doc.literalDays];
+  let vars: Record<string, unknown> | null = variables ?? null;
+  for (const name of doc.dayVariables) {
+    if (!vars || !(name in vars) || vars[name] === null) continue;
     const day = asDay(vars[name]);
-    if (!day) {
-      failed = true;
-      continue;
-    }
+    if (!day) return null;
+    if (vars === variables) vars = { ...variables };
+    vars[name] = `@day${days.length}`;
     days.push(day);
-    vars[name] = placeholder();
   }
-  if (failed || days.length === 0) return null;
-  return { query: print(normalized), variables: vars, days };
+  if (days.length === 0) return null;
+  return { query: doc.query, variables: vars, days };
 }
 
 /**

@@ -6,7 +6,7 @@
 // in full (200), never wrongly 304.
 import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import { dayTemplate, intervalOf } from './days.js';
+import { dayTemplate, documentDays, intervalOf } from './days.js';
 
 export interface CacheableRequest {
   query: string;
@@ -97,7 +97,8 @@ export function requestPreparer() {
   const kinds = boundedMemo<Map<string, string> | null>(1_000);
   // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
   const digests = boundedMemo<string>(1_000);
-  const templates = boundedMemo<PreparedRequest['template'] | null>(1_000);
+  // a document's days are worked out once per document text (a time slider changes only variables)
+  const documents = boundedMemo<ReturnType<typeof documentDays>>(1_000);
   const digest = (material: string) => digests.get(material, () => createHash('sha256').update(material).digest('base64url'));
   return ({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null => {
     if (authorized) return null;
@@ -105,10 +106,15 @@ export function requestPreparer() {
     const kind = ops?.get(operationName ?? (ops.size === 1 ? [...ops.keys()][0] : '\0'));
     if (kind !== 'query') return null;
     const material = JSON.stringify([query, variables ?? null, operationName ?? null]);
-    const template = templates.get(material, () => {
-      const t = dayTemplate(query, variables);
-      return t && { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days };
-    });
-    return { hash: digest(material), ...(template ? { template } : {}) };
+    const t = dayTemplate(query, variables, documents.get(query, () => documentDays(query)));
+    if (!t) return { hash: digest(material) };
+    // the exact digest is needed only until the days things take effect are known: worked out then
+    let exact: string | undefined;
+    return {
+      get hash() {
+        return (exact ??= digest(material));
+      },
+      template: { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days },
+    };
   };
 }
