@@ -1,4 +1,4 @@
-// in-process uncached cost: members + chair, PGlite or PG
+// `npm run bench:uncached`: CPU and statements per uncached request of the two dashboard questions, in process (yoga.fetch), on PGlite or PostgreSQL (`-- postgres`, with MEIBO_TEST_PG_URL).
 import { openTestDirectory } from '../tests/support/harness.js';
 const engine = (process.argv[2] ?? 'pglite') as 'pglite' | 'postgres';
 const t = await openTestDirectory(engine);

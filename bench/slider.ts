@@ -1,4 +1,4 @@
-// 365 distinct days inside one interval: first visits vs the same days again, over HTTP (fast path + memory cache), PGlite
+// `npm run bench:slider`: a dashboard time slider — 365 distinct days inside one revision interval, first visits vs the same days again, with the response cache (fast path, memory) and without, over HTTP on PGlite (issue 17, goal 1; BENCHMARKS.md).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
