@@ -24,7 +24,7 @@ export function inForceOnDay(row: { validFrom: Date; validTo: Date | null }, day
  */
 export function revisionInForceSql(instrument: Prisma.Sql, day: Prisma.Sql, knownAt: IsoDay | null): Prisma.Sql {
   return Prisma.sql`
-    SELECT r.id, r.content_known FROM revision r
+    SELECT r.* FROM revision r
     WHERE r.instrument_id = ${instrument} AND r.in_force_from <= ${day}
       AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
     ORDER BY r.in_force_from DESC, r.sequence DESC

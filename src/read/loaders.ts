@@ -6,6 +6,7 @@ import { Prisma, type Organization, type Post, type Revision, type Seat } from '
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import type { DayRange } from '../domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './coverage.js';
+import { revisionInForceSql } from './in-force.js';
 import { createRowLoaders, type Db, type RowLoaders } from './rows.js';
 
 export interface InForce {
@@ -69,12 +70,7 @@ async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoD
       p.title AS p_title, p.title_search AS p_title_search, p.organization_id AS p_organization_id, p.is_class AS p_is_class,
       o.name AS o_name, o.name_en AS o_name_en, o.collective AS o_collective, o.position AS o_position
     FROM body b
-    LEFT JOIN LATERAL (
-      SELECT r.* FROM revision r
-      WHERE r.instrument_id = b.instrument_id AND r.in_force_from <= ${day}::date
-        AND (${knownAt}::date IS NULL OR r.decided_on <= ${knownAt}::date)
-      ORDER BY r.in_force_from DESC, r.sequence DESC
-      LIMIT 1) r ON true
+    LEFT JOIN LATERAL (${revisionInForceSql(Prisma.sql`b.instrument_id`, Prisma.sql`${day}::date`, knownAt)}) r ON true
     LEFT JOIN seat s ON r.content_known AND s.revision_id = r.id AND s.body_id = b.id
       AND (${role}::text IS NULL OR s.role::text = ${role}::text)
     LEFT JOIN post p ON p.id = s.post_id
