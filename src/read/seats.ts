@@ -65,10 +65,11 @@ export function tenureEnd(listing: Seat, knownAt: IsoDay | null): Date | null {
 }
 
 /**
- * A listing's last day (exclusive) as decided by `knownAt`: the day the next revision of its
- * instrument took effect, known only once that revision had been decided.
+ * The last day (exclusive) of a row printed by a revision — a listing, a provision — as decided by
+ * `knownAt`: the day the next revision of its instrument took effect, known only once that
+ * revision had been decided.
  */
-export async function listingEnd(ctx: ReadContext, listing: Seat, knownAt: IsoDay | null): Promise<Date | null> {
+export async function listingEnd(ctx: ReadContext, listing: Pick<Seat, 'revisionId' | 'validTo'>, knownAt: IsoDay | null): Promise<Date | null> {
   if (!listing.validTo || knownAt === null) return listing.validTo;
   const own = await ctx.loaders.revision.load(listing.revisionId);
   if (!own) return listing.validTo;
@@ -76,6 +77,15 @@ export async function listingEnd(ctx: ReadContext, listing: Seat, knownAt: IsoDa
   const revisions = await ctx.loaders.instrumentRevisions.load(own.instrumentId);
   const ender = revisions.find((r) => r.sequence > own.sequence && r.inForceFrom && fromDate(r.inForceFrom) === end);
   return ender && !decidedBy(ender, knownAt) ? null : listing.validTo;
+}
+
+/**
+ * Whether `day` starts a stretch the data covers for the instrument that printed the row (the day
+ * before is not covered): a seat or provision starting then is "at least since", not "since".
+ */
+export async function startsCoverage(ctx: ReadContext, revisionId: number, day: Date): Promise<boolean> {
+  const revision = (await ctx.loaders.revision.load(revisionId))!;
+  return !(await ctx.loaders.coveredDayBefore.load(`${revision.instrumentId}|${fromDate(day)}`));
 }
 
 /** Whether a listing (or any row of a revision) is part of what had been decided by `knownAt`. */

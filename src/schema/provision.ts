@@ -2,10 +2,10 @@
 // the chairs may invite (「…運営について」１) and CYMAT's lead and deputy lead (「…CYMATの運営等について」４).
 import { builder } from '../builder.js';
 import type { IsoDay } from '../domain/dates.js';
-import { fromDate } from '../domain/dates.js';
 import type { Provision } from '../generated/prisma/client.js';
 import type { Context } from '../context.js';
 import { decidedBy, inForceOnDay } from '../read/in-force.js';
+import { listingEnd, startsCoverage } from '../read/seats.js';
 import { BodyRef, PostRef, ProvisionRef, RevisionRef } from './refs.js';
 import { knownAtOf, view, views } from './view.js';
 import { KNOWN_AT } from './body.js';
@@ -18,21 +18,12 @@ const ProvisionKind = builder.enumType('ProvisionKind', {
   } as const,
 });
 
-/** A provision's end as decided by `knownAt`: the revision that ended it took effect on validTo, and counts once decided. */
-async function provisionEnd(ctx: Context, p: Provision, k: IsoDay | null): Promise<Date | null> {
-  if (!p.validTo || k === null) return p.validTo;
-  const own = (await ctx.loaders.revision.load(p.revisionId))!;
-  const end = fromDate(p.validTo);
-  const ender = (await ctx.loaders.instrumentRevisions.load(own.instrumentId)).find((r) => r.sequence > own.sequence && r.inForceFrom && fromDate(r.inForceFrom) === end);
-  return ender && !decidedBy(ender, k) ? null : p.validTo;
-}
-
 /** Provisions decided by `k`, in force on `asOf` as decided by `k` (all, when asOf is omitted). */
 async function provisionsAsDecided(ctx: Context, rows: Provision[], asOf: IsoDay | null, k: IsoDay | null): Promise<Provision[]> {
   const kept = await Promise.all(rows.map(async (p) => {
     const revision = (await ctx.loaders.revision.load(p.revisionId))!;
     if (!decidedBy(revision, k)) return false;
-    return asOf === null || inForceOnDay({ validFrom: p.validFrom, validTo: await provisionEnd(ctx, p, k) }, asOf);
+    return asOf === null || inForceOnDay({ validFrom: p.validFrom, validTo: await listingEnd(ctx, p, k) }, asOf);
   }));
   return rows.filter((_, i) => kept[i]);
 }
@@ -59,16 +50,13 @@ ProvisionRef.implement({
       description:
         'True when validFrom is the first day the data holds its instrument’s text: the provision held since at least that ' +
         'day (an earlier text, known by date only, may have said the same). False: it began on validFrom.',
-      resolve: async (p, _args, ctx) => {
-        const revision = (await ctx.loaders.revision.load(p.row.revisionId))!;
-        return !(await ctx.loaders.coveredDayBefore.load(`${revision.instrumentId}|${fromDate(p.row.validFrom)}`));
-      },
+      resolve: (p, _args, ctx) => startsCoverage(ctx, p.row.revisionId, p.row.validFrom),
     }),
     validTo: t.field({
       type: 'Date',
       nullable: true,
       description: 'The day a later text took its place (exclusive); null while none is known (as decided by `knownAt`).',
-      resolve: (p, _args, ctx) => provisionEnd(ctx, p.row, p.k),
+      resolve: (p, _args, ctx) => listingEnd(ctx, p.row, p.k),
     }),
   }),
 });

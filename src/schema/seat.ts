@@ -3,8 +3,7 @@
 // row's; the seat's id is its first listing's, the same on every day it continues.
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { fromDate } from '../domain/dates.js';
-import { listingEnd, listingKnown, listingsOfTenure, tenureEnd } from '../read/seats.js';
+import { listingEnd, listingKnown, listingsOfTenure, startsCoverage, tenureEnd } from '../read/seats.js';
 import { inForceOnDay } from '../read/in-force.js';
 import { BodyRef, InstrumentRef, ListingRef, PostRef, RevisionRef, SeatRef, SourceRef } from './refs.js';
 import { knownAtOf, nodeOf, view, views } from './view.js';
@@ -97,10 +96,7 @@ builder.node(SeatRef, {
         'True when validFrom is the first day of the data’s coverage for this body: the post was listed since at least ' +
         'that day, and earlier days are unknown. False: the tenure began on validFrom.',
       // the first day of a covered stretch: the day before it is not covered
-      resolve: async (s, _args, ctx) => {
-        const revision = (await ctx.loaders.revision.load(s.row.revisionId))!;
-        return !(await ctx.loaders.coveredDayBefore.load(`${revision.instrumentId}|${fromDate(s.row.tenureFrom ?? s.row.validFrom)}`));
-      },
+      resolve: (s, _args, ctx) => startsCoverage(ctx, s.row.revisionId, s.row.tenureFrom ?? s.row.validFrom),
     }),
     validTo: t.field({
       type: 'Date',
