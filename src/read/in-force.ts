@@ -4,13 +4,7 @@
 // decidedOn; on one day, the later sequence), as decided by `knownAt` when a question is asked so.
 // The list in force on a day is the list that revision prints (each revision's text lists them all).
 import { Prisma } from '../generated/prisma/client.js';
-import { fromDate, toDate, type IsoDay } from '../domain/dates.js';
-
-/** Prisma filter for a model with validFrom / validTo (provisions). */
-export function inForceOn(day: IsoDay): { validFrom: { lte: Date }; OR: Array<{ validTo: null } | { validTo: { gt: Date } }> } {
-  const d = toDate(day);
-  return { validFrom: { lte: d }, OR: [{ validTo: null }, { validTo: { gt: d } }] };
-}
+import { fromDate, type IsoDay } from '../domain/dates.js';
 
 /** Plain values: whether a [validFrom, validTo) row is in force on `day`. */
 export function inForceOnDay(row: { validFrom: Date; validTo: Date | null }, day: IsoDay): boolean {
