@@ -4,12 +4,12 @@
 // source, basis); a seat is a tenure, the listings of one post in one body and role over
 // contiguous days, named by its first listing (tenure_id).
 import type { IsoDay } from '../domain/dates.js';
-import { fromDate, toDate } from '../domain/dates.js';
+import { fromDate } from '../domain/dates.js';
 import { describeRanges, type DayRange } from '../domain/coverage.js';
 import { byListingOrder, type RoleName } from '../domain/seat.js';
 import type { Body, Revision, Seat } from '../generated/prisma/client.js';
 import type { ReadContext } from './loaders.js';
-import { byTakingEffect, decidedBy } from './in-force.js';
+import { byTakingEffect, decidedBy, inForceOnDay } from './in-force.js';
 import { ReadRefusal } from './refusal.js';
 
 export type { ReadContext };
@@ -26,9 +26,8 @@ export async function listingsInForce(ctx: ReadContext, body: BodyLike, day: Iso
   const rows = found.listings;
   // The listing's own days stay authoritative (a row written by hand may start or end inside its
   // revision's time); as decided by knownAt, an end decided later is not known yet.
-  const day0 = toDate(day);
   return rows
-    .filter((s) => s.bodyId === body.id && (role === null || s.role === role) && s.validFrom <= day0 && (knownAt !== null || s.validTo === null || s.validTo > day0))
+    .filter((s) => s.bodyId === body.id && (role === null || s.role === role) && inForceOnDay({ validFrom: s.validFrom, validTo: knownAt === null ? s.validTo : null }, day))
     .sort(byListingOrder);
 }
 
