@@ -3,12 +3,13 @@
 // graphql(`…`) as the page prints them, and its literal `query …`/`subscription …` strings) and
 // the README's example queries (as printed there, as GraphiQL's tabs show them, and those inside
 // its curl URLs), each under its id `sha256:<hex>` (src/http/trusted.ts).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, print } from '@0no-co/graphql.web';
 import { readmeQueries } from '../http/graphiql.js';
 import { documentIdOf } from '../http/trusted.js';
+import { writeOrCheck } from './generated-file.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,22 +60,7 @@ export function buildTrustedDocuments(root = ROOT): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const path = join(ROOT, 'trusted-documents.json');
   const fresh = buildTrustedDocuments();
-  if (process.argv.includes('--check')) {
-    let committed = '';
-    try {
-      committed = readFileSync(path, 'utf8');
-    } catch {
-      // missing counts as stale
-    }
-    if (committed !== fresh) {
-      console.error('trusted-documents.json is stale: run `npm run trusted-documents` and commit it.');
-      process.exit(1);
-    }
-    console.log('trusted-documents.json is up to date.');
-  } else {
-    writeFileSync(path, fresh);
-    console.log(`wrote ${path} (${Object.keys(JSON.parse(fresh)).length} documents)`);
-  }
+  const path = join(ROOT, 'trusted-documents.json');
+  writeOrCheck(path, fresh, 'npm run trusted-documents', `wrote ${path} (${Object.keys(JSON.parse(fresh)).length} documents)`);
 }
