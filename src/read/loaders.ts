@@ -7,7 +7,7 @@ import { fromDate, type IsoDay } from '../domain/dates.js';
 import type { DayRange } from '../domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './coverage.js';
 import { revisionInForceSql } from './in-force.js';
-import { createRowLoaders, type Db, type RowLoaders } from './rows.js';
+import { RowLoaders, type Db } from './rows.js';
 
 export interface InForce {
   covered: boolean;
@@ -22,34 +22,46 @@ export interface ReadContext {
   loaders: ReadLoaders;
 }
 
-export function createReadLoaders(db: () => Db) {
-  const inForceByDay = new Map<string, DataLoader<number, InForce>>();
-  const rows = createRowLoaders(db);
-  return {
-    ...rows,
-    /** per day, decision day and role (null: all): the revision in force for each body (by body id), whether its text is known, and its listings */
-    inForce(day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null = null): DataLoader<number, InForce> {
-      const key = `${day}|${knownAt ?? ''}|${role ?? ''}`;
-      let loader = inForceByDay.get(key);
-      if (!loader) {
-        loader = new DataLoader(async (bodyIds) => {
-          const found = await loadInForce(db(), [...bodyIds], day, knownAt, role, rows);
-          return bodyIds.map((id) => found.get(id) ?? { covered: false, revisionId: null, listings: [] });
-        });
-        inForceByDay.set(key, loader);
-      }
-      return loader;
-    },
-    /** covered day ranges of a body, by `${bodyId}|${knownAt ?? ''}` */
-    coverage: new DataLoader<string, DayRange[]>((keys) => loadCoverage(db(), keys)),
-    /** whether the data covers the day before, by `${instrumentId}|${day}` (validFromIsCoverageStart) */
-    coveredDayBefore: new DataLoader<string, boolean>((keys) => loadCoveredDayBefore(db(), keys)),
-    /** whether a post was in the data before a day, by `${postId}|${day}|${knownAt ?? ''}` (a rename's kind) */
-    postExistedBefore: new DataLoader<string, boolean>((keys) => loadPostExistedBefore(db(), keys)),
-  };
+/** The read layer's loaders of one request: the row loaders, and the as-of, coverage and rename lookups, each built when first asked for. */
+export class ReadLoaders extends RowLoaders {
+  #inForceByDay?: Map<string, DataLoader<number, InForce>>;
+  #coverage?: DataLoader<string, DayRange[]>;
+  #coveredDayBefore?: DataLoader<string, boolean>;
+  #postExistedBefore?: DataLoader<string, boolean>;
+
+  /** per day, decision day and role (null: all): the revision in force for each body (by body id), whether its text is known, and its listings */
+  inForce(day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null = null): DataLoader<number, InForce> {
+    const key = `${day}|${knownAt ?? ''}|${role ?? ''}`;
+    const byDay = (this.#inForceByDay ??= new Map());
+    let loader = byDay.get(key);
+    if (!loader) {
+      loader = new DataLoader<number, InForce>(async (bodyIds) => {
+        const found = await loadInForce(this.db(), [...bodyIds], day, knownAt, role, this);
+        return bodyIds.map((id) => found.get(id) ?? { covered: false, revisionId: null, listings: [] });
+      });
+      byDay.set(key, loader);
+    }
+    return loader;
+  }
+
+  /** covered day ranges of a body, by `${bodyId}|${knownAt ?? ''}` */
+  get coverage() {
+    return (this.#coverage ??= new DataLoader<string, DayRange[]>((keys) => loadCoverage(this.db(), keys)));
+  }
+
+  /** whether the data covers the day before, by `${instrumentId}|${day}` (validFromIsCoverageStart) */
+  get coveredDayBefore() {
+    return (this.#coveredDayBefore ??= new DataLoader<string, boolean>((keys) => loadCoveredDayBefore(this.db(), keys)));
+  }
+
+  /** whether a post was in the data before a day, by `${postId}|${day}|${knownAt ?? ''}` (a rename's kind) */
+  get postExistedBefore() {
+    return (this.#postExistedBefore ??= new DataLoader<string, boolean>((keys) => loadPostExistedBefore(this.db(), keys)));
+  }
 }
 
-export type ReadLoaders = ReturnType<typeof createReadLoaders>;
+export const createReadLoaders = (db: () => Db): ReadLoaders => new ReadLoaders(db);
+
 
 /**
  * For each body: the revision in force on `day` as decided by `knownAt`, whether its text is known,
