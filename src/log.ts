@@ -1,11 +1,13 @@
-// What operators see: structured JSON logs (pino), one line per HTTP request and one per masked
-// error with its cause, each carrying the request id that the client also gets (`x-request-id`
-// header, `extensions.requestId` on errors). Never a token, a request body or a query string:
-// they may carry credentials or personal data, and a 1 MiB body must not become a 1 MiB line.
+// What operators see: structured JSON logs (pino), one line per HTTP request (reads answered well
+// are counted in one line a second) and one per masked error with its cause, each carrying the
+// request id that the client also gets (`x-request-id` header, `extensions.requestId` on errors).
+// Never a token, a request body or a query string: they may carry credentials or personal data,
+// and a 1 MiB body must not become a 1 MiB line.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export type { Logger };
@@ -58,39 +60,51 @@ export function requestIdFrom(header: string | null | undefined): string {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-const CACHE_HIT = Symbol('meibo cache hit');
+/**
+ * How a request was answered, when it was a read that went well: a cache hit the fast path served
+ * before Yoga, or a query Yoga answered without an error. Such requests are counted, not written
+ * one by one (withRequestLog).
+ */
+const QUIET_READ = Symbol('meibo read answered');
+type Marked = Record<symbol, 'hit' | 'read' | undefined>;
+
 /** Marks a response as a cache hit served before Yoga: the request log counts it instead of a line. */
 export function markCacheHit(res: ServerResponse): void {
-  (res as unknown as Record<symbol, boolean>)[CACHE_HIT] = true;
+  (res as unknown as Marked)[QUIET_READ] = 'hit';
 }
 
-/** How often the request log writes its line of cache hits (one a second, only when there were some). */
+/** How often the request log writes its line of reads answered well (one a second, only when there were some). */
 export const HIT_SUMMARY_MS = 1_000;
+/** A read slower than this keeps its own line, so that an operator sees it. */
+export const SLOW_READ_MS = 1_000;
 
 /**
  * Wraps the whole HTTP handler (the cache's fast path and Yoga alike): gives each request its id,
- * returns it in `x-request-id`, runs the request inside its id's async context, and logs one line
- * when the response is finished (or the client went away first).
+ * returns it in `x-request-id`, runs the request inside its id's async context, and logs it when
+ * the response is finished (or the client went away first).
  */
 export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HIT_SUMMARY_MS): NodeHandler {
-  // Cache hits (answers the fast path serves, 200 or 304) are the bulk of a busy server's requests
-  // and tell an operator nothing one by one: they are counted, and written once a period with their
-  // count, statuses and slowest time. Every miss, error, write and other request keeps its line.
-  let hits: { n: number; byStatus: Record<string, number>; maxMs: number; totalMs: number } | null = null;
+  // Reads answered well — cache hits, and queries answered without an error — are the bulk of a
+  // busy server's requests and tell an operator nothing one by one; a line each was a tenth of an
+  // uncached request's CPU (socket and log writes, issue 17). They are counted, and written once a
+  // period with their count, how many were hits, statuses, and mean and slowest times. Every
+  // error, write, slow read, aborted request and other request (exports, the page) keeps its line.
+  let reads: { n: number; hits: number; byStatus: Record<string, number>; maxMs: number; totalMs: number } | null = null;
   const flush = () => {
-    if (!hits) return;
-    const h = hits;
-    hits = null;
-    log.info({ hits: h.n, statuses: h.byStatus, msMax: Math.round(h.maxMs * 10) / 10, msMean: Math.round((h.totalMs / h.n) * 100) / 100 }, 'cache hits');
+    if (!reads) return;
+    const r = reads;
+    reads = null;
+    log.info({ reads: r.n, hits: r.hits, statuses: r.byStatus, msMax: Math.round(r.maxMs * 10) / 10, msMean: Math.round((r.totalMs / r.n) * 100) / 100 }, 'reads');
   };
   const timer = setInterval(flush, summaryMs);
   timer.unref();
-  const countHit = (status: number, ms: number) => {
-    hits ??= { n: 0, byStatus: {}, maxMs: 0, totalMs: 0 };
-    hits.n++;
-    hits.byStatus[status] = (hits.byStatus[status] ?? 0) + 1;
-    hits.maxMs = Math.max(hits.maxMs, ms);
-    hits.totalMs += ms;
+  const countRead = (hit: boolean, status: number, ms: number) => {
+    reads ??= { n: 0, hits: 0, byStatus: {}, maxMs: 0, totalMs: 0 };
+    reads.n++;
+    if (hit) reads.hits++;
+    reads.byStatus[status] = (reads.byStatus[status] ?? 0) + 1;
+    reads.maxMs = Math.max(reads.maxMs, ms);
+    reads.totalMs += ms;
   };
   return (req, res) => {
     const raw = req.headers[REQUEST_ID_HEADER];
@@ -103,8 +117,10 @@ export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HI
     const done = (aborted: boolean) => {
       if (logged || !log.isLevelEnabled('info')) return;
       logged = true;
-      if (!aborted && (res as unknown as Record<symbol, boolean>)[CACHE_HIT] && res.statusCode < 400) {
-        countHit(res.statusCode, performance.now() - started);
+      const ms = performance.now() - started;
+      const quiet = (res as unknown as Marked)[QUIET_READ];
+      if (!aborted && quiet && res.statusCode < 400 && ms < SLOW_READ_MS) {
+        countRead(quiet === 'hit', res.statusCode, ms);
         return;
       }
       const url = req.url ?? '';
@@ -114,7 +130,7 @@ export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HI
         method: req.method,
         path: q === -1 ? url : url.slice(0, q),
         status: aborted ? null : res.statusCode,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round(ms * 10) / 10,
         ...(aborted ? { aborted: true } : {}),
       }, aborted ? 'request aborted by the client' : 'request');
     };
@@ -137,9 +153,18 @@ export function useRequestId(): Plugin<Record<string, unknown>> {
     return id;
   };
   return {
-    onResultProcess({ request, result }) {
+    onExecute({ args }) {
+      // a query (never a write) served over node:http: counted in the request log when it goes well
+      const res = (args.contextValue as { res?: ServerResponse }).res;
+      if (res && getOperationAST(args.document, args.operationName)?.operation === 'query') (res as unknown as Marked)[QUIET_READ] = 'read';
+    },
+    onResultProcess({ request, result, serverContext }) {
       const id = idOf(request);
-      for (const r of Array.isArray(result) ? result : [result]) {
+      const res = (serverContext as { res?: ServerResponse } | undefined)?.res;
+      const results = Array.isArray(result) ? result : [result];
+      // an answer with an error, or streamed (a subscription), keeps its own line
+      if (res && results.some((r) => !r || typeof r !== 'object' || !('data' in r) || (r as { errors?: unknown }).errors)) (res as unknown as Marked)[QUIET_READ] = undefined;
+      for (const r of results) {
         const errors = (r as { errors?: Array<{ extensions?: Record<string, unknown> }> })?.errors;
         if (!Array.isArray(errors)) continue;
         for (const error of errors) {

@@ -1,5 +1,6 @@
-// What an operator sees: one JSON line per request, one per masked error with its cause, both with
-// the request id the client got back — and never a token, a body or a query string.
+// What an operator sees: one JSON line per request (reads answered well counted in one line a
+// period), one per masked error with its cause, both with the request id the client got back — and
+// never a token, a body or a query string.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -73,18 +74,21 @@ describe('operator logs', () => {
 
   it('give a GET its request line without the query string', async () => {
     lines.length = 0;
-    const response = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}&token=abc`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${url}?query=${encodeURIComponent('{ nope }')}&token=abc`, { headers: { accept: 'application/json' } });
     await response.text();
     await settle();
-    expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: '/graphql', requestId: response.headers.get('x-request-id') })]);
+    expect(lines).toEqual([expect.objectContaining({ msg: 'request', method: 'GET', path: '/graphql', status: 200, requestId: response.headers.get('x-request-id') })]);
+    expect(JSON.stringify(lines)).not.toContain('nope');
+    expect(JSON.stringify(lines)).not.toContain('abc');
   });
 });
 
-describe('cache hits in the request log', () => {
-  it('count hits served before Yoga in one line a period, and keep a line for every miss', async () => {
+describe('reads answered well in the request log', () => {
+  it('count cache hits and error-free queries in one line a period, and keep a line for every error and write', async () => {
     const { createResponseCache } = await import('../src/cache.js');
     const { withFastPath } = await import('../src/http/fast-path.js');
     const { CORS_OPTIONS } = await import('../src/app.js');
+    const { issueToken, parseTokens } = await import('../src/auth.js');
     const sink: Array<Record<string, unknown>> = [];
     const log = createLogger('info', new Writable({
       write(chunk, _e, done) {
@@ -92,20 +96,30 @@ describe('cache hits in the request log', () => {
         done();
       },
     }));
+    const { token, entry } = issueToken('log-test');
     const cache = createResponseCache({ mode: 'memory', db: t.directory.prisma, log: { info() {}, warn() {}, error() {} } });
     await cache.ready();
-    const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin] });
+    const yoga = createApp(t.directory.prisma, { plugins: [cache.plugin], tokens: parseTokens(entry) });
     const hitServer = createServer(withRequestLog(withFastPath(cache, yoga, CORS_OPTIONS), log, 200));
     await new Promise<void>((resolve) => hitServer.listen(0, '127.0.0.1', resolve));
     const at = `http://127.0.0.1:${(hitServer.address() as AddressInfo).port}/graphql`;
-    const ask = (day: string) => fetch(at, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ chair(body: "secretariat", asOf: "${day}") { post { title } } }` }) }).then((r) => r.text());
+    const send = (query: string, headers: Record<string, string> = {}) =>
+      fetch(at, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) }).then((r) => r.json() as Promise<{ errors?: unknown[] }>);
+    const ask = (day: string) => send(`{ chair(body: "secretariat", asOf: "${day}") { post { title } } }`);
     try {
-      await ask('2025-07-01'); // a miss: its own line
-      for (let i = 0; i < 20; i++) await ask('2025-07-01'); // hits
+      await ask('2025-07-01'); // a miss, answered by Yoga without an error: counted
+      for (let i = 0; i < 20; i++) await ask('2025-07-01'); // hits: counted
+      const refused = await ask('2024-03-24'); // OUT_OF_COVERAGE: its own line
+      expect(refused.errors).toHaveLength(1);
+      // a mutation keeps its line even when it goes well (a dry run here, so nothing is written)
+      const write = await send(`mutation { recordAmendment(dryRun: true, input: { instrument: "designated-posts", title: "log test", decidedOn: "2026-11-26", effectiveOn: "2027-04-01",
+        changes: [{ kind: ADD, body: "secretariat", role: MEMBER, position: 3, post: "デジタル庁統括官付参事官（サイバーセキュリティ担当）" }] }) { dryRun } }`, { authorization: `Bearer ${token}` });
       await new Promise((resolve) => setTimeout(resolve, 400));
       const requests = sink.filter((l) => l.msg === 'request');
-      const summaries = sink.filter((l) => l.msg === 'cache hits');
-      expect(requests).toHaveLength(1);
+      const summaries = sink.filter((l) => l.msg === 'reads');
+      expect(requests).toHaveLength(2);
+      expect(write).toEqual({ data: { recordAmendment: { dryRun: true } } });
+      expect(summaries.reduce((n, l) => n + (l.reads as number), 0)).toBe(21);
       expect(summaries.reduce((n, l) => n + (l.hits as number), 0)).toBe(20);
       expect(summaries[0]).toMatchObject({ statuses: { 200: expect.any(Number) } });
     } finally {
