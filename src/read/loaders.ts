@@ -94,14 +94,14 @@ async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoD
     let entry = byBody.get(row.body_id);
     if (!entry) {
       byBody.set(row.body_id, (entry = { covered: row.r_content_known === true, revisionId: row.r_id, listings: [] }));
-      if (row.r_id !== null) rows.revision.prime(row.r_id, revisionOf(row));
+      if (row.r_id !== null) rows.prime('revision', revisionOf(row));
     }
     if (row.id === null) continue;
     const seat = seatOf(row);
     entry.listings.push(seat);
-    rows.listing.prime(seat.id, seat);
-    rows.post.prime(seat.postId, { id: seat.postId, title: row.p_title!, titleSearch: row.p_title_search!, organizationId: row.p_organization_id!, isClass: row.p_is_class! } satisfies Post);
-    rows.organization.prime(row.p_organization_id!, { id: row.p_organization_id!, name: row.o_name!, nameEn: row.o_name_en, collective: row.o_collective!, position: row.o_position! } satisfies Organization);
+    rows.prime('listing', seat);
+    rows.prime('post', { id: seat.postId, title: row.p_title!, titleSearch: row.p_title_search!, organizationId: row.p_organization_id!, isClass: row.p_is_class! } satisfies Post);
+    rows.prime('organization', { id: row.p_organization_id!, name: row.o_name!, nameEn: row.o_name_en, collective: row.o_collective!, position: row.o_position! } satisfies Organization);
   }
   return byBody;
 }

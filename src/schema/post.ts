@@ -8,7 +8,7 @@ import { badUserInput, quote } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { Db } from '../read/rows.js';
 import { OrganizationRef, PostRef, SeatRef } from './refs.js';
-import { answer, knownAtOf, nodeOf, parseLocalId, view, views } from './view.js';
+import { answer, knownAtOf, nodeOf, parseLocalId, viewRow, views } from './view.js';
 import { KNOWN_AT } from './body.js';
 
 const MAX_SEARCH_LENGTH = 200;
@@ -55,7 +55,7 @@ builder.node(PostRef, {
   ...nodeOf((ctx: Context, id) => ctx.loaders.post.load(id)),
   fields: (t) => ({
     title: t.string({ resolve: (p) => p.row.title }),
-    organization: t.field({ type: OrganizationRef, resolve: async (p, _args, ctx) => view((await ctx.loaders.organization.load(p.row.organizationId))!, p.k) }),
+    organization: t.field({ type: OrganizationRef, resolve: (p, _args, ctx) => viewRow(ctx.loaders, 'organization', p.row.organizationId, p.k) }),
     isClass: t.boolean({
       description: 'True when the post stands for a class of posts (「各府省庁の最高情報セキュリティアドバイザー」: one per ministry).',
       resolve: (p) => p.row.isClass,

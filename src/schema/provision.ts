@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { decidedBy, inForceOnDay } from '../read/in-force.js';
 import { listingEnd, startsCoverage } from '../read/seats.js';
 import { BodyRef, PostRef, ProvisionRef, RevisionRef } from './refs.js';
-import { knownAtOf, view, views } from './view.js';
+import { knownAtOf, view, viewRow, views } from './view.js';
 import { KNOWN_AT } from './body.js';
 
 const ProvisionKind = builder.enumType('ProvisionKind', {
@@ -33,7 +33,7 @@ ProvisionRef.implement({
   fields: (t) => ({
     kind: t.field({ type: ProvisionKind, resolve: (p) => p.row.kind as 'INVITEE' | 'CYMAT_LEAD' | 'CYMAT_DEPUTY_LEAD' }),
     clause: t.string({ resolve: (p) => p.row.clause }),
-    post: t.field({ type: PostRef, resolve: async (p, _args, ctx) => view((await ctx.loaders.post.load(p.row.postId))!, p.k) }),
+    post: t.field({ type: PostRef, resolve: (p, _args, ctx) => viewRow(ctx.loaders, 'post', p.row.postId, p.k) }),
     body: t.field({
       type: BodyRef,
       nullable: true,
@@ -43,7 +43,7 @@ ProvisionRef.implement({
         return body ? view(body, p.k) : null;
       },
     }),
-    revision: t.field({ type: RevisionRef, resolve: async (p, _args, ctx) => view((await ctx.loaders.revision.load(p.row.revisionId))!, p.k) }),
+    revision: t.field({ type: RevisionRef, resolve: (p, _args, ctx) => viewRow(ctx.loaders, 'revision', p.row.revisionId, p.k) }),
     text: t.string({ description: 'The provision’s words as printed (line breaks removed).', resolve: (p) => p.row.text }),
     validFrom: t.field({ type: 'Date', description: 'The first day of this text in the data; see validFromIsCoverageStart.', resolve: (p) => p.row.validFrom }),
     validFromIsCoverageStart: t.boolean({

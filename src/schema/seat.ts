@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { listingEnd, listingKnown, listingsOfTenure, startsCoverage, tenureEnd } from '../read/seats.js';
 import { inForceOnDay } from '../read/in-force.js';
 import { BodyRef, InstrumentRef, ListingRef, PostRef, RevisionRef, SeatRef, SourceRef } from './refs.js';
-import { knownAtOf, nodeOf, view, views } from './view.js';
+import { knownAtOf, nodeOf, view, viewRow, views } from './view.js';
 import { KNOWN_AT } from './body.js';
 
 export const RoleEnum = builder.enumType('Role', {
@@ -29,7 +29,7 @@ SourceRef.implement({
         return view((await ctx.loaders.instrument.load(revision.instrumentId))!, s.k);
       },
     }),
-    revision: t.field({ type: RevisionRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.revision.load(s.row.revisionId))!, s.k) }),
+    revision: t.field({ type: RevisionRef, resolve: (s, _args, ctx) => viewRow(ctx.loaders, 'revision', s.row.revisionId, s.k) }),
     clause: t.string({ description: '第1項, 第2項…', resolve: (s) => s.row.clause }),
     role: t.field({ type: RoleEnum, resolve: (s) => s.row.role }),
   }),
@@ -44,11 +44,13 @@ builder.node(ListingRef, {
   fields: (t) => ({
     role: t.field({ type: RoleEnum, resolve: (l) => l.row.role }),
     position: t.int({ description: '1-based order within the role, as this revision prints it.', resolve: (l) => l.row.position }),
-    post: t.field({ type: PostRef, resolve: async (l, _args, ctx) => view((await ctx.loaders.post.load(l.row.postId))!, l.k) }),
+    post: t.field({ type: PostRef, resolve: (l, _args, ctx) => viewRow(ctx.loaders, 'post', l.row.postId, l.k) }),
     body: t.field({ type: BodyRef, resolve: async (l, _args, ctx) => view((await ctx.loaders.static()).bodies.find((b) => b.id === l.row.bodyId)!, l.k) }),
     seat: t.field({
       type: SeatRef,
       description: 'The seat (tenure) this listing prints.',
+      // through the loader even when held at hand: a seat's fields then load in one batch for all
+      // listings, whether or not the list in force printed the seat's first listing
       resolve: async (l, _args, ctx) => view((await ctx.loaders.listing.load(l.row.tenureId!))!, l.k),
     }),
     source: t.field({ type: SourceRef, resolve: (l) => l }),
@@ -80,7 +82,7 @@ builder.node(SeatRef, {
   ),
   fields: (t) => ({
     role: t.field({ type: RoleEnum, resolve: (s) => s.row.role }),
-    post: t.field({ type: PostRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.post.load(s.row.postId))!, s.k) }),
+    post: t.field({ type: PostRef, resolve: (s, _args, ctx) => viewRow(ctx.loaders, 'post', s.row.postId, s.k) }),
     body: t.field({ type: BodyRef, resolve: async (s, _args, ctx) => view((await ctx.loaders.static()).bodies.find((b) => b.id === s.row.bodyId)!, s.k) }),
     seatKey: t.string({
       description: 'Identifies the place across renames: a post printed in place of another keeps it, a new seat gets a new one.',

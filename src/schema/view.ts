@@ -5,6 +5,7 @@
 import type { IsoDay } from '../domain/dates.js';
 import { parseDay } from '../domain/dates.js';
 import { ReadRefusal } from '../read/refusal.js';
+import type { KnownKind, KnownRows, RowLoaders } from '../read/rows.js';
 import { GraphQLError } from 'graphql';
 import { badUserInput, notFound, outOfCoverage } from '../errors.js';
 
@@ -15,6 +16,15 @@ export interface View<R> {
 }
 
 export const view = <R>(row: R, k: IsoDay | null): View<R> => ({ row, k });
+
+/**
+ * The row `id` of `kind` (which must exist: a foreign key) as a view: at once when the request
+ * holds it (RowLoaders.prime), so the field completes without a promise; else when loaded.
+ */
+export function viewRow<K extends KnownKind>(loaders: RowLoaders, kind: K, id: number, k: IsoDay | null): View<KnownRows[K]> | Promise<View<KnownRows[K]>> {
+  const row = loaders.row(kind, id);
+  return row instanceof Promise ? row.then((r) => view(r!, k)) : view(row!, k);
+}
 export const views = <R>(rows: readonly R[], k: IsoDay | null): Array<View<R>> => rows.map((row) => ({ row, k }));
 
 /** The decision day a nested field answers by: its own argument, else the question's. */
