@@ -9,6 +9,7 @@
 // HOST: interface to listen on (default: all). /health: liveness; /ready: 503 while the database does not answer or the server is stopping.
 // SIGTERM/SIGINT: stop accepting, finish in-flight requests (at most MEIBO_SHUTDOWN_TIMEOUT_MS,
 // default 10 s), then close Redis and the database.
+import './production.js';
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { DataDirNotWritable, openDirectory, pendingMigrations } from './db/open.js';
