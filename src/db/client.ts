@@ -3,7 +3,9 @@
 import { readReplicas } from '@prisma/extension-read-replicas';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { createAdapterFactory, retainPGlite } from './adapter.js';
+import { registerDirect } from './raw.js';
 import { postgresConfigFromUrl, type DbConfig } from './config.js';
 
 export type PrismaClientOptions = Omit<Prisma.PrismaClientOptions, 'adapter' | 'accelerateUrl'>;
@@ -63,16 +65,33 @@ function clientFor(config: DbConfig, options: PrismaClientOptions) {
   let release = async () => {};
   if (config.kind === 'pglite') {
     const connect = adapter.connect.bind(adapter);
+    let retained = false;
     adapter.connect = () => {
-      release = retainPGlite(config.dataDir);
-      adapter.connect = connect;
+      if (!retained) {
+        retained = true;
+        release = retainPGlite(config.dataDir);
+      }
       return connect();
     };
   }
+  // The adapter Prisma connects, for the read layer's direct statements (src/db/raw.ts); forgotten
+  // when Prisma disposes of it.
+  let connected: SqlDriverAdapter | undefined;
+  const connectAdapter = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const a = await connectAdapter();
+    const dispose = a.dispose.bind(a);
+    a.dispose = () => {
+      if (connected === a) connected = undefined;
+      return dispose();
+    };
+    return (connected = a);
+  };
   // errorFormat 'minimal': otherwise Prisma builds an Error (a stack trace) on every query, only to
   // point at the calling line should it fail; 20–60 µs of a ~700 µs uncached as-of answer.
   // Clients never see these messages anyway (masked, src/errors.ts).
   const prisma = new PrismaClient({ errorFormat: 'minimal', ...options, adapter } as Prisma.PrismaClientOptions) as PrismaClient;
+  registerDirect(prisma, () => connected);
   let closing: Promise<void> | undefined;
   return {
     prisma,

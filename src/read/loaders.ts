@@ -6,6 +6,7 @@ import { Prisma, type Organization, type Post, type Revision, type Seat } from '
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import type { DayRange } from '../domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './coverage.js';
+import { queryRows } from '../db/raw.js';
 import { revisionInForceSql } from './in-force.js';
 import { RowLoaders, type Db } from './rows.js';
 
@@ -74,7 +75,7 @@ export const createReadLoaders = (db: () => Db): ReadLoaders => new ReadLoaders(
  */
 async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null, rows: RowLoaders): Promise<Map<number, InForce>> {
   const bodies = bodyIds.length === 1 ? Prisma.sql`b.id = ${bodyIds[0]}::int` : Prisma.sql`b.id = ANY(${bodyIds}::int[])`;
-  const found = await db.$queryRaw<InForceRow[]>`
+  const found = await queryRows<InForceRow>(db, Prisma.sql`
     SELECT b.id AS body_id, r.id AS r_id, r.content_known AS r_content_known, r.instrument_id AS r_instrument_id, r.sequence AS r_sequence,
       r.title AS r_title, r.decided_on AS r_decided_on, r.effective_on AS r_effective_on, r.in_force_from AS r_in_force_from, r.note AS r_note,
       s.id, s.post_id, s.clause, s.role::text AS role, s.position, s.seat_key, s.valid_from, s.valid_to, s.tenure_id, s.tenure_from,
@@ -88,7 +89,7 @@ async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoD
     LEFT JOIN post p ON p.id = s.post_id
     LEFT JOIN organization o ON o.id = p.organization_id
     WHERE ${bodies}
-    ORDER BY b.id, s.role, s.position`;
+    ORDER BY b.id, s.role, s.position`);
   const byBody = new Map<number, InForce>();
   for (const row of found) {
     let entry = byBody.get(row.body_id);

@@ -6,6 +6,7 @@
 // statement already running is cancelled on PostgreSQL: tests/faults/postgres.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { onDirectStatement } from '../../src/db/raw.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 // statements in sequence, each waiting for the one before: the revision in force, its listings,
@@ -37,10 +38,12 @@ describe.each(ENGINES)('a query whose client goes away (%s)', (engine) => {
     const whole = t.sql.length;
     expect(whole).toBeGreaterThan(1);
 
-    // The client goes as soon as the first statement has answered (Prisma's query event).
+    // The client goes as soon as the first statement has answered (Prisma's query event, or the
+    // read layer's direct statement's: src/db/raw.ts).
     const controller = new AbortController();
     const prisma = t.directory.prisma as unknown as { $on(e: 'query', cb: () => void): void };
     prisma.$on('query', () => controller.abort());
+    onDirectStatement(t.directory.prisma, () => controller.abort());
     t.sql.length = 0;
     await ask(yoga, controller.signal).catch(() => {});
     // let anything still queued run, were it going to

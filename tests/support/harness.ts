@@ -8,6 +8,7 @@ import { openDirectory, type Directory } from '../../src/db/open.js';
 import type { TokenEntry } from '../../src/auth.js';
 import type { Dataset } from '../../src/domain/dataset.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
+import { onDirectStatement } from '../../src/db/raw.js';
 import type { DbConfig } from '../../src/db/config.js';
 
 /** PostgreSQL runs too when MEIBO_TEST_PG_URL is set (.ci/run always sets it). */
@@ -58,6 +59,8 @@ export async function openTestDirectory(engine: 'pglite' | 'postgres', options: 
     prismaOptions: { log: [{ emit: 'event', level: 'query' }] },
   });
   (directory.prisma as unknown as { $on(e: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => sql.push(e.query));
+  // the read layer's direct statements (src/db/raw.ts), which Prisma's query events do not see
+  onDirectStatement(directory.prisma, (text) => sql.push(text));
   const yoga = createApp(directory.prisma, { tokens: options.tokens, afterWrite: options.afterWrite });
   return {
     engine,

@@ -1,0 +1,73 @@
+// The read layer's hottest statement (the list in force, src/read/loaders.ts) goes to the driver
+// adapter itself rather than through Prisma's $queryRaw: the client's request pipeline, its
+// argument serialization and its typed deserialization of every value were 10–12 % of an uncached
+// request's CPU for one statement (profiles of 2026-12-05, issue 17). The adapter is the same one
+// Prisma holds, with everything meibo wraps it in (src/db/adapter.ts): prepared statements, the
+// request's deadline and cancellation, the statement count. A client this module does not know
+// (a transaction's, a replica picked per request) or one not yet connected goes through
+// $queryRaw, which gives the same rows.
+import type { SqlDriverAdapter, ArgType } from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import type { Prisma } from '../generated/prisma/client.js';
+
+type Queryable = { $queryRaw<T>(query: Prisma.Sql): Promise<T> };
+
+interface Direct {
+  adapter: () => SqlDriverAdapter | undefined;
+  /** who is told each statement's text (the tests' statement counts, as Prisma's query events) */
+  listeners: Array<(sql: string) => void>;
+}
+const direct = new WeakMap<object, Direct>();
+
+/** Lets `client`'s direct statements run on the adapter `adapter()` gives once Prisma has connected it. */
+export function registerDirect(client: object, adapter: () => SqlDriverAdapter | undefined): void {
+  direct.set(client, { adapter, listeners: [] });
+}
+
+/** Calls `listener` with the text of each statement sent directly for `client` once it has answered (Prisma's query events do not see them). */
+export function onDirectStatement(client: object, listener: (sql: string) => void): void {
+  direct.get(client)?.listeners.push(listener);
+}
+
+const argType = (value: unknown): ArgType => {
+  if (Array.isArray(value)) return { ...argType(value.find((v) => v !== null)), arity: 'list' };
+  if (typeof value === 'number') return { scalarType: Number.isInteger(value) ? 'int' : 'float', arity: 'scalar' };
+  if (typeof value === 'string') return { scalarType: 'string', arity: 'scalar' };
+  if (typeof value === 'boolean') return { scalarType: 'boolean', arity: 'scalar' };
+  return { scalarType: 'unknown', arity: 'scalar' };
+};
+
+/**
+ * The rows of `query` as objects keyed by column name, as $queryRaw gives them: dates (PostgreSQL
+ * `date`) as Date at UTC midnight, integers as numbers, text as strings. Arguments may be numbers,
+ * strings, booleans, null, or arrays of them; every column read must be of a type converted here
+ * (int4, text, boolean, date), else the statement goes through $queryRaw.
+ */
+export async function queryRows<T>(db: Queryable, query: Prisma.Sql): Promise<T[]> {
+  const entry = direct.get(db);
+  const adapter = entry?.adapter();
+  if (!entry || !adapter) return db.$queryRaw<T[]>(query);
+  const args = query.values;
+  const set = await adapter.queryRaw({ sql: query.text, args, argTypes: args.map(argType) });
+  // once answered, as Prisma emits its query events
+  for (const listener of entry.listeners) listener(query.text);
+  const { columnNames: names, columnTypes: types } = set;
+  const n = names.length;
+  const dates: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const type = types[i];
+    if (type === ColumnTypeEnum.Date) dates.push(i);
+    else if (type !== ColumnTypeEnum.Int32 && type !== ColumnTypeEnum.Text && type !== ColumnTypeEnum.Boolean && type !== ColumnTypeEnum.Enum && type !== ColumnTypeEnum.Character) {
+      throw new Error(`queryRows reads int4, text, boolean and date columns only; ${names[i]} is of column type ${type}`);
+    }
+  }
+  const rows = new Array<T>(set.rows.length);
+  for (let r = 0; r < set.rows.length; r++) {
+    const values = set.rows[r];
+    for (const i of dates) if (values[i] !== null) values[i] = new Date(`${values[i] as string}T00:00:00Z`);
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) row[names[i]] = values[i];
+    rows[r] = row as T;
+  }
+  return rows;
+}
