@@ -37,6 +37,18 @@ const argType = (value: unknown): ArgType => {
   return { scalarType: 'unknown', arity: 'scalar' };
 };
 
+// A list's rows share a few days: each is parsed once (a row's dates are its own Date objects).
+const days = new Map<string, number>();
+function dateOf(day: string): Date {
+  let ms = days.get(day);
+  if (ms === undefined) {
+    ms = Date.parse(`${day}T00:00:00Z`);
+    if (days.size >= 10_000) days.clear();
+    days.set(day, ms);
+  }
+  return new Date(ms);
+}
+
 /**
  * The rows of `query` as objects keyed by column name, as $queryRaw gives them: dates (PostgreSQL
  * `date`) as Date at UTC midnight, integers as numbers, text as strings. Arguments may be numbers,
@@ -64,7 +76,7 @@ export async function queryRows<T>(db: Queryable, query: Prisma.Sql): Promise<T[
   const rows = new Array<T>(set.rows.length);
   for (let r = 0; r < set.rows.length; r++) {
     const values = set.rows[r];
-    for (const i of dates) if (values[i] !== null) values[i] = new Date(`${values[i] as string}T00:00:00Z`);
+    for (const i of dates) if (values[i] !== null) values[i] = dateOf(values[i] as string);
     const row: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) row[names[i]] = values[i];
     rows[r] = row as T;
