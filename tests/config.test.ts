@@ -62,6 +62,10 @@ describe('the environment', () => {
       }
     };
     walk(new URL('../src', import.meta.url).pathname);
-    expect(readers.sort()).toEqual(['src/config.ts']);
+    // src/production.ts only gives NODE_ENV its default before any library loads (config.ts
+    // cannot: it loads graphql itself), and reads nothing else
+    expect(readers.sort()).toEqual(['src/config.ts', 'src/production.ts']);
+    const production = readFileSync(new URL('../src/production.ts', import.meta.url), 'utf8').split('\n').filter((l) => l.includes('process.env'));
+    expect(production).toEqual(["process.env.NODE_ENV ??= 'production';"]);
   });
 });
