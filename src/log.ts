@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { CLIENT_GONE } from './db/deadline.js';
 
 export type { Logger };
 
@@ -197,6 +198,8 @@ export function yogaLogger(log: Logger, unavailable: (error: unknown) => string 
       if (logged.has(first)) return;
       logged.add(first);
       const cause = level === 'error' ? unavailable(first) : null;
+      // a request whose client went away is no outage: its request line says it was aborted
+      if (cause === CLIENT_GONE) return;
       if (cause !== null) {
         const request = current.getStore();
         if (request?.unavailable || !log.isLevelEnabled('warn')) return;

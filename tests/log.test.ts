@@ -83,6 +83,42 @@ describe('operator logs', () => {
   });
 });
 
+describe('a request whose client goes away', () => {
+  it('is one "aborted" request line, never a database outage', async () => {
+    const sink: Array<Record<string, unknown>> = [];
+    const log = createLogger('info', new Writable({
+      write(chunk, _e, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) sink.push(JSON.parse(line));
+        done();
+      },
+    }));
+    // every statement waits 300 ms before it starts: the client is gone by then
+    const real = t.directory.prisma as unknown as Record<string | symbol, unknown>;
+    const slow = new Proxy(real, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (typeof value === 'function') return (...args: unknown[]) => new Promise((r) => setTimeout(r, 300)).then(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+        return value;
+      },
+    }) as unknown as typeof t.directory.prisma;
+    const yoga = createApp(t.directory.prisma, { log, reader: () => slow });
+    const slowServer = createServer(withRequestLog(yoga, log, 100));
+    await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(slowServer.address() as AddressInfo).port}/graphql`;
+    try {
+      const controller = new AbortController();
+      const asked = fetch(at, { method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ chair(body: "secretariat", asOf: "2025-07-01") { post { title } } }' }) });
+      setTimeout(() => controller.abort(), 100);
+      await expect(asked).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(sink.filter((l) => l.msg === 'request aborted by the client')).toHaveLength(1);
+      expect(sink.filter((l) => String(l.msg).includes('unavailable') || (l.level as number) >= 40)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => slowServer.close(resolve));
+    }
+  });
+});
+
 describe('reads answered well in the request log', () => {
   it('count cache hits and error-free queries in one line a period, and keep a line for every error and write', async () => {
     const { createResponseCache } = await import('../src/cache.js');

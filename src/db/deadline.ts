@@ -27,6 +27,9 @@ export class DatabaseTimeout extends Error {
   override name = 'DatabaseTimeout';
 }
 
+/** The message of a DatabaseTimeout whose request's client went away (nobody reads its answer). */
+export const CLIENT_GONE = 'the client has gone';
+
 /** The signal of the request whose statement is about to run, if it has one. */
 export function currentDeadline(): AbortSignal | undefined {
   return scope.getStore()?.signal;

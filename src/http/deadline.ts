@@ -2,7 +2,7 @@
 // statements stop when its client goes away or `timeoutMs` has passed.
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { currentDeadlineSlot, DatabaseTimeout, runWithDeadline, type DeadlineSlot } from '../db/deadline.js';
+import { CLIENT_GONE, currentDeadlineSlot, DatabaseTimeout, runWithDeadline, type DeadlineSlot } from '../db/deadline.js';
 
 /**
  * Bounds the database work of each query request by `timeoutMs` and by its client's presence.
@@ -32,7 +32,7 @@ export function useRequestDeadline(timeoutMs: number): Plugin<Record<string, unk
       // is finished; it is not always a native AbortSignal, so AbortSignal.any cannot take it.
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DatabaseTimeout(`the request ran out of time (${timeoutMs} ms, MEIBO_REQUEST_TIMEOUT_MS)`)), timeoutMs);
-      const gone = () => controller.abort(new DatabaseTimeout('the client has gone'));
+      const gone = () => controller.abort(new DatabaseTimeout(CLIENT_GONE));
       const signal = (args.contextValue as { request?: Request }).request?.signal;
       if (signal?.aborted) gone();
       signal?.addEventListener('abort', gone, { once: true });
