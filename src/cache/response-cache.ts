@@ -1,5 +1,5 @@
-// The response cache as meibo uses it: the Yoga response-cache plugin (@graphql-yoga/plugin-response-cache)
-// over the store (src/cache/store.ts), every key carrying the data version (src/cache/version.ts,
+// The response cache as meibo uses it: a Yoga plugin (below; it replaces @graphql-yoga/plugin-response-cache,
+// whose in-memory LRU the store still uses) over the store (src/cache/store.ts), every key carrying the data version (src/cache/version.ts,
 // src/cache/listen.ts), and the same lookup for the HTTP fast path (src/http/fast-path.ts).
 //
 // The database is the source of truth, for the answers and for whether a cached answer is still
