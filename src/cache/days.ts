@@ -29,7 +29,7 @@ export interface DayTemplate {
   days: string[];
 }
 
-const asDay = (value: unknown): string | null => {
+export const asDay = (value: unknown): string | null => {
   if (typeof value !== 'string') return null;
   try {
     return parseDay(value);

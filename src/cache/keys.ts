@@ -79,6 +79,8 @@ export function boundedMemo<V>(max: number, maxKeyLength = MAX_REMEMBERED_TEXT) 
       }
       return value;
     },
+    /** the value kept for `key`, computing nothing */
+    peek: (key: string): V | undefined => entries.get(key),
     clear: () => entries.clear(),
     get size() {
       return entries.size;

@@ -21,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { ResponseCache } from '../cache.js';
 import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
+import { bodyPreparer } from '../cache/bodies.js';
 import { markCacheHit } from '../log.js';
 import type { CachedResult } from '../cache/store.js';
 
@@ -51,7 +52,7 @@ function readBody(req: IncomingMessage, length: number): Promise<Buffer> {
 }
 
 /** The GraphQL parameters of a request, or null when it is not a plain JSON query request. */
-function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> | null {
+export function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const { query, variables, operationName, ...rest } = raw as Record<string, unknown>;
   if (Object.keys(rest).length > 0 || typeof query !== 'string') return null; // extensions: Yoga's
@@ -83,6 +84,17 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
     };
     return prepared.get(text, compute);
   }
+  // POST bodies: also by shape, so that a time slider's new day is keyed without parsing its body
+  // (src/cache/bodies.ts)
+  const prepareBody = bodyPreparer((text) => {
+    let params: Omit<CacheableRequest, 'authorized'> | null;
+    try {
+      params = parseParams(JSON.parse(text));
+    } catch {
+      return null;
+    }
+    return params && cache.prepare({ ...params, authorized: false });
+  }, MAX_PREPARED);
 
   // The in-memory LRU (the whole store, or the one in front of Redis) hands back the same result
   // object for every hit on a key: its bytes and its header list per media type are kept with it,
@@ -135,13 +147,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
       // From here on the stream is consumed: Yoga gets the bytes instead.
       (req as IncomingMessage & { body?: Buffer }).body = body;
       const text = body.toString('utf8');
-      request = prepareOnce(text, () => {
-        try {
-          return parseParams(JSON.parse(text));
-        } catch {
-          return null;
-        }
-      });
+      request = prepareBody(text);
     } else {
       return false;
     }
