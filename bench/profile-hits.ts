@@ -1,7 +1,8 @@
 // Not a benchmark: a CPU profile (node --cpu-prof) of the server under one kind of load, for
 // finding where a cache hit or miss spends its time. `npx tsx bench/profile-hits.ts <kind> <cache> <dir>`
-// kind: hit-chair | hit-members | slider | miss-knownat | miss-doc; cache: memory | off.
-import { mkdtempSync, rmSync } from 'node:fs';
+// kind: hit-chair | hit-members | slider | miss-knownat | miss-doc; cache: memory | off | ceiling (the
+// static ceiling, bench/servers/ceiling.ts, serving the answer meibo gives to the hit-* question).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -22,9 +23,19 @@ const bodyOf: (i: number) => string = {
   'miss-doc': (i: number) => JSON.stringify({ query: doc(`n${i}`), variables: { d: '2025-07-01' } }),
 }[kind]!;
 const data = mkdtempSync(join(tmpdir(), 'meibo-prof-'));
-const child = startChild('meibo', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'src/server.ts'],
-  { MEIBO_DATA_DIR: data, PORT: '0', MEIBO_RESPONSE_CACHE: cache }, process.cwd());
-const { match } = await child.waitFor(/meibo ready on http:\/\/localhost:(\d+)\/graphql/, 120_000);
+const meibo = (profile: boolean) => startChild('meibo', process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), '--import', 'tsx', 'src/server.ts'],
+  { MEIBO_DATA_DIR: data, PORT: '0', MEIBO_RESPONSE_CACHE: cache === 'ceiling' ? 'memory' : cache }, process.cwd());
+let child = meibo(cache !== 'ceiling');
+let { match } = await child.waitFor(/meibo ready on http:\/\/localhost:(\d+)\/graphql/, 120_000);
+if (cache === 'ceiling') {
+  // meibo's own bytes for the question, served by the ceiling
+  const { query } = JSON.parse(bodyOf(0)) as { query: string };
+  const answer = await (await fetch(`http://127.0.0.1:${match[1]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(0) })).text();
+  await child.stop();
+  writeFileSync(join(data, 'responses.json'), JSON.stringify({ [query]: answer }));
+  child = startChild('ceiling', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/servers/ceiling.ts'], { CEILING_RESPONSES: join(data, 'responses.json'), PORT: '0' }, process.cwd());
+  ({ match } = await child.waitFor(/ready on http:\/\/127\.0\.0\.1:(\d+)\/graphql/, 60_000));
+}
 let next = 0;
 const t0 = performance.now();
 await autocannon({
