@@ -52,17 +52,20 @@ describe('body shapes key every body as parsing it does', () => {
     expect(new Set(got.slice(0, 900).map((k) => k!.exact)).size).toBe(900);
   });
 
-  it('parses the body of a time slider once per shape (two probes and the first body), not once per day', () => {
+  it('parses the body of a time slider once per shape (its first two bodies, two probes), not once per day', () => {
     let parsed = 0;
     const full = fullWay();
     const shaped = bodyPreparer((text) => (parsed++, full(text)));
     for (let i = 0; i < 365; i++) expect(shaped(body(M(), { d: day(i) }))?.template?.days).toEqual([day(i)]);
-    expect(parsed).toBe(3);
-    // a new knownAt: one more parse each, the days then shared again
+    expect(parsed).toBe(4);
     for (let i = 0; i < 365; i++) shaped(body(M(), { d: day(i), k: '2025-06-26' }));
-    expect(parsed).toBe(3 + 3);
+    expect(parsed).toBe(4 + 4);
+    // a new knownAt: one more parse each, the days then shared again
     for (let i = 0; i < 365; i++) shaped(body(M(), { d: day(i), k: day(i % 5, Date.UTC(2025, 0, 1)) }));
-    expect(parsed).toBe(6 + 5);
+    expect(parsed).toBe(8 + 5);
+    // a one-off document is parsed once, not probed
+    shaped(body(M('once'), { d: day(0) }));
+    expect(parsed).toBe(13 + 1);
   });
 
   it('knownAt is exact: a new knownAt is a new key, the same knownAt shares the interval', () => {

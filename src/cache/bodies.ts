@@ -9,8 +9,8 @@
 // which of its days are interval days (src/cache/days.ts) and in which slot of the key each goes;
 // the others (a `knownAt`, a day used elsewhere than an interval argument, a day that is a JSON key
 // or inside a document's comment) are exact: their values select the key's digest, learnt per
-// value. A new body of a known shape is then keyed from the days read out of its text, without
-// parsing it.
+// value, once a second body of the shape has come (a one-off document is not worth the probes).
+// A new body of a known shape is then keyed from the days read out of its text, without parsing it.
 //
 // Why that is the body's own key: a shape with its days put back is the text itself, and a day's
 // digits and hyphens inside a JSON string change neither how the JSON nor how the document is
@@ -55,7 +55,8 @@ function sentinels(n: number, text: string, year: number): string[] | null {
  */
 export function bodyPreparer(prepare: (text: string) => PreparedRequest | null, max = 1_000) {
   const texts = boundedMemo<PreparedRequest | null>(max);
-  const shapes = boundedMemo<Shape | null>(max);
+  // 'once': seen one body of it, learnt nothing yet (a one-off document spares the probes)
+  const shapes = boundedMemo<Shape | null | 'once'>(max);
   const full = (text: string) => texts.get(text, () => prepare(text));
 
   /** What `shape` (with `n` days) says, learnt from a body of that shape; null: nothing to share. */
@@ -100,7 +101,15 @@ export function bodyPreparer(prepare: (text: string) => PreparedRequest | null, 
     const values: string[] = [];
     const shapeText = text.replace(DAY_STRING, (_, day: string) => (values.push(day), HOLE));
     if (values.length === 0) return full(text);
-    const shape = shapes.get(shapeText, () => learn(shapeText, values.length));
+    let shape = shapes.peek(shapeText);
+    if (shape === undefined) {
+      shapes.get(shapeText, () => 'once');
+      return full(text);
+    }
+    if (shape === 'once') {
+      shape = learn(shapeText, values.length);
+      shapes.set(shapeText, shape);
+    }
     if (!shape) return full(text);
     const days: string[] = [];
     for (const slot of shape.slots) {
