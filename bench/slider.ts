@@ -16,7 +16,7 @@
 // Figures per pass: req/s, and the server's own CPU per request (utime + stime of its process
 // group from /proc, the load generator excluded). Rounds are interleaved; each uses new documents.
 //
-//   npm run bench:slider -- --rounds=5 --docs=20 --connections=8
+//   npm run bench:slider -- --rounds=5 --docs=20 --connections=8 [--chunk=25] [--misses=1000] [--fast-path=false]
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -85,7 +85,7 @@ atInterrupt(() => rmSync(tmp, { recursive: true, force: true }));
 try {
   for (const name of ['on', 'off'] as const) {
     const child = startChild(`meibo cache ${name}`, process.execPath, ['--import', 'tsx', 'src/server.ts'],
-      { MEIBO_DATA_DIR: join(tmp, name), PORT: '0', MEIBO_RESPONSE_CACHE: name === 'on' ? 'memory' : 'off' }, ROOT);
+      { MEIBO_DATA_DIR: join(tmp, name), PORT: '0', MEIBO_RESPONSE_CACHE: name === 'on' ? 'memory' : 'off', ...(args.get('fast-path') === 'false' ? { MEIBO_FAST_PATH: 'false' } : {}) }, ROOT);
     const { match } = await child.waitFor(/meibo ready on http:\/\/localhost:(\d+)\/graphql/, 180_000);
     servers.push({ name, url: `http://127.0.0.1:${match[1]}/graphql`, child });
   }
