@@ -89,9 +89,10 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
     handed.add(req);
     handler(req, res);
   };
-  // Dashboards send the same few request bodies again and again: each distinct one is parsed and
-  // digested once (cache.prepare), and a hit then costs one Map lookup on its text before the
-  // versions are read. null: not cacheable (a mutation, bad JSON), straight to Yoga.
+  // Dashboards send the same few requests again and again: each distinct GET URL (here) or POST
+  // body (bodyPreparer, below) is parsed and digested once (cache.prepare), and a hit then costs
+  // one Map lookup on its text before the versions are read. null: not cacheable (a mutation, bad
+  // JSON), straight to Yoga.
   const prepared = boundedMemo<PreparedRequest | null>(MAX_PREPARED);
   function prepareOnce(text: string, parse: () => Omit<CacheableRequest, 'authorized'> | null): PreparedRequest | null {
     const compute = () => {
