@@ -93,6 +93,30 @@ describe('HTTP fast path for cache hits', () => {
     expect(hit.headers).toEqual(miss.headers);
   });
 
+  it('answers a new day of a known interval itself (a time slider), and a day of another interval through Yoga', async () => {
+    // 2025-07-01 is the last day anything takes effect before these: one interval, one answer
+    const days = ['2025-07-02', '2025-08-15', '2025-12-24', '2026-01-05'];
+    const first = await post(fastUrl, { query: MEMBERS, variables: { ...VARS, d: days[0] } });
+    for (const d of days.slice(1)) {
+      const r = await post(fastUrl, { query: MEMBERS, variables: { ...VARS, d } });
+      expect(r.viaYoga, d).toBe(0);
+      expect(r.text, d).toBe(first.text);
+      expect(r.headers.etag, d).toBe(first.headers.etag);
+    }
+    // another interval: computed by Yoga once, as Yoga alone answers it, then shared by its days
+    const before = await post(fastUrl, { query: MEMBERS, variables: { ...VARS, d: '2024-06-03' } });
+    expect(before.viaYoga).toBe(1);
+    expect(before.headers.etag).not.toBe(first.headers.etag);
+    const alone = await post(plainUrl, { query: MEMBERS, variables: { ...VARS, d: '2024-06-04' } });
+    expect(alone.text).toBe(before.text);
+    const again = await post(fastUrl, { query: MEMBERS, variables: { ...VARS, d: '2024-06-05' } });
+    expect(again.viaYoga).toBe(0);
+    expect(again.text).toBe(before.text);
+    // another body of the same question (its fields in another order) is another shape: the same answer
+    const reordered = await post(fastUrl, JSON.stringify({ variables: { b: VARS.b, d: '2025-09-01' }, query: MEMBERS }));
+    expect(reordered.text).toBe(first.text);
+  });
+
   it('answers as Yoga does for each Accept it serves, and for GET', async () => {
     for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
       const a = await post(fastUrl, { query: MEMBERS, variables: VARS }, { accept });

@@ -29,7 +29,7 @@ export interface DayTemplate {
   days: string[];
 }
 
-const asDay = (value: unknown): string | null => {
+export const asDay = (value: unknown): string | null => {
   if (typeof value !== 'string') return null;
   try {
     return parseDay(value);
@@ -50,12 +50,13 @@ interface DocumentDays {
 
 /**
  * A document's days, or null when none can be shared: it does not parse, selects an echoing field,
- * or has a literal interval day that does not parse (the request will be refused anyway).
+ * or has a literal interval day that does not parse (the request will be refused anyway). `parsed`:
+ * the query already parsed, if it was.
  */
-export function documentDays(query: string): DocumentDays | null {
+export function documentDays(query: string, parsed?: DocumentNode): DocumentDays | null {
   let document: DocumentNode;
   try {
-    document = parse(query, { noLocation: true });
+    document = parsed ?? parse(query, { noLocation: true });
   } catch {
     return null;
   }

@@ -48,17 +48,22 @@ export const NO_CACHE = 'nocache';
 /** Documents and request bodies longer than this are not remembered (their parse and digest are redone). */
 export const MAX_REMEMBERED_TEXT = 8 * 1024;
 
-/** Operation kinds by name ('' for an anonymous operation); null when the document does not parse. */
-export function operationKinds(source: string): Map<string, string> | null {
-  let document: DocumentNode;
-  try {
-    document = parse(source);
-  } catch {
-    return null;
-  }
+/** Operation kinds by name ('' for an anonymous operation). */
+export function operationKinds(document: DocumentNode): Map<string, string> {
   const kinds = new Map<string, string>();
   for (const def of document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) kinds.set(def.name?.value ?? '', def.operation);
   return kinds;
+}
+
+/** What a document's text says for its key, from one parse: its operations' kinds and its days; null when it does not parse. */
+function documentFacts(query: string): { kinds: Map<string, string>; days: ReturnType<typeof documentDays> } | null {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { noLocation: true });
+  } catch {
+    return null;
+  }
+  return { kinds: operationKinds(document), days: documentDays(query, document) };
 }
 
 /**
@@ -79,6 +84,14 @@ export function boundedMemo<V>(max: number, maxKeyLength = MAX_REMEMBERED_TEXT) 
       }
       return value;
     },
+    /** the value kept for `key`, computing nothing */
+    peek: (key: string): V | undefined => entries.get(key),
+    /** keeps `value` for `key` (if the key is not too long), the oldest going first */
+    set(key: string, value: V): void {
+      if (key.length > maxKeyLength) return;
+      if (!entries.has(key) && entries.size >= max) entries.delete(entries.keys().next().value!);
+      entries.set(key, value);
+    },
     clear: () => entries.clear(),
     get size() {
       return entries.size;
@@ -93,20 +106,20 @@ export function boundedMemo<V>(max: number, maxKeyLength = MAX_REMEMBERED_TEXT) 
  * authenticated read must never see, or leave behind, another's answer.
  */
 export function requestPreparer() {
-  // Parsing is cached by document text, like Yoga's own parser cache.
-  const kinds = boundedMemo<Map<string, string> | null>(1_000);
+  // Parsing is cached by document text, like Yoga's own parser cache; one parse gives the
+  // operations' kinds and the document's days (a time slider changes only variables).
+  const documents = boundedMemo<ReturnType<typeof documentFacts>>(1_000);
   // Dashboards repeat the same few requests: their digests are kept (a hit then costs no hashing).
   const digests = boundedMemo<string>(1_000);
-  // a document's days are worked out once per document text (a time slider changes only variables)
-  const documents = boundedMemo<ReturnType<typeof documentDays>>(1_000);
   const digest = (material: string) => digests.get(material, () => createHash('sha256').update(material).digest('base64url'));
   return ({ query, variables, operationName, authorized }: CacheableRequest): PreparedRequest | null => {
     if (authorized) return null;
-    const ops = kinds.get(query, () => operationKinds(query));
+    const facts = documents.get(query, () => documentFacts(query));
+    const ops = facts?.kinds;
     const kind = ops?.get(operationName ?? (ops.size === 1 ? [...ops.keys()][0] : '\0'));
-    if (kind !== 'query') return null;
+    if (!facts || kind !== 'query') return null;
     const material = JSON.stringify([query, variables ?? null, operationName ?? null]);
-    const t = dayTemplate(query, variables, documents.get(query, () => documentDays(query)));
+    const t = dayTemplate(query, variables, facts.days);
     if (!t) return { hash: digest(material) };
     // the exact digest is needed only until the days things take effect are known: worked out then
     let exact: string | undefined;

@@ -1,5 +1,5 @@
-// The response cache as meibo uses it: the Yoga response-cache plugin (@graphql-yoga/plugin-response-cache)
-// over the store (src/cache/store.ts), every key carrying the data version (src/cache/version.ts,
+// The response cache as meibo uses it: a Yoga plugin (below; it replaces @graphql-yoga/plugin-response-cache,
+// whose in-memory LRU the store still uses) over the store (src/cache/store.ts), every key carrying the data version (src/cache/version.ts,
 // src/cache/listen.ts), and the same lookup for the HTTP fast path (src/http/fast-path.ts).
 //
 // The database is the source of truth, for the answers and for whether a cached answer is still
@@ -16,8 +16,8 @@
 // One version for everything: each amendment of the designated-posts instrument moves the coverage
 // of three of the four bodies and every answer not scoped to one body anyway, and amendments are a
 // few a year, so per-body versions bought nearly nothing and cost a Redis round trip on every hit.
-import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import type { Plugin } from 'graphql-yoga';
+import { visit, BREAK, type DocumentNode } from 'graphql';
 import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
 import { boundariesQuery } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
@@ -95,6 +95,24 @@ export interface CacheHit {
 
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
+/** Whether a document asks for the schema (`__schema`, `__type`): never cached, as the plugin did not. */
+const introspection = new WeakMap<DocumentNode, boolean>();
+function introspects(document: DocumentNode): boolean {
+  let found = introspection.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Field(field) {
+        if (field.name.value !== '__schema' && field.name.value !== '__type') return undefined;
+        found = true;
+        return BREAK;
+      },
+    });
+    introspection.set(document, found);
+  }
+  return found;
+}
+
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   if (options.mode === 'off') {
     return {
@@ -136,41 +154,86 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     return result;
   };
 
-  const cache: Cache = {
-    // Keys also come from clients (If-None-Match): only the current version's entries are answers.
-    get(key) {
-      const version = versionOfKey(key);
-      if (!version || version !== versions.current()) return counted(undefined) as never;
-      return counted(store.get(key)) as never;
-    },
-    set(key, data, _entities, ttlMs) {
-      // Computed under a version that has moved on meanwhile: no request will build this key again.
-      if (versionOfKey(key) !== versions.current()) return;
-      store.set(key, data as CachedResult, ttlMs);
-    },
-    // The plugin calls it only for entities a mutation reports, and mutations do not take that
-    // path here (invalidateViaMutation: false): the data version moves instead.
-    invalidate() {},
+  // Keys also come from clients (If-None-Match): only the current version's entries are answers.
+  const cached = (key: string) => {
+    const version = versionOfKey(key);
+    if (!version || version !== versions.current()) return counted(undefined);
+    return counted(store.get(key));
   };
+  const keyOf = (request: CacheableRequest): string | Promise<string> => {
+    const prepared = prepare(request);
+    const version = prepared && versions.current();
+    if (!prepared || !version) return NO_CACHE;
+    if (prepared.template && !boundaries(version)) return readBoundaries().then(() => buildKey(version, prepared, boundaries(version)));
+    return buildKey(version, prepared, boundaries(version));
+  };
+  const expose = options.exposeCacheStatus ?? false;
+  const withStatus = <R extends { extensions?: Record<string, unknown> }>(result: R, status: Record<string, unknown>): R =>
+    ({ ...result, extensions: { ...result.extensions, responseCache: status } });
+  // the key each request was given in onParams, for its execution to store the answer under
+  const keys = new WeakMap<Request, string>();
 
-  const plugin = useResponseCache({
-    cache,
-    ttl,
-    session: () => null,
-    enabled: publicRequest,
-    // A mutation's key is NO_CACHE: it is looked up and stored by nobody.
-    invalidateViaMutation: false,
-    // Errors are not cached; neither is an answer that has no key (nor does it get an ETag).
-    shouldCacheResult: ({ cacheKey, result }) => cacheKey !== NO_CACHE && !result.errors?.length,
-    includeExtensionMetadata: options.exposeCacheStatus ?? false,
-    buildResponseCacheKey: async ({ documentString, variableValues, operationName, request }) => {
-      const prepared = prepare({ query: documentString, variables: variableValues, operationName, authorized: !publicRequest(request) });
-      const version = prepared && versions.current();
-      if (!prepared || !version) return NO_CACHE;
-      if (prepared.template && !boundaries(version)) await readBoundaries();
-      return buildKey(version, prepared, boundaries(version));
+  // What @graphql-yoga/plugin-response-cache did for us (its If-None-Match 304, its lookup before
+  // parsing, its store after execution, ETag and Last-Modified), without what we do not use and a
+  // miss paid for: it adds `__typename` and `id` to every selection set of the document executed
+  // and walks the result to take them out again and collect the entities a mutation would
+  // invalidate (invalidation here is the data version's). A miss cost 1.6–1.8× an uncached
+  // request with it (CPU, BENCHMARKS.md 2026-12-05, time slider): 12 % of the server's CPU in its
+  // removeMetadataFieldsFromResult and onEntity alone.
+  const plugin: Plugin<Record<string, unknown>> = {
+    onRequest({ request, fetchAPI, endResponse }) {
+      // A client's If-None-Match naming the current answer: 304, as the plugin answers.
+      const tag = publicRequest(request) ? request.headers.get('If-None-Match') : null;
+      if (!tag) return;
+      const answer = (hit: CachedResult | undefined) => {
+        const lastModified = hit?.extensions?.http?.headers?.['Last-Modified'];
+        if (lastModified == null) return;
+        const since = request.headers.get('If-Modified-Since');
+        if (since != null && new Date(since).getTime() < new Date(lastModified).getTime()) return;
+        endResponse(new fetchAPI.Response(null, { status: 304, headers: { ETag: tag, 'Last-Modified': lastModified } }));
+      };
+      const hit = cached(tag);
+      return hit instanceof Promise ? hit.then(answer) : answer(hit);
     },
-  }) as Plugin<Record<string, unknown>>;
+    onParams({ params, request, setResult }) {
+      if (!publicRequest(request)) return;
+      const lookup = (key: string) => {
+        keys.set(request, key);
+        if (key === NO_CACHE) return;
+        const found = (hit: CachedResult | undefined) => {
+          if (hit) setResult((expose ? withStatus(hit, { hit: true }) : hit) as never);
+        };
+        const hit = cached(key);
+        return hit instanceof Promise ? hit.then(found) : found(hit);
+      };
+      const key = keyOf({ query: params.query ?? '', variables: params.variables, operationName: params.operationName, authorized: false });
+      return key instanceof Promise ? key.then(lookup) : lookup(key);
+    },
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request } | undefined)?.request;
+      const key = request && keys.get(request);
+      if (!key) return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          // an incremental (@defer, @stream) result is not cached
+          if (Symbol.asyncIterator in result) return;
+          // errors are not cached, nor an answer without a key, nor introspection (as the plugin)
+          const keep = key !== NO_CACHE && !result.errors?.length && !introspects(args.document);
+          if (keep) {
+            // The answer carries its ETag and Last-Modified (Yoga makes them headers), stored with it.
+            const extensions = (result.extensions ??= {}) as NonNullable<CachedResult['extensions']>;
+            const http = (extensions.http ??= {});
+            const headers = (http.headers ??= {});
+            headers.ETag = key;
+            headers['Last-Modified'] = new Date().toUTCString();
+            // Computed under a version that has moved on meanwhile: no request will build this key again.
+            if (versionOfKey(key) === versions.current()) store.set(key, result as CachedResult, ttl);
+          }
+          if (expose) setResult(withStatus(result, keep ? { hit: false, didCache: true, ttl } : { hit: false, didCache: false }));
+        },
+      };
+    },
+  };
 
   return {
     mode: options.mode,

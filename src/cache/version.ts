@@ -20,7 +20,13 @@ export interface Version {
   n: bigint;
 }
 
-export const show = (v: Version) => `${v.epoch}:${v.n}`;
+// Asked on every cache lookup: the name of the version read last is kept rather than built each time.
+const shown = new WeakMap<Version, string>();
+export const show = (v: Version): string => {
+  let name = shown.get(v);
+  if (name === undefined) shown.set(v, (name = `${v.epoch}:${v.n}`));
+  return name;
+};
 
 /** The one statement that reads the version, in `schema` (default: the connection's search_path). */
 export function versionQuery(schema?: string): string {

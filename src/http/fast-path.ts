@@ -20,7 +20,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { ResponseCache } from '../cache.js';
+import type { CacheHit } from '../cache/response-cache.js';
 import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
+import { bodyPreparer } from '../cache/bodies.js';
 import { markCacheHit } from '../log.js';
 import type { CachedResult } from '../cache/store.js';
 
@@ -31,27 +33,35 @@ const MAX_PREPARED = 1_000;
 
 /** The media type Yoga answers a regular result with for this Accept header, or null if unsure. */
 function mediaType(accept: string | undefined): string | null {
+  if (accept === undefined || accept === '*/*' || accept === 'application/json') return 'application/json';
   const value = (accept ?? '*/*').replace(/\s/g, '').toLowerCase().replace(/;charset=utf-8$/, '');
   if (value === 'application/graphql-response+json') return value;
   if (value === '*/*' || value === 'application/json' || value === 'application/json,*/*') return 'application/json';
   return null;
 }
 
-function readBody(req: IncomingMessage, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      chunks.push(chunk);
-    });
-    req.once('end', () => (size === length ? resolve(Buffer.concat(chunks, size)) : reject(new Error('body length differs from Content-Length'))));
-    req.once('error', reject);
+/** The body, once all `length` bytes of it are in; null if it ends otherwise or fails. */
+function readBody(req: IncomingMessage, length: number, done: (body: Buffer | null) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let called = false;
+  const finish = (body: Buffer | null) => {
+    if (called) return;
+    called = true;
+    done(body);
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    chunks.push(chunk);
   });
+  req.once('end', () => finish(size === length ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : null));
+  req.once('error', () => finish(null));
 }
 
+const JSON_TYPES = new Set(['application/json', 'application/json;charset=utf-8']);
+
 /** The GraphQL parameters of a request, or null when it is not a plain JSON query request. */
-function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> | null {
+export function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const { query, variables, operationName, ...rest } = raw as Record<string, unknown>;
   if (Object.keys(rest).length > 0 || typeof query !== 'string') return null; // extensions: Yoga's
@@ -71,10 +81,18 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * Wraps Yoga's node handler: cache hits are answered here, everything else is handed to `yoga`
  * (a POST body already read is handed along, as whatwg-node reads a pre-read `req.body`).
  */
-export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOptions: CORSOptions, endpoint = '/graphql'): NodeHandler {
-  // Dashboards send the same few request bodies again and again: each distinct one is parsed and
-  // digested once (cache.prepare), and a hit then costs one Map lookup on its text before the
-  // versions are read. null: not cacheable (a mutation, bad JSON), straight to Yoga.
+export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOptions: CORSOptions, endpoint = '/graphql'): NodeHandler {
+  // Yoga is handed a request at most once, whatever fails after (a fault of this file's own included).
+  const handed = new WeakSet<IncomingMessage>();
+  const yoga: NodeHandler = (req, res) => {
+    if (handed.has(req)) return;
+    handed.add(req);
+    handler(req, res);
+  };
+  // Dashboards send the same few requests again and again: each distinct GET URL (here) or POST
+  // body (bodyPreparer, below) is parsed and digested once (cache.prepare), and a hit then costs
+  // one Map lookup on its text before the versions are read. null: not cacheable (a mutation, bad
+  // JSON), straight to Yoga.
   const prepared = boundedMemo<PreparedRequest | null>(MAX_PREPARED);
   function prepareOnce(text: string, parse: () => Omit<CacheableRequest, 'authorized'> | null): PreparedRequest | null {
     const compute = () => {
@@ -83,6 +101,17 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
     };
     return prepared.get(text, compute);
   }
+  // POST bodies: also by shape, so that a time slider's new day is keyed without parsing its body
+  // (src/cache/bodies.ts)
+  const prepareBody = bodyPreparer((text) => {
+    let params: Omit<CacheableRequest, 'authorized'> | null;
+    try {
+      params = parseParams(JSON.parse(text));
+    } catch {
+      return null;
+    }
+    return params && cache.prepare({ ...params, authorized: false });
+  }, MAX_PREPARED);
 
   // The in-memory LRU (the whole store, or the one in front of Redis) hands back the same result
   // object for every hit on a key: its bytes and its header list per media type are kept with it,
@@ -102,54 +131,11 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
     return response;
   }
 
-  async function tryServe(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  // No promise on a hit from memory (the store answers at once there): a promise, and the async
+  // hooks the request log's AsyncLocalStorage puts on each, were a good part of a hit's cost.
+  /** Answers `hit`, as Yoga would. */
+  function answer(req: IncomingMessage, res: ServerResponse, media: string, hit: CacheHit): void {
     const { headers } = req;
-    const media = mediaType(headers.accept);
-    if (!media || headers.authorization) return false;
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    if ((q === -1 ? url : url.slice(0, q)) !== endpoint) return false;
-
-    let request: PreparedRequest | null;
-    if (req.method === 'GET') {
-      request = prepareOnce(url, () => {
-        const raw: Record<string, unknown> = Object.fromEntries(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
-        try {
-          if (typeof raw.variables === 'string') raw.variables = JSON.parse(raw.variables);
-        } catch {
-          return null;
-        }
-        return parseParams(raw);
-      });
-    } else if (req.method === 'POST') {
-      const length = Number(headers['content-length']);
-      const type = (headers['content-type'] ?? '').replace(/\s/g, '').toLowerCase();
-      if (!(type === 'application/json' || type === 'application/json;charset=utf-8')) return false;
-      if (!Number.isInteger(length) || length <= 0 || length > MAX_BODY_BYTES) return false;
-      const body = await readBody(req, length).catch(() => null);
-      if (!body) {
-        // The client went away mid-body: nobody is left to answer.
-        res.destroy();
-        return true;
-      }
-      // From here on the stream is consumed: Yoga gets the bytes instead.
-      (req as IncomingMessage & { body?: Buffer }).body = body;
-      const text = body.toString('utf8');
-      request = prepareOnce(text, () => {
-        try {
-          return parseParams(JSON.parse(text));
-        } catch {
-          return null;
-        }
-      });
-    } else {
-      return false;
-    }
-    if (!request) return false;
-
-    const found = cache.lookup(request);
-    const hit = found instanceof Promise ? await found : found;
-    if (!hit) return false;
     // the request log counts hits per second instead of a line each (src/log.ts)
     markCacheHit(res);
     const cors = (head: Array<readonly [string, string]>) => {
@@ -168,7 +154,7 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
       if (since == null || new Date(since).getTime() >= new Date(lastModified).getTime()) {
         res.writeHead(304, cors([['etag', hit.key], ['last-modified', lastModified]]).flat());
         res.end();
-        return true;
+        return;
       }
     }
 
@@ -179,18 +165,71 @@ export function withFastPath(cache: ResponseCache, yoga: NodeHandler, corsOption
     // writeHead takes a flat [name, value, …] list as it is: the same one for every hit on this answer.
     res.writeHead(200, headers.origin ? cors(head()).flat() : flat);
     res.end(response.body);
-    return true;
+  }
+
+  /** Answers a prepared request from the cache, or hands it to Yoga. */
+  function serve(req: IncomingMessage, res: ServerResponse, media: string, request: PreparedRequest | null): void {
+    if (!request) return yoga(req, res);
+    const found = cache.lookup(request);
+    if (!(found instanceof Promise)) return found ? answer(req, res, media, found) : yoga(req, res);
+    found.then((hit) => (hit ? answer(req, res, media, hit) : yoga(req, res)), (error: unknown) => fault(req, res, error));
+  }
+
+  /** A fault of this file: Yoga answers instead (it has the body, if one was read). */
+  function fault(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    console.error(`[meibo fast path] ${(error as Error)?.message ?? error}; answered by Yoga`);
+    if (res.headersSent) res.destroy();
+    else yoga(req, res);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const { headers } = req;
+    const media = mediaType(headers.accept);
+    if (!media || headers.authorization) return yoga(req, res);
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if ((q === -1 ? url : url.slice(0, q)) !== endpoint) return yoga(req, res);
+
+    if (req.method === 'GET') {
+      const request = prepareOnce(url, () => {
+        const raw: Record<string, unknown> = Object.fromEntries(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+        try {
+          if (typeof raw.variables === 'string') raw.variables = JSON.parse(raw.variables);
+        } catch {
+          return null;
+        }
+        return parseParams(raw);
+      });
+      return serve(req, res, media, request);
+    }
+    if (req.method !== 'POST') return yoga(req, res);
+    const length = Number(headers['content-length']);
+    const type = headers['content-type'];
+    if (!(type === 'application/json' || (type !== undefined && JSON_TYPES.has(type.replace(/\s/g, '').toLowerCase())))) return yoga(req, res);
+    if (!Number.isInteger(length) || length <= 0 || length > MAX_BODY_BYTES) return yoga(req, res);
+    readBody(req, length, (body) => {
+      if (!body) {
+        // The client went away mid-body: nobody is left to answer.
+        res.destroy();
+        return;
+      }
+      // From here on the stream is consumed: Yoga gets the bytes instead.
+      (req as IncomingMessage & { body?: Buffer }).body = body;
+      let request: PreparedRequest | null;
+      try {
+        request = prepareBody(body.toString('utf8'));
+      } catch (error) {
+        return fault(req, res, error);
+      }
+      serve(req, res, media, request);
+    });
   }
 
   return (req, res) => {
-    tryServe(req, res).then(
-      (served) => served || yoga(req, res),
-      (error: unknown) => {
-        // A fault of this file: Yoga answers instead (it has the body, if one was read).
-        console.error(`[meibo fast path] ${(error as Error)?.message ?? error}; answered by Yoga`);
-        if (res.headersSent) res.destroy();
-        else yoga(req, res);
-      },
-    );
+    try {
+      handle(req, res);
+    } catch (error) {
+      fault(req, res, error);
+    }
   };
 }
