@@ -135,7 +135,7 @@ export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HI
         ...(aborted ? { aborted: true } : {}),
       }, aborted ? 'request aborted by the client' : 'request');
     };
-    res.once('finish', () => done(false));
+    // one listener: a response emits 'close' after 'finish' too, and is finished then unless aborted
     res.once('close', () => done(!res.writableFinished));
     current.run({ id }, () => handler(req, res));
   };
