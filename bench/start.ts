@@ -4,20 +4,24 @@
 // schema, as production runs it).
 //
 //   npm run bench:start
-//   npm run bench:start -- --runs=5 --postgres --no-write
+//   npm run bench:start -- --runs=5 --postgres --no-write --load-seconds=10
 //
 // Each run: spawn `npm start` (its own process group) on a free port, ask the chair question every
 // 25 ms from the moment of the spawn until the answer is right (equal to the first run's answer,
 // which must be a chair), then sample the group's largest RSS for 3 s of idleness.
 // Wall time is from spawn to that first correct answer, so npm's own start is in it.
+// Then, on one more later start of each database, the memory under load: autocannon for
+// --load-seconds (default 10; 0: none) on the members question, 10 connections, as `npm start`
+// runs (the response cache on) and with MEIBO_RESPONSE_CACHE=off (every request a miss).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, groupMaxRss, startChild } from './lib/children.js';
+import { freePort, groupMaxRss, sampleCpu, startChild } from './lib/children.js';
 import { fmt, machineFacts, median, table, writeSection } from './lib/report.js';
 import { OPERATIONS, requestBody } from './queries.js';
 
@@ -33,19 +37,57 @@ const POSTGRES = args.get('postgres') === 'true';
 const WRITE = args.get('no-write') !== 'true';
 const PG_URL = process.env.MEIBO_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const IDLE_MS = 3_000;
+const LOAD_SECONDS = Math.max(0, Math.min(120, Number(args.get('load-seconds') ?? 10)));
 const log = (s: string) => console.error(`[bench:start ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const chair = OPERATIONS.find((o) => o.key === 'chair')!;
+const members = OPERATIONS.find((o) => o.key === 'members')!;
 
 interface Run {
   ms: number;
   peakMiB: number;
   idleMiB: number;
+  load?: Load;
+}
+
+interface Load {
+  requests: number;
+  bad: number;
+  /** the server's CPU (its process group) per request, ms */
+  cpuMs: number;
+  peakMiB: number;
+  /** RSS 3 s after the load ended */
+  afterMiB: number;
+}
+
+/** autocannon on the members question for LOAD_SECONDS, sampling the group's largest RSS every 25 ms. */
+async function underLoad(port: number, pgid: number, peakSoFar: number): Promise<Load> {
+  let peak = peakSoFar;
+  const sampler = setInterval(() => (peak = Math.max(peak, groupMaxRss(pgid))), 25);
+  const cpu = sampleCpu(pgid);
+  try {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: requestBody(members),
+      connections: 10,
+      duration: LOAD_SECONDS,
+      timeout: 10,
+    });
+    const spent = cpu.stop();
+    peak = Math.max(peak, groupMaxRss(pgid));
+    const requests = result.requests.total;
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    return { requests, bad: result.errors + result.timeouts + result.non2xx, cpuMs: spent.serverMs / Math.max(1, requests), peakMiB: peak, afterMiB: groupMaxRss(pgid) };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 let reference: unknown;
 
 /** One `npm start` in env: spawn → first correct answer, peak RSS until then, RSS after IDLE_MS. */
-async function oneStart(env: NodeJS.ProcessEnv): Promise<Run> {
+async function oneStart(env: NodeJS.ProcessEnv, withLoad = false): Promise<Run> {
   const port = await freePort();
   const child = startChild('npm start', 'npm', ['start', '--silent'], { PORT: String(port), HOST: '127.0.0.1', REDIS_URL: '', ...env }, ROOT);
   const started = performance.now();
@@ -73,7 +115,10 @@ async function oneStart(env: NodeJS.ProcessEnv): Promise<Run> {
     const ms = performance.now() - started;
     await new Promise((r) => setTimeout(r, IDLE_MS));
     peak = Math.max(peak, groupMaxRss(child.pid));
-    return { ms, peakMiB: peak, idleMiB: groupMaxRss(child.pid) };
+    const idleMiB = groupMaxRss(child.pid);
+    clearInterval(sampler);
+    const load = withLoad ? await underLoad(port, child.pid, idleMiB) : undefined;
+    return { ms, peakMiB: peak, idleMiB, load };
   } finally {
     clearInterval(sampler);
     await child.stop();
@@ -108,6 +153,28 @@ async function main() {
   record('embedded, fresh data directory (a clone\'s first start)', first);
   record('embedded, the same directory again (a later start)', later);
 
+  const loads: string[][] = [];
+  const recordLoad = (label: string, run: Run) => {
+    const l = run.load!;
+    loads.push([label, fmt(run.idleMiB, 0), fmt(l.peakMiB, 0), fmt(l.afterMiB, 0), String(l.requests), fmt(l.cpuMs, 3), String(l.bad)]);
+    log(`${label}: idle ${fmt(run.idleMiB, 0)}, under load ${fmt(l.peakMiB, 0)}, after ${fmt(l.afterMiB, 0)} MiB; ${l.requests} requests, ${fmt(l.cpuMs, 3)} ms CPU each, ${l.bad} bad`);
+  };
+  const loaded = async (label: string, env: NodeJS.ProcessEnv) => {
+    if (LOAD_SECONDS === 0) return;
+    recordLoad(`${label}, response cache as configured`, await oneStart(env, true));
+    recordLoad(`${label}, MEIBO_RESPONSE_CACHE=off`, await oneStart({ ...env, MEIBO_RESPONSE_CACHE: 'off' }, true));
+  };
+  {
+    const tmp = mkdtempSync(join(tmpdir(), 'meibo-start-'));
+    try {
+      const env = { MEIBO_DATA_DIR: join(tmp, 'pglite') };
+      await oneStart(env);
+      await loaded('embedded', env);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
   if (POSTGRES) {
     const schema = `bench_start_${randomBytes(4).toString('hex')}`;
     const url = new URL(PG_URL);
@@ -122,6 +189,7 @@ async function main() {
       const runs: Run[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await oneStart(env));
       record('PostgreSQL, migrated and seeded schema', runs);
+      await loaded('PostgreSQL', env);
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
@@ -140,7 +208,16 @@ ${IDLE_MS / 1000} s later (idle).
 ${machineFacts()}
 
 ${table(['start', 'ms to first correct answer', 'peak RSS MiB (median)', 'peak RSS MiB (max)', 'idle RSS MiB'], rows)}
-`;
+${
+  loads.length
+    ? `
+Under load (one later start each): autocannon, ${LOAD_SECONDS} s, 10 connections, the members question; RSS of the
+server sampled every 25 ms (peak), and ${IDLE_MS / 1000} s after the load; CPU of the server's process group per request.
+
+${table(['server', 'idle RSS MiB', 'peak RSS MiB under load', 'RSS MiB after', 'requests', 'CPU ms/request', 'errors'], loads)}
+`
+    : ''
+}`;
   console.log(markdown);
   if (WRITE) writeSection(join(ROOT, 'BENCHMARKS.md'), 'bench:start', markdown);
 }

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // `npx meibo <command> …`: meibo's command-line tools without npm's banner in their output, so
 // `npx meibo export csv > seats.csv` writes the CSV alone. Runs the TypeScript sources through
-// tsx's loader in this same process (signals reach it directly).
-import { register } from 'tsx/esm/api';
-
+// tsx's loader in this same process (signals reach it directly); `serve` runs the server as
+// `npm start` does, compiled (src/start.mjs).
 const COMMANDS = {
   export: '../src/cli/export.ts',
   amend: '../src/cli/amend.ts',
   token: '../src/cli/token.ts',
-  serve: '../src/server.ts',
+  serve: '../src/start.mjs',
 };
 
 const [command, ...rest] = process.argv.slice(2);
@@ -20,5 +19,5 @@ if (!script) {
 const url = new URL(script, import.meta.url);
 // each tool reads its arguments from process.argv.slice(2), as when run on its own
 process.argv = [process.argv[0], url.pathname, ...rest];
-register();
+if (!script.endsWith('.mjs')) (await import('tsx/esm/api')).register();
 await import(url.href);

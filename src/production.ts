@@ -3,4 +3,5 @@
 // load whether its type checks also look for a second copy of itself, by comparing constructor
 // names whenever a value is not of a type: that check alone was 3 % of an uncached request's CPU
 // (a profile of 2026-12-05). Error masking does not depend on it (src/app.ts sets it itself).
+// `npm start` runs the compiled build through src/start.mjs, which sets the same default first.
 process.env.NODE_ENV ??= 'production';

@@ -1,0 +1,116 @@
+// The server as compiled JavaScript (dist/server/), which `npm start` runs (src/start.mjs): run
+// through tsx, every start paid ~0.8 s and ~80 MiB for tsx and its transpiled copies of the
+// modules (BENCHMARKS.md, "Start and memory"). esbuild (the compiler tsx itself uses) bundles
+// src/server.ts and the modules of src/ it imports; packages stay in node_modules, loaded by Node
+// as they are. Chunks are split at dynamic imports, so a package that only one lazily imported
+// module needs (OpenTelemetry, ioredis, the schema engine) is loaded only when that module is.
+//
+// dist/server/ is two levels below the root, as src/<dir>/ is, so the `new URL('../../…',
+// import.meta.url)` of the sources (the page, the migrations, the dataset) find the same files.
+//
+// dist/server/build.json lists every input with its mtime and size: a start whose inputs all match
+// runs the build, any other start builds first (`isStale`, ~1 ms). `node src/cli/build-server.mjs`
+// builds unconditionally (postinstall).
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const OUT_DIR = join(ROOT, 'dist', 'server');
+export const ENTRY = join(OUT_DIR, 'server.mjs');
+const MANIFEST = join(OUT_DIR, 'build.json');
+/** what shapes the output besides the sources esbuild reports: this script and the compiler settings */
+const SETTINGS = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')];
+
+const fingerprint = (path) => {
+  try {
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return 'missing';
+  }
+};
+
+/** Why the build in dist/server must be rebuilt before it runs, or null when it is current. */
+export function isStale() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return 'no build';
+  }
+  for (const [file, print] of Object.entries(manifest.inputs ?? {})) {
+    if (fingerprint(join(ROOT, file)) !== print) return `${file} changed`;
+  }
+  for (const file of manifest.outputs ?? []) {
+    if (fingerprint(join(OUT_DIR, file)) === 'missing') return `${file} missing`;
+  }
+  return null;
+}
+
+/**
+ * Builds dist/server. The new chunks are written beside the old ones (their names carry their
+ * content's hash), the entry and the manifest last, each by a rename: a server already running
+ * from the previous build still finds the chunks it imports lazily, and a start that runs
+ * meanwhile sees either build whole. `prune` removes files of earlier builds (at install, when
+ * no server runs from this checkout's dist).
+ */
+export async function buildServer({ prune = false } = {}) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { server: 'src/server.ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    splitting: true,
+    outdir: OUT_DIR,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '[name]-[hash]',
+    entryNames: '[name]',
+    // error names and class names in logs as in the sources, not esbuild's renamed duplicates
+    keepNames: true,
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  mkdirSync(OUT_DIR, { recursive: true });
+  const entryFiles = new Set([ENTRY, `${ENTRY}.map`]);
+  const written = [];
+  const place = (path, contents) => {
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, contents);
+    renameSync(temporary, path);
+    written.push(relative(OUT_DIR, path));
+  };
+  for (const file of result.outputFiles) if (!entryFiles.has(file.path)) place(file.path, file.contents);
+  for (const file of result.outputFiles) if (entryFiles.has(file.path)) place(file.path, file.contents);
+  const inputs = {};
+  for (const file of [...Object.keys(result.metafile.inputs).map((f) => join(ROOT, f)), ...SETTINGS]) {
+    inputs[relative(ROOT, file)] = fingerprint(file);
+  }
+  place(MANIFEST, JSON.stringify({ inputs, outputs: written }, null, 1));
+  if (prune) {
+    const keep = new Set([...written, 'build.json']);
+    for (const name of readdirSync(OUT_DIR)) if (!keep.has(name)) rmSync(join(OUT_DIR, name), { force: true });
+  }
+}
+
+/** Rebuilds dist/server when stale; true when it did. */
+export async function ensureServerBuild() {
+  const reason = isStale();
+  if (!reason) return false;
+  const started = performance.now();
+  await buildServer();
+  // a log line like the server's own (src/log.ts: pino, level 30 = info)
+  const msg = `built dist/server (${reason}) in ${Math.round(performance.now() - started)} ms`;
+  process.stdout.write(`${JSON.stringify({ level: 30, time: new Date().toISOString(), service: 'meibo', msg })}\n`);
+  return true;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildServer({ prune: true });
+}
