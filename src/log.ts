@@ -81,8 +81,8 @@ export const SLOW_READ_MS = 1_000;
 
 /**
  * Wraps the whole HTTP handler (the cache's fast path and Yoga alike): gives each request its id,
- * returns it in `x-request-id`, runs the request inside its id's async context, and logs it when
- * the response is finished (or the client went away first).
+ * returns it in `x-request-id`, and logs it when the response is finished (or the client went away
+ * first).
  */
 export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HIT_SUMMARY_MS): NodeHandler {
   // Reads answered well — cache hits, and queries answered without an error — are the bulk of a
@@ -137,14 +137,17 @@ export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HI
     };
     // one listener: a response emits 'close' after 'finish' too, and is finished then unless aborted
     res.once('close', () => done(!res.writableFinished));
-    current.run({ id }, () => handler(req, res));
+    // The request's async context (its id for the lines Yoga's logger writes) is entered by
+    // useRequestId, inside Yoga: a cache hit answered before Yoga never needs it, and entering it
+    // here for every request was a sixth of a hit's CPU (2026-12-05).
+    handler(req, res);
   };
 }
 
 /**
  * The request id inside Yoga: taken from the header withRequestLog set (or made here when Yoga
- * is called directly, as by `yoga.fetch` in tests), added to every error's extensions, and
- * returned in the `x-request-id` header.
+ * is called directly, as by `yoga.fetch` in tests), the async context everything Yoga does for the
+ * request runs in, added to every error's extensions, and returned in the `x-request-id` header.
  */
 export function useRequestId(): Plugin<Record<string, unknown>> {
   const ids = new WeakMap<Request, string>();
@@ -154,6 +157,11 @@ export function useRequestId(): Plugin<Record<string, unknown>> {
     return id;
   };
   return {
+    instrumentation: {
+      // everything Yoga does for the request runs with its id (yogaLogger's lines), async
+      // continuations included
+      request: ({ request }, wrapped) => current.run({ id: idOf(request) }, wrapped),
+    },
     onExecute({ args }) {
       // a query (never a write) served over node:http: counted in the request log when it goes well
       const res = (args.contextValue as { res?: ServerResponse }).res;

@@ -83,6 +83,42 @@ describe('operator logs', () => {
   });
 });
 
+describe('a database outage in the log', () => {
+  it('is one warning line a request, under the id the client got, however many fields failed', async () => {
+    const sink: Array<Record<string, unknown>> = [];
+    const log = createLogger('info', new Writable({
+      write(chunk, _e, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) sink.push(JSON.parse(line));
+        done();
+      },
+    }));
+    const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111 }));
+    const handler: ProxyHandler<typeof refused> = { get: () => new Proxy(refused, handler) };
+    const down = new Proxy(refused, handler) as unknown as typeof t.directory.prisma;
+    const yoga = createApp(t.directory.prisma, { log, reader: () => down });
+    const outage = createServer(withRequestLog(yoga, log, 100));
+    await new Promise<void>((resolve) => outage.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(outage.address() as AddressInfo).port}/graphql`;
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(at, { method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ a: chair(body: "secretariat", asOf: "2025-07-01") { id } b: members(body: "deputy-director-meeting", asOf: "2025-07-01") { id } }' }) });
+        const json = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+        expect(response.status).toBe(503);
+        expect(json.errors?.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')).toBe(true);
+        ids.push(response.headers.get('x-request-id')!);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const warnings = sink.filter((l) => l.msg === 'database unavailable: answered 503 SERVICE_UNAVAILABLE');
+      expect(warnings.map((l) => l.requestId)).toEqual(ids);
+      expect(warnings.every((l) => l.cause === 'ECONNREFUSED')).toBe(true);
+    } finally {
+      await new Promise((resolve) => outage.close(resolve));
+    }
+  });
+});
+
 describe('a request whose client goes away', () => {
   it('is one "aborted" request line, never a database outage', async () => {
     const sink: Array<Record<string, unknown>> = [];
