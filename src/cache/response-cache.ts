@@ -95,6 +95,14 @@ export interface CacheHit {
 
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
+/**
+ * The rule of a 304 for a client that sent the answer's current ETag: unchanged unless it also
+ * sent an If-Modified-Since older than the answer's Last-Modified. The plugin's and the HTTP fast
+ * path's (src/http/fast-path.ts) one rule.
+ */
+export const unchangedSince = (lastModified: string, ifModifiedSince: string | null | undefined): boolean =>
+  ifModifiedSince == null || new Date(ifModifiedSince).getTime() >= new Date(lastModified).getTime();
+
 /** Whether a document asks for the schema (`__schema`, `__type`): never cached, as the plugin did not. */
 const introspection = new WeakMap<DocumentNode, boolean>();
 function introspects(document: DocumentNode): boolean {
@@ -188,8 +196,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const answer = (hit: CachedResult | undefined) => {
         const lastModified = hit?.extensions?.http?.headers?.['Last-Modified'];
         if (lastModified == null) return;
-        const since = request.headers.get('If-Modified-Since');
-        if (since != null && new Date(since).getTime() < new Date(lastModified).getTime()) return;
+        if (!unchangedSince(lastModified, request.headers.get('If-Modified-Since'))) return;
         endResponse(new fetchAPI.Response(null, { status: 304, headers: { ETag: tag, 'Last-Modified': lastModified } }));
       };
       const hit = cached(tag);

@@ -20,7 +20,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { ResponseCache } from '../cache.js';
-import type { CacheHit } from '../cache/response-cache.js';
+import { unchangedSince, type CacheHit } from '../cache/response-cache.js';
 import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
 import { bodyPreparer } from '../cache/bodies.js';
 import { markCacheHit } from '../log.js';
@@ -149,13 +149,10 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
     // plugin answers (same headers, same Last-Modified rule). Only for the request's own current
     // key: an ETag of another query never earns a 304 here.
     const lastModified = hit.result.extensions?.http?.headers?.['Last-Modified'];
-    if (headers['if-none-match'] === hit.key && lastModified != null) {
-      const since = headers['if-modified-since'];
-      if (since == null || new Date(since).getTime() >= new Date(lastModified).getTime()) {
-        res.writeHead(304, cors([['etag', hit.key], ['last-modified', lastModified]]).flat());
-        res.end();
-        return;
-      }
+    if (headers['if-none-match'] === hit.key && lastModified != null && unchangedSince(lastModified, headers['if-modified-since'])) {
+      res.writeHead(304, cors([['etag', hit.key], ['last-modified', lastModified]]).flat());
+      res.end();
+      return;
     }
 
     const response = responseOf(hit.result);
