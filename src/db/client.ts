@@ -63,23 +63,17 @@ function clientFor(config: DbConfig, options: PrismaClientOptions) {
   // The embedded database is opened (and held) on the client's first statement, not here: a CLI
   // that finds an empty data directory refuses without PGlite creating a cluster in it.
   let release = async () => {};
-  if (config.kind === 'pglite') {
-    const connect = adapter.connect.bind(adapter);
-    let retained = false;
-    adapter.connect = () => {
-      if (!retained) {
-        retained = true;
-        release = retainPGlite(config.dataDir);
-      }
-      return connect();
-    };
-  }
+  let retained = false;
   // The adapter Prisma connects, for the read layer's direct statements (src/db/raw.ts); forgotten
   // when Prisma disposes of it.
   let connected: SqlDriverAdapter | undefined;
-  const connectAdapter = adapter.connect.bind(adapter);
+  const connect = adapter.connect.bind(adapter);
   adapter.connect = async () => {
-    const a = await connectAdapter();
+    if (config.kind === 'pglite' && !retained) {
+      retained = true;
+      release = retainPGlite(config.dataDir);
+    }
+    const a = await connect();
     const dispose = a.dispose.bind(a);
     a.dispose = () => {
       if (connected === a) connected = undefined;

@@ -63,7 +63,6 @@ export class ReadLoaders extends RowLoaders {
 
 export const createReadLoaders = (db: () => Db): ReadLoaders => new ReadLoaders(db);
 
-
 /**
  * For each body: the revision in force on `day` as decided by `knownAt`, whether its text is known,
  * and the listings it prints for the body with their posts and organizations — one statement for
