@@ -8,11 +8,10 @@
 // - Hang: the backend of an instance's LISTEN connection is stopped (SIGSTOP), a write goes through
 //   another instance, and the stale answers the hung one gives are counted and timed.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { issueToken, parseTokens } from '../../src/auth.js';
@@ -21,24 +20,11 @@ import { closeAllDatabases } from '../../src/db/adapter.js';
 import { dbConfigFromEnv } from '../../src/db/config.js';
 import { openDirectory, type Directory } from '../../src/db/open.js';
 import { gql } from '../support/gql.js';
-import { asRoot, freePort, pgTool as runPgTool } from '../support/processes.js';
+import { asRoot, freePort, havePgServer, haveRedisServer, pgBinDir, pgTool as runPgTool, untilRedisAnswers } from '../support/processes.js';
 
-const bin = (() => {
-  try {
-    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
-const haveServer = bin !== '' && existsSync(join(bin, 'initdb'));
-const haveRedis = (() => {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const bin = pgBinDir();
+const haveServer = havePgServer(bin);
+const haveRedis = haveRedisServer();
 // In CI these are part of the job: their absence is a failure, not a skip.
 if ((!haveServer || !haveRedis) && process.env.CI) throw new Error('the data-version fault test needs initdb, pg_ctl, pg_dump and redis-server');
 const pgTool = (tool: string, args: string[]) => runPgTool(bin, tool, args);
@@ -130,19 +116,7 @@ describe.skipIf(!haveServer || !haveRedis)('the data version: a restore from an 
     const redisPort = await freePort();
     redisUrl = `redis://127.0.0.1:${redisPort}`;
     redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    for (let i = 0; i < 100; i++) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch {
-        probe.disconnect();
-        await sleep(50);
-      }
-    }
-    probe.disconnect();
+    await untilRedisAnswers(redisPort);
     const secretariat = await gql<{ chair: { post: { title: string } } }>(createApp(directory.prisma).fetch, CHAIR, { b: 'secretariat', d: '2025-07-01' });
     chairTitle = secretariat.data!.chair.post.title;
   }, 120_000);

@@ -4,7 +4,7 @@
 // `/ready` is 503 meanwhile, and the same process answers correctly once PostgreSQL is back. A
 // query whose client goes away, or whose time is up, leaves no statement running on the server.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,16 +15,10 @@ import { issueToken } from '../../src/auth.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
 import { createPrismaClient, type DbClient } from '../../src/db/client.js';
 import { dbConfigFromEnv } from '../../src/db/config.js';
-import { asRoot, freePort, pgTool as runPgTool } from '../support/processes.js';
+import { asRoot, freePort, havePgServer, pgBinDir, pgTool as runPgTool } from '../support/processes.js';
 
-const bin = (() => {
-  try {
-    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
-const haveServer = bin !== '' && existsSync(join(bin, 'initdb'));
+const bin = pgBinDir();
+const haveServer = havePgServer(bin);
 // In CI the binaries are part of the job: their absence is a failure, not a skip.
 if (!haveServer && process.env.CI) throw new Error('PostgreSQL server binaries not found (pg_config --bindir): the fault tests need initdb and pg_ctl');
 

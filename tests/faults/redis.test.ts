@@ -17,17 +17,10 @@ import { createApp } from '../../src/app.js';
 import { issueToken, parseTokens } from '../../src/auth.js';
 import { createResponseCache, type CacheLogger, type ResponseCache } from '../../src/cache.js';
 import { PG_URL, openTestDirectory, withPg, type TestDirectory } from '../support/harness.js';
-import { freePort } from '../support/processes.js';
+import { freePort, haveRedisServer, untilRedisAnswers } from '../support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const haveRedis = (() => {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveRedis = haveRedisServer();
 // In CI these are part of the job: their absence is a failure, not a skip.
 if (process.env.CI && (!haveRedis || !PG_URL)) throw new Error('the Redis fault test needs redis-server on PATH and MEIBO_TEST_PG_URL');
 
@@ -62,19 +55,7 @@ describe.skipIf(!haveRedis || !PG_URL)('Redis stopped, flushed and restored from
 
   async function startRedis() {
     redisProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--dbfilename', 'dump.rdb'], { stdio: 'ignore' });
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {}); // refused until redis-server listens
-    for (let i = 0; i < 100; i++) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch {
-        probe.disconnect();
-        await sleep(50);
-      }
-    }
-    probe.disconnect();
+    await untilRedisAnswers(port);
   }
   async function stopRedis() {
     const p = redisProcess;

@@ -8,23 +8,17 @@
 // event, not a few per subscriber.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth.js';
 import { EXAMPLE_AMENDMENT, gql, RECORD } from '../support/gql.js';
-import { asRoot, freePort, pgTool, startServer, stopServer, type ServerProcess } from '../support/processes.js';
+import { asRoot, freePort, havePgServer, pgBinDir, pgTool, startServer, stopServer, type ServerProcess } from '../support/processes.js';
 
-const bin = (() => {
-  try {
-    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
-const havePostgres = bin !== '' && existsSync(join(bin, 'initdb'));
+const bin = pgBinDir();
+const havePostgres = havePgServer(bin);
 if (!havePostgres && process.env.CI) throw new Error('PostgreSQL server binaries not found (pg_config --bindir): the fault tests need initdb and pg_ctl');
 
 const SUBSCRIBERS = 1_000;

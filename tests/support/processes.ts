@@ -1,7 +1,11 @@
 // What the tests that start processes of their own share: a free port, PostgreSQL's server tools
-// (as the postgres user when run as root), and a meibo server process started and stopped.
+// (as the postgres user when run as root), a private redis-server's readiness, and a meibo server
+// process started and stopped.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +24,45 @@ export function freePort(): Promise<number> {
 
 /** PostgreSQL refuses to run as root: as root, its tools run as the postgres user (and its files must be theirs). */
 export const asRoot = process.getuid?.() === 0;
+
+/** PostgreSQL's server binaries (pg_config --bindir), or '' when pg_config is not there. */
+export function pgBinDir(): string {
+  try {
+    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Whether `bin` (pgBinDir()) holds a server that a test can initdb a private cluster with. */
+export const havePgServer = (bin: string): boolean => bin !== '' && existsSync(join(bin, 'initdb'));
+
+/** Whether redis-server is on PATH, for a test that starts a private one. */
+export function haveRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (up to ~5 s) until the redis-server just started on `port` answers a PING. */
+export async function untilRedisAnswers(port: number): Promise<void> {
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {}); // refused until redis-server listens
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch {
+      probe.disconnect();
+      await sleep(50);
+    }
+  }
+  probe.disconnect();
+}
 
 /** Runs a PostgreSQL server tool from `bin` (pg_config --bindir), as the postgres user when root. */
 export function pgTool(bin: string, tool: string, args: string[]): string {
