@@ -9,9 +9,10 @@
 // - again: the same requests once more (first visits and repeats alternate by chunks of 25 days, so
 //   that both meet the same moments of a shared machine); and the 365 days of one of the documents
 //   to the uncached server;
-// - true misses: requests the cache has never seen, of two kinds: a known document asked with a new
-//   `knownAt` (exact, never shared), and a new document each request; beside the same requests to
-//   the uncached server.
+// - a slider on the other axis: a known document asked with a new `knownAt` each request, every one
+//   after the latest decision (one decision step: src/read/decisions.ts), so all but the first are
+//   first visits the cache answers; and true misses: a new document each request; each beside the
+//   same requests to the uncached server.
 //
 // Figures per pass: req/s, and the server's own CPU per request (utime + stime of its process
 // group from /proc, the load generator excluded). Rounds are interleaved; each uses new documents.
@@ -132,7 +133,7 @@ try {
   // The misses after every slider round: their garbage is collected during the passes after them.
   const missRows: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    // true misses: a known document with a new knownAt each time; a new document each time
+    // a new knownAt each time, all in the decision step after 2025-06-27; a new document each time (true misses)
     const knownAt = Array.from({ length: MISSES }, (_, i) => body(doc(`r${round}k`, true), { d: '2025-07-01', k: new Date(Date.UTC(2026, 0, 1 + i + round * MISSES)).toISOString().slice(0, 10) }));
     const newDocs = Array.from({ length: MISSES }, (_, i) => body(doc(`r${round}n${i}`), { d: '2025-07-01' }));
     // the uncached server is asked the very same bodies (knownAt misses first on each, one document each)
@@ -157,7 +158,7 @@ try {
   console.log('| round | first visits (cache on) | same again | first ÷ again: req/s / CPU | uncached, 365 of the same requests | load average |');
   console.log('| ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) console.log(r);
-  console.log('\n| round | miss, new knownAt: cache on | cache off | on ÷ off (CPU) | miss, new document: cache on | cache off | on ÷ off (CPU) | load average |');
+  console.log('\n| round | new knownAt, one decision step: cache on | cache off | on ÷ off (CPU) | miss, new document: cache on | cache off | on ÷ off (CPU) | load average |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of missRows) console.log(r);
 } finally {

@@ -7,7 +7,8 @@ import { bodyPreparer } from '../src/cache/bodies.js';
 import { buildKey, requestPreparer, type PreparedRequest } from '../src/cache/keys.js';
 import { parseParams } from '../src/http/fast-path.js';
 
-const BOUNDS = ['2024-03-25', '2025-07-01', '2026-04-01'];
+// days things take effect (v) and were decided (k)
+const BOUNDS = { v: ['2024-03-25', '2025-07-01', '2026-04-01'], k: ['2024-03-15', '2025-06-20', '2026-03-01'] };
 const M = (alias = 'members', extra = '') => `query($d: Date!, $k: Date) { ${alias}: members(body: "secretariat", asOf: $d, knownAt: $k) { position ${extra} } }`;
 
 /** The full way, as the fast path takes it: JSON.parse, then the cache's own preparer. */
@@ -60,21 +61,29 @@ describe('body shapes key every body as parsing it does', () => {
     expect(parsed).toBe(4);
     for (let i = 0; i < 365; i++) shaped(body(M(), { d: day(i), k: '2025-06-26' }));
     expect(parsed).toBe(4 + 4);
-    // a new knownAt: one more parse each, the days then shared again
+    // a new knownAt is a day of the shape like asOf: no parse at all
     for (let i = 0; i < 365; i++) shaped(body(M(), { d: day(i), k: day(i % 5, Date.UTC(2025, 0, 1)) }));
-    expect(parsed).toBe(8 + 5);
+    expect(parsed).toBe(8);
     // a one-off document is parsed once, not probed
     shaped(body(M('once'), { d: day(0) }));
-    expect(parsed).toBe(13 + 1);
+    expect(parsed).toBe(8 + 1);
   });
 
-  it('knownAt is exact: a new knownAt is a new key, the same knownAt shares the interval', () => {
+  it('knownAt is keyed by the interval between decisions it falls in, asOf by the one between days things take effect', () => {
     const bodies = [];
-    for (let i = 0; i < 40; i++) for (const k of ['2025-06-26', day(i, Date.UTC(2025, 0, 1))]) bodies.push(body(M(), { d: day(i * 7, Date.UTC(2025, 6, 1)), k }));
+    // 40 asOf days of one interval, each with a knownAt of one decision interval and one of a day
+    // walking 2025-06-01 … 2025-07-10, across the decision of 2025-06-20
+    for (let i = 0; i < 40; i++) for (const k of ['2025-06-26', day(i, Date.UTC(2025, 5, 1))]) bodies.push(body(M(), { d: day(i * 7, Date.UTC(2025, 6, 1)), k }));
     const got = compare(bodies);
     const fixed = got.filter((_, i) => i % 2 === 0).map((k) => k!.byInterval);
-    expect(new Set(fixed).size).toBe(1); // 2025-07-01 + 7·i, i < 40: one interval
-    expect(new Set(got.filter((_, i) => i % 2 === 1).map((k) => k!.byInterval)).size).toBe(40);
+    expect(new Set(fixed).size).toBe(1); // 2025-07-01 + 7·i, i < 40: one interval; knownAt fixed
+    const walking = got.filter((_, i) => i % 2 === 1).map((k) => k!.byInterval);
+    expect(new Set(walking).size).toBe(2); // knownAt before 2025-06-20, and on or after it
+    expect(walking[19]).toBe(fixed[0]); // 2025-06-20 … : the decision interval of 2025-06-26
+    expect(walking[18]).not.toBe(fixed[0]);
+    // the same day as asOf and as knownAt falls in different intervals of different axes: different keys
+    const swapped = compare([body(M(), { d: '2025-06-25', k: '2025-07-02' }), body(M(), { d: '2025-07-02', k: '2025-06-25' })]);
+    expect(swapped[0]!.byInterval).not.toBe(swapped[1]!.byInterval);
   });
 
   it('a day that is not an interval day, or not only one, keeps the body exact', () => {

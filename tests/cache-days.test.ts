@@ -16,10 +16,11 @@ const MEMBERS = `query($d: Date!) { members(body: "secretariat", asOf: $d) { id 
 const editor = issueToken('days');
 
 describe('days in cache keys, pure', () => {
-  it('takes interval days out of literals and variables, keeps knownAt and echoing documents exact', () => {
+  it('takes interval days out of literals and variables, each with its axis, and keeps echoing documents exact', () => {
     const t = dayTemplate(`{ a: members(body:"secretariat", asOf:"令和7年7月1日") { id } b: chair(body:"secretariat", asOf:$d, knownAt:"2025-06-26") { id } }`, { d: 'R7.7.2' });
-    expect(t?.days).toEqual(['2025-07-01', '2025-07-02']);
-    expect(t?.query).toContain('knownAt: "2025-06-26"');
+    expect(t?.days).toEqual(['2025-07-01', '2025-06-26', '2025-07-02']);
+    expect(t?.axes).toBe('vkv');
+    expect(t?.query).not.toContain('2025-06-26');
     expect(dayTemplate(`{ membershipDiff(body:"secretariat", from:"2025-06-30", to:"2025-07-01") { from unchanged } }`, null)).toBeNull();
     expect(dayTemplate(`query($d: Date!) { a: members(body:"x", asOf:$d) { id } b: body(code:"x", knownAt:$d) { code } }`, { d: '2025-07-01' })).toBeNull();
     expect(dayTemplate(`{ members(body:"secretariat", asOf:"tomorrow") { id } }`, null)).toBeNull();
@@ -97,6 +98,47 @@ describe.each(ENGINES)('days in cache keys on %s', (engine) => {
     expect(next.data).toEqual(onStart.data);
     const uncached = await ask(q, { d: '2025-07-05' }, { authorization: `Bearer ${editor.token}` });
     expect(uncached.data).toEqual(onStart.data);
+  });
+
+  it('answers a new knownAt inside a known decision interval from the cache, exactly as computed; a decision day starts another', async () => {
+    const KNOWN = `query($d: Date!, $k: Date) { members(body: "secretariat", asOf: $d, knownAt: $k) { id position post { title } seat { id validFrom validTo } } }`;
+    const plusDays = (day: string, n: number) => new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
+    const decided = [...new Set((await t.directory.prisma.revision.findMany({ select: { decidedOn: true } })).map((r) => r.decidedOn.toISOString().slice(0, 10)))].sort();
+    // the latest interval between two decisions, at least 4 days long, in which the list is known
+    let from: string | undefined;
+    let until: string | undefined;
+    for (let i = decided.length - 2; i >= 0 && !from; i--) {
+      if (plusDays(decided[i], 4) > decided[i + 1]) continue;
+      const probe = await ask(KNOWN, { d: decided[i], k: decided[i] }, { authorization: `Bearer ${editor.token}` });
+      if (!probe.errors) [from, until] = [decided[i], decided[i + 1]];
+    }
+    expect(from, `decisions: ${decided.join(' ')}`).toBeDefined();
+    const asOf = from!;
+    const first = await ask(KNOWN, { d: asOf, k: from });
+    expect(first.errors).toBeUndefined();
+    expect(first.statements).toBeGreaterThan(0);
+    for (let k = plusDays(from!, 1); k < until!; k = plusDays(k, 1)) {
+      const r = await ask(KNOWN, { d: asOf, k });
+      expect(r.statements, k).toBe(0);
+      expect(r.data, k).toEqual(first.data);
+      const uncached = await ask(KNOWN, { d: asOf, k }, { authorization: `Bearer ${editor.token}` });
+      expect(r.data, k).toEqual(uncached.data);
+    }
+    // the day of the next decision is another interval: computed, and as computed uncached
+    const next = await ask(KNOWN, { d: asOf, k: until });
+    expect(next.statements).toBeGreaterThan(0);
+    expect(next.data).toEqual((await ask(KNOWN, { d: asOf, k: until }, { authorization: `Bearer ${editor.token}` })).data);
+    // the answer names the decision it stands on, not the day asked: ids and Coverage.checkedOn
+    const local = (id: string) => Buffer.from(id, 'base64').toString();
+    expect(local(first.data.members[0].id)).toMatch(new RegExp(`^Listing:\\d+@${from}$`));
+    const checked = `query($k: Date) { body(code: "secretariat", knownAt: $k) { id coverage { checkedOn } } }`;
+    const a = await ask(checked, { k: plusDays(from!, 1) });
+    const b = await ask(checked, { k: plusDays(from!, 2) });
+    expect(a.data.body.coverage.checkedOn <= from!).toBe(true);
+    expect(local(a.data.body.id)).toMatch(new RegExp(`^Body:\\d+@${from}$`));
+    expect(b.statements).toBe(0);
+    expect(b.data).toEqual(a.data);
+    expect(b.data).toEqual((await ask(checked, { k: plusDays(from!, 2) }, { authorization: `Bearer ${editor.token}` })).data);
   });
 
   it('moves the intervals with a write: a new revision splits one, and no day answers from before it', async () => {

@@ -32,6 +32,8 @@ const HOLE = '"\u0000"';
 interface Shape {
   /** per day of the key's template (PreparedRequest.template.days): the position of the body day it is, or the day itself (a literal in the document) */
   slots: Array<number | string>;
+  /** the axis of each day of the key's template (src/cache/days.ts) */
+  axes: string;
   /** positions of the days that are not interval days: their values select the digest */
   exact: number[];
   /** template digest per value of the exact days (joined) */
@@ -65,17 +67,17 @@ export function bodyPreparer(prepare: (text: string) => PreparedRequest | null, 
     // position only if both probes put that position's sentinel there, and a literal only if both
     // read the same day that is no sentinel (a literal in full-width digits, １９０１-０１-０１, reads
     // as the first probe's first sentinel).
-    const probes: Array<{ marks: string[]; days: readonly string[] }> = [];
+    const probes: Array<{ marks: string[]; days: readonly string[]; axes: string }> = [];
     for (const year of [1901, 1911]) {
       const marks = sentinels(n, shape, year);
       if (!marks) return null;
       let i = 0;
-      const days = prepare(shape.replaceAll(HOLE, () => `"${marks[i++]}"`))?.template?.days;
-      if (!days) return null;
-      probes.push({ marks, days });
+      const template = prepare(shape.replaceAll(HOLE, () => `"${marks[i++]}"`))?.template;
+      if (!template) return null;
+      probes.push({ marks, days: template.days, axes: template.axes });
     }
     const [a, b] = probes as [(typeof probes)[0], (typeof probes)[0]];
-    if (a.days.length !== b.days.length) return null;
+    if (a.days.length !== b.days.length || a.axes !== b.axes) return null;
     const used = new Set<number>();
     const slots: Array<number | string> = [];
     for (let k = 0; k < a.days.length; k++) {
@@ -91,7 +93,7 @@ export function bodyPreparer(prepare: (text: string) => PreparedRequest | null, 
     }
     if (used.size === 0) return null;
     const exact = a.marks.map((_, k) => k).filter((k) => !used.has(k));
-    return { slots, exact, digests: boundedMemo<string | null>(max) };
+    return { slots, axes: a.axes, exact, digests: boundedMemo<string | null>(max) };
   }
 
   return (text: string): PreparedRequest | null => {
@@ -121,7 +123,7 @@ export function bodyPreparer(prepare: (text: string) => PreparedRequest | null, 
       // the first body of these exact days goes the full way; its key must be the shape's
       const p = full(text);
       const t = p?.template;
-      return t && t.days.length === days.length && t.days.every((d, k) => d === days[k]) ? t.hash : null;
+      return t && t.axes === shape.axes && t.days.length === days.length && t.days.every((d, k) => d === days[k]) ? t.hash : null;
     });
     if (digest === null) return full(text);
     let exact: PreparedRequest | null | undefined;
@@ -131,7 +133,7 @@ export function bodyPreparer(prepare: (text: string) => PreparedRequest | null, 
         exact ??= full(text);
         return exact?.hash ?? '';
       },
-      template: { hash: digest, days },
+      template: { hash: digest, days, axes: shape.axes },
     };
   };
 }

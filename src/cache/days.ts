@@ -4,21 +4,34 @@
 // dashboard scrubbing through time finds the answer to a day it has never asked in the cache,
 // under the interval the day falls in, instead of computing it again.
 //
-// Only valid-time days are treated so (`asOf`, `from`, `to`); `knownAt` stays exact. The one thing an
-// answer may not share is a day it echoes: the fields whose value is the day asked are
-// MembershipDiff's `from` and `to` (and Coverage's `checkedOn`, which may be the knownAt asked), so a
-// document selecting a field so named keys its days exactly. A day that is data (a listing's
-// validFrom that happens to be the day asked) is the same for every day of the interval. Errors,
-// which name the day, are never cached at all.
+// The same holds on the second time axis: every `knownAt` between two consecutive days on which
+// something was decided (a revision's 決定日) has the same answer, since an answer depends on
+// `knownAt` only through `decided_on <= knownAt`, and names not the day asked but the decision day
+// the step starts on, in its ids and in Coverage.checkedOn (src/read/decisions.ts). So each day is
+// keyed by the interval it falls in on its own axis: valid time for `asOf`, `from` and `to`,
+// decisions for `knownAt`.
+//
+// The one thing an answer may not share is a day it echoes: the fields whose value is the day
+// asked are MembershipDiff's `from` and `to`, so a document selecting a field so named keys its
+// days exactly. A day that is data (a listing's validFrom that happens to be the day asked) is the
+// same for every day of the interval. Errors, which name the day, are never cached at all.
 import { Kind, parse, print, visit, type DocumentNode, type ValueNode } from 'graphql';
-import { parseDay } from '../domain/dates.js';
+import { intervalOf, parseDay } from '../domain/dates.js';
+import { decisionDaysSql } from '../read/decisions.js';
 
-/** Arguments whose Date value an answer depends on only through the interval it falls in. */
-export const INTERVAL_ARGS = new Set(['asOf', 'from', 'to']);
+export { intervalOf };
+
+/**
+ * The two time axes a day is keyed on: `v`alid time (the days things take effect) and `k`nowledge
+ * (the days things were decided).
+ */
+export type Axis = 'v' | 'k';
+/** Arguments whose Date value an answer depends on only through the interval it falls in, with its axis. */
+export const INTERVAL_ARGS: ReadonlyMap<string, Axis> = new Map([['asOf', 'v'], ['from', 'v'], ['to', 'v'], ['knownAt', 'k']]);
 /** Date arguments keyed exactly (tests/cache-days.test.ts checks the schema has no other). */
-export const EXACT_DATE_ARGS = new Set(['knownAt', 'effectiveOn']);
+export const EXACT_DATE_ARGS = new Set(['effectiveOn']);
 /** Fields that may echo an asked day: a document selecting one keys its days exactly. */
-const ECHO_FIELDS = new Set(['from', 'to', 'checkedOn']);
+const ECHO_FIELDS = new Set(['from', 'to']);
 
 /** A request with its interval days taken out: the rest of its key, and the days (ISO), in order. */
 export interface DayTemplate {
@@ -27,6 +40,8 @@ export interface DayTemplate {
   variables: Record<string, unknown> | null;
   /** the ISO days taken out, in order */
   days: string[];
+  /** the axis of each of them (one character each) */
+  axes: string;
 }
 
 export const asDay = (value: unknown): string | null => {
@@ -44,8 +59,10 @@ interface DocumentDays {
   query: string;
   /** its literal interval days (ISO), in order */
   literalDays: string[];
-  /** variables used only as interval days */
-  dayVariables: string[];
+  /** their axes, one character each */
+  literalAxes: string;
+  /** variables used only as interval days of one axis, with it */
+  dayVariables: Array<[name: string, axis: Axis]>;
 }
 
 /**
@@ -61,17 +78,22 @@ export function documentDays(query: string, parsed?: DocumentNode): DocumentDays
     return null;
   }
   let echo = false;
-  // variables: used only as interval days (true), or also elsewhere (false)
-  const uses = new Map<string, boolean>();
-  const useOf = (value: ValueNode, interval: boolean) => {
-    visit(value, { Variable: (v) => void uses.set(v.name.value, interval && (uses.get(v.name.value) ?? true)) });
+  // variables: used only as interval days of one axis (the axis), or otherwise too (false)
+  const uses = new Map<string, Axis | false>();
+  const useOf = (value: ValueNode, axis: Axis | false) => {
+    visit(value, {
+      Variable: (v) => {
+        const before = uses.get(v.name.value);
+        uses.set(v.name.value, before === undefined || before === axis ? axis : false);
+      },
+    });
   };
   visit(document, {
     Field(field) {
       if (ECHO_FIELDS.has(field.name.value)) echo = true;
     },
     Argument(arg) {
-      useOf(arg.value, INTERVAL_ARGS.has(arg.name.value) && arg.value.kind === Kind.VARIABLE);
+      useOf(arg.value, (arg.value.kind === Kind.VARIABLE && INTERVAL_ARGS.get(arg.name.value)) || false);
     },
     VariableDefinition(def) {
       // a default value is part of the document: keyed exactly
@@ -80,21 +102,25 @@ export function documentDays(query: string, parsed?: DocumentNode): DocumentDays
   });
   if (echo) return null;
   const literalDays: string[] = [];
+  let literalAxes = '';
   let failed = false;
   const normalized = visit(document, {
     Argument(arg) {
-      if (!INTERVAL_ARGS.has(arg.name.value) || arg.value.kind !== Kind.STRING) return undefined;
+      const axis = INTERVAL_ARGS.get(arg.name.value);
+      if (!axis || arg.value.kind !== Kind.STRING) return undefined;
       const day = asDay(arg.value.value);
       if (!day) {
         failed = true;
         return undefined;
       }
       literalDays.push(day);
+      literalAxes += axis;
       return { ...arg, value: { kind: Kind.STRING, value: `@literal${literalDays.length - 1}` } };
     },
   });
   if (failed) return null;
-  return { query: print(normalized), literalDays, dayVariables: [...uses].filter(([, interval]) => interval).map(([name]) => name) };
+  const dayVariables = [...uses].filter((use): use is [string, Axis] => use[1] !== false);
+  return { query: print(normalized), literalDays, literalAxes, dayVariables };
 }
 
 /**
@@ -107,35 +133,37 @@ export function dayTemplate(
 ): DayTemplate | null {
   if (!doc) return null;
   const days = [...doc.literalDays];
+  let axes = doc.literalAxes;
   let vars: Record<string, unknown> | null = variables ?? null;
-  for (const name of doc.dayVariables) {
+  for (const [name, axis] of doc.dayVariables) {
     if (!vars || !(name in vars) || vars[name] === null) continue;
     const day = asDay(vars[name]);
     if (!day) return null;
     if (vars === variables) vars = { ...variables };
     vars[name] = `@day${days.length}`;
     days.push(day);
+    axes += axis;
   }
   if (days.length === 0) return null;
-  return { query: doc.query, variables: vars, days };
+  return { query: doc.query, variables: vars, days, axes };
 }
 
 /**
- * The days on which something takes effect, ascending: each day's interval is the number of them
- * on or before it. Read in the same statement as the data version they belong to.
+ * The days on which something changes on each axis, ascending: each day's interval is the number
+ * of them on or before it. Read in the same statement as the data version they belong to.
  */
-export function intervalOf(boundaries: readonly string[], day: string): number {
-  let lo = 0;
-  let hi = boundaries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (boundaries[mid] <= day) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export interface Boundaries {
+  /** days on which something takes effect (a revision comes into force, a provision or seat starts or ends) */
+  v: readonly string[];
+  /** days on which something was decided (a revision's 決定日: src/read/decisions.ts) */
+  k: readonly string[];
 }
 
-/** SQL: the data version and the days things take effect, in one snapshot. */
+/** Each of `days` by its interval on its axis: the part of a key that stands for them. */
+export const intervalsOf = (boundaries: Boundaries, days: readonly string[], axes: string): string =>
+  days.map((d, i) => intervalOf(boundaries[axes[i] as Axis], d)).join('.');
+
+/** SQL: the data version and the days things take effect and were decided, in one snapshot. */
 export function boundariesQuery(schema?: string): string {
   const t = (name: string) => (schema ? `"${schema.replace(/"/g, '""')}"."${name}"` : `"${name}"`);
   return `SELECT (SELECT epoch || ':' || version::text FROM ${t('data_version')} WHERE id) AS version,
@@ -144,5 +172,6 @@ export function boundariesQuery(schema?: string): string {
       UNION SELECT valid_from FROM ${t('provision')}
       UNION SELECT valid_to FROM ${t('provision')} WHERE valid_to IS NOT NULL
       UNION SELECT valid_from FROM ${t('seat')}
-      UNION SELECT valid_to FROM ${t('seat')} WHERE valid_to IS NOT NULL) days ORDER BY 1) AS days`;
+      UNION SELECT valid_to FROM ${t('seat')} WHERE valid_to IS NOT NULL) days ORDER BY 1) AS v,
+    ARRAY(${decisionDaysSql(t('revision'))}) AS k`;
 }

@@ -6,7 +6,7 @@
 // in full (200), never wrongly 304.
 import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import { dayTemplate, documentDays, intervalOf } from './days.js';
+import { dayTemplate, documentDays, intervalsOf, type Boundaries } from './days.js';
 
 export interface CacheableRequest {
   query: string;
@@ -22,16 +22,17 @@ export interface PreparedRequest {
   /**
    * With interval days (src/cache/days.ts): the digest of the request with its days taken out, and the days.
    */
-  readonly template?: { readonly hash: string; readonly days: readonly string[] };
+  readonly template?: { readonly hash: string; readonly days: readonly string[]; readonly axes: string };
 }
 
 /**
- * The key of a prepared request under a data version: by the intervals its days fall in when the
- * days things take effect under that version are known (`boundaries`), else by the days themselves.
+ * The key of a prepared request under a data version: by the intervals its days fall in, each on
+ * its axis, when the days things take effect and were decided under that version are known
+ * (`boundaries`), else by the days themselves.
  */
-export function buildKey(version: string, prepared: PreparedRequest, boundaries?: readonly string[] | null): string {
+export function buildKey(version: string, prepared: PreparedRequest, boundaries?: Boundaries | null): string {
   const t = prepared.template;
-  if (t && boundaries) return `"r|${version}|${t.hash}~${t.days.map((d) => intervalOf(boundaries, d)).join('.')}"`;
+  if (t && boundaries) return `"r|${version}|${t.hash}~${intervalsOf(boundaries, t.days, t.axes)}"`;
   return `"r|${version}|${prepared.hash}"`;
 }
 
@@ -127,7 +128,7 @@ export function requestPreparer() {
       get hash() {
         return (exact ??= digest(material));
       },
-      template: { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days },
+      template: { hash: digest(JSON.stringify(['days', t.query, t.variables, operationName ?? null])), days: t.days, axes: t.axes },
     };
   };
 }

@@ -19,7 +19,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { visit, BREAK, type DocumentNode } from 'graphql';
 import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
-import { boundariesQuery } from './days.js';
+import { boundariesQuery, type Boundaries } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
 import { consoleLogger, type CacheLogger } from './log.js';
 import { createStore, type CachedResult } from './store.js';
@@ -139,19 +139,19 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const prepare = requestPreparer();
   const publicRequest = (request: Request) => !request.headers.has('authorization');
 
-  // The days things take effect under the current version (src/cache/days.ts), read with the
-  // version in one statement and used only while that version is current. Until they are known,
-  // days are keyed exactly (a miss, never a wrong answer).
-  let bounds: { version: string; days: string[] } | null = null;
+  // The days things take effect and were decided under the current version (src/cache/days.ts),
+  // read with the version in one statement and used only while that version is current. Until
+  // they are known, days are keyed exactly (a miss, never a wrong answer).
+  let bounds: { version: string; days: Boundaries } | null = null;
   let reading: Promise<void> | null = null;
   const boundaries = (version: string | null) => (version && bounds?.version === version ? bounds.days : null);
   const readBoundaries = (): Promise<void> => {
     reading ??= options.db
-      .$queryRawUnsafe<Array<{ version: string; days: string[] }>>(boundariesQuery(options.listen?.schema))
+      .$queryRawUnsafe<Array<{ version: string; v: string[]; k: string[] }>>(boundariesQuery(options.listen?.schema))
       .then(([row]) => {
-        if (row && row.version === versions.current()) bounds = { version: row.version, days: row.days };
+        if (row && row.version === versions.current()) bounds = { version: row.version, days: { v: row.v, k: row.k } };
       })
-      .catch((e: Error) => log.warn(`days things take effect not read (${e.message}); days are keyed exactly meanwhile`))
+      .catch((e: Error) => log.warn(`days things take effect and were decided not read (${e.message}); days are keyed exactly meanwhile`))
       .finally(() => (reading = null));
     return reading;
   };

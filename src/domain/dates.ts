@@ -156,3 +156,18 @@ export function toWareki(day: IsoDay): string {
   const eraYear = y - Number(era.start.slice(0, 4)) + 1;
   return `${era.name}${eraYear === 1 ? "元" : eraYear}年${m}月${d}日`;
 }
+
+/**
+ * The number of `boundaries` (ascending days) on or before `day`: which of the intervals they cut
+ * the calendar into `day` falls in (0: before the first).
+ */
+export function intervalOf(boundaries: readonly string[], day: string): number {
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (boundaries[mid] <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -2,6 +2,8 @@
 // however many objects a query touches (tests/api/sql-count.test.ts counts them). The client is
 // read when a batch runs, so a read-only request moved to a replica (src/app.ts) reads there.
 import DataLoader from 'dataloader';
+import type { IsoDay } from '../domain/dates.js';
+import { decisionDaysSql } from './decisions.js';
 import type { AuditEntry, Body, Instrument, Organization, Post, PrismaClient, Provision, Revision, Seat, Unit } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
@@ -39,6 +41,8 @@ export type KnownKind = keyof KnownRows;
 
 export class RowLoaders {
   #checked: Promise<Date | null> | undefined;
+  #decisionDays: Promise<IsoDay[]> | undefined;
+  #decisionDaysAtHand: IsoDay[] | undefined;
   #known?: { [K in KnownKind]: Map<number, KnownRows[K]> };
   #listing?: DataLoader<number, Seat | null>;
   #tenureListings?: DataLoader<number, Seat[]>;
@@ -154,6 +158,20 @@ export class RowLoaders {
 
   get auditEntry() {
     return (this.#auditEntry ??= new DataLoader(async (k) => byId(k, await this.db().auditEntry.findMany({ where: { id: ids(k) } }))));
+  }
+
+  /**
+   * The days on which something was decided, ascending (src/read/decisions.ts): read once a request,
+   * by the first answer that names a decision step; at hand (`decisionDaysAtHand`) after that.
+   */
+  decisionDays(): Promise<IsoDay[]> {
+    return (this.#decisionDays ??= this.db()
+      .$queryRawUnsafe<Array<{ day: IsoDay }>>(decisionDaysSql())
+      .then((rows) => (this.#decisionDaysAtHand = rows.map((r) => r.day))));
+  }
+
+  decisionDaysAtHand(): IsoDay[] | undefined {
+    return this.#decisionDaysAtHand;
   }
 
   /** the day the data was last checked against its sources (dataset_info), read once a request */

@@ -8,13 +8,14 @@ import { decidedBy } from '../read/in-force.js';
 import { listingsInForce } from '../read/seats.js';
 import { notFound, quote } from '../errors.js';
 import { BodyRef, InstrumentRef, ListingRef, RevisionRef } from './refs.js';
-import { answer, knownAtOf, nodeOf, view, views, type View } from './view.js';
+import { answer, knownAtOf, nodeOf, onDecisionStep, view, views, type View } from './view.js';
 
 export const BODY_CODES = ['promotion-council', 'deputy-director-meeting', 'secretariat', 'advisor-liaison-meeting'];
 
 export const KNOWN_AT =
   'Answer from the decisions taken by this day (決定日): revisions decided later are left out, as if not yet made. ' +
-  'Every nested field answers by the same day unless given its own. Default: every decision recorded.';
+  'Every nested field answers by the same day unless given its own. The answer is that of the last decision day on or before it, ' +
+  'which the ids of its objects name (`…@<day>`). Default: every decision recorded.';
 
 /** A body by code, or NOT_FOUND naming the codes there are. */
 export async function findBodyOrThrow(ctx: Context, code: string): Promise<Body> {
@@ -56,7 +57,7 @@ const CoverageRef = builder.objectRef<CoverageShape>('Coverage').implement({
       description:
         'The day up to which this answer knows every decision about the body: the later of the day the data was last checked ' +
         'against its sources and the latest decision whose text it holds (a recorded amendment prints the whole list as of ' +
-        'its decision), and never after `knownAt`. A revision decided after it may exist that the data does not hold. null: not recorded.',
+        'its decision), and never after the decision an answer as decided by `knownAt` stands on (the last one decided on or before it). A revision decided after it may exist that the data does not hold. null: not recorded.',
       resolve: async (c, _args, ctx) => {
         const checked = await ctx.loaders.checkedOn();
         let day: IsoDay | null = checked ? fromDate(checked) : null;
@@ -66,7 +67,10 @@ const CoverageRef = builder.objectRef<CoverageShape>('Coverage').implement({
             if (r.contentKnown && decidedBy(r, c.k) && (day === null || decided > day)) day = decided;
           }
         }
-        return day !== null && c.k !== null && day > c.k ? c.k : day;
+        // never after the decision the answer stands on (not the day asked: every day of the step has one answer)
+        if (day === null || c.k === null) return day;
+        const last = day;
+        return onDecisionStep(ctx.loaders, c.k, (step) => (last > step ? step : last));
       },
     }),
   }),

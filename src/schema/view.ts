@@ -1,11 +1,14 @@
 // What every object of the graph carries: its row and the decision day (`knownAt`) of the question
 // that reached it. A nested field answers as decided by the same day unless given its own, and an
-// object's id names that day (`…@2025-06-26`), so a normalized client cache keeps what was known
-// then apart from what is known now: one id, one value, wherever it appears.
+// object's id names the decision that answer stands on (`…@2024-03-25` for a knownAt from
+// 2024-03-25 to the day before the next decision: src/read/decisions.ts), so a normalized client
+// cache keeps what was known then apart from what is known now, and holds one entry for every day
+// of a step: one id, one value, wherever it appears and whichever day of the step was asked.
 import type { IsoDay } from '../domain/dates.js';
 import { parseDay } from '../domain/dates.js';
 import { ReadRefusal } from '../read/refusal.js';
 import type { KnownKind, KnownRows, RowLoaders } from '../read/rows.js';
+import { decisionStep } from '../read/decisions.js';
 import { GraphQLError } from 'graphql';
 import { badUserInput, notFound, outOfCoverage } from '../errors.js';
 
@@ -30,8 +33,17 @@ export const views = <R>(rows: readonly R[], k: IsoDay | null): Array<View<R>> =
 /** The decision day a nested field answers by: its own argument, else the question's. */
 export const knownAtOf = (parent: { k: IsoDay | null }, own: IsoDay | null | undefined): IsoDay | null => own ?? parent.k;
 
-/** A node's local id: its row id, and the decision day when the question had one. */
-export const localId = (id: number, k: IsoDay | null): string => (k === null ? String(id) : `${id}@${k}`);
+/** A node's local id: its row id, and the decision step (decisionStep) when the question had a decision day. */
+export const localId = (id: number, step: IsoDay | null): string => (step === null ? String(id) : `${id}@${step}`);
+
+/**
+ * The decision an answer as decided by `k` stands on (src/read/decisions.ts), handed to `then`: at
+ * once when this request has read the decision days, else once it has (one statement a request).
+ */
+export function onDecisionStep<T>(loaders: RowLoaders, k: IsoDay, then: (step: IsoDay) => T): T | Promise<T> {
+  const days = loaders.decisionDaysAtHand();
+  return days ? then(decisionStep(days, k)) : loaders.decisionDays().then((d) => then(decisionStep(d, k)));
+}
 
 const INT4_MAX = 2_147_483_647;
 
@@ -55,7 +67,7 @@ export function parseLocalId(id: string): { id: number; k: IsoDay | null } | nul
 
 /**
  * A node type's id options and loader, one way for every type: the local id is the row's id and the
- * decision day; ids the graph did not make, rows that are gone, and rows not yet decided by the day
+ * decision step of its decision day; ids the graph did not make, rows that are gone, and rows not yet decided by the day
  * the id names (`known`) answer null.
  */
 export function nodeOf<R extends { id: number }, C>(
@@ -64,7 +76,11 @@ export function nodeOf<R extends { id: number }, C>(
   idOf: (row: R) => number = (row) => row.id,
 ) {
   return {
-    id: { resolve: (v: View<R>) => localId(idOf(v.row), v.k), parse: (id: string) => id },
+    id: {
+      resolve: (v: View<R>, _args: unknown, ctx: { loaders: RowLoaders }) =>
+        v.k === null ? localId(idOf(v.row), null) : onDecisionStep(ctx.loaders, v.k, (step) => localId(idOf(v.row), step)),
+      parse: (id: string) => id,
+    },
     loadMany: (ids: string[], ctx: C) =>
       Promise.all(ids.map(async (raw) => {
         const id = parseLocalId(raw);

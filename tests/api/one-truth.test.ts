@@ -73,7 +73,7 @@ describe.each(ENGINES)('one truth for client caches (%s)', (engine) => {
     expect(node.data!.node).toEqual({ id: moved.seat.id, validTo: moved.seat.validTo });
   });
 
-  it('carries knownAt into every nested field, and names it in the ids', async () => {
+  it('carries knownAt into every nested field, and names the decision it stands on in the ids', async () => {
     const r = await t.gql<any>(`{ chair(body:"deputy-director-meeting", asOf:"2025-06-30", knownAt:"2025-06-26") {
       id validTo seat { id validTo } post { seats { id validTo } } body { revisions { decidedOn } coverage { checkedOn } provisions { validTo } } } }`);
     const chair = r.data.chair;
@@ -81,8 +81,16 @@ describe.each(ENGINES)('one truth for client caches (%s)', (engine) => {
     expect(chair.seat.validTo).toBeNull();
     expect(chair.post.seats).toEqual([{ id: chair.seat.id, validTo: null }]);
     expect(chair.body.revisions.map((x: { decidedOn: string }) => x.decidedOn).every((d: string) => d <= '2025-06-26')).toBe(true);
-    expect(chair.body.coverage.checkedOn).toBe('2025-06-26');
-    expect(Buffer.from(chair.seat.id, 'base64').toString()).toMatch(/^Seat:\d+@2025-06-26$/);
+    // as decided by 2025-06-26 is as decided by the last decision before it, that of 2024-03-25:
+    // every day from it to 2025-06-26 has this one answer, named by that day
+    expect(chair.body.coverage.checkedOn).toBe('2024-03-25');
+    expect(Buffer.from(chair.seat.id, 'base64').toString()).toMatch(/^Seat:\d+@2024-03-25$/);
+    const sameStep = await t.gql<any>(`{ chair(body:"deputy-director-meeting", asOf:"2025-06-30", knownAt:"2024-11-11") {
+      id validTo seat { id validTo } post { seats { id validTo } } body { revisions { decidedOn } coverage { checkedOn } provisions { validTo } } } }`);
+    expect(sameStep.data).toEqual(r.data);
+    // the id asked back answers the same object, under the same id
+    const node = await t.gql<any>(`query($id: ID!) { node(id: $id) { id ... on Seat { validTo } } }`, { id: chair.seat.id });
+    expect(node.data.node).toEqual(chair.seat);
     // the same seat asked with everything recorded is another object, whose tenure has ended
     const now = await t.gql<any>(`{ chair(body:"deputy-director-meeting", asOf:"2025-06-30") { seat { id validTo } } }`);
     expect(now.data.chair.seat.id).not.toBe(chair.seat.id);
