@@ -3,7 +3,8 @@
 // cache — unless the answer could echo the day, which is then keyed exactly. Counted in SQL
 // statements, on both engines; and the schema's Date arguments are all accounted for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getNamedType, isInterfaceType, isObjectType } from 'graphql';
+import { getNamedType, isInterfaceType, isObjectType, parse, visit } from 'graphql';
+import { walkDocument } from '../src/cache/walk.js';
 import { createApp } from '../src/app.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
 import { EXACT_DATE_ARGS, INTERVAL_ARGS, dayTemplate, intervalOf } from '../src/cache/days.js';
@@ -25,6 +26,37 @@ describe('days in cache keys, pure', () => {
     expect(dayTemplate(`query($d: Date!) { a: members(body:"x", asOf:$d) { id } b: body(code:"x", knownAt:$d) { code } }`, { d: '2025-07-01' })).toBeNull();
     expect(dayTemplate(`{ members(body:"secretariat", asOf:"tomorrow") { id } }`, null)).toBeNull();
     expect([intervalOf(['2024-03-25', '2025-07-01'], '2024-03-24'), intervalOf(['2024-03-25', '2025-07-01'], '2024-03-25'), intervalOf(['2024-03-25', '2025-07-01'], '2025-06-30'), intervalOf(['2024-03-25', '2025-07-01'], '2025-07-01')]).toEqual([0, 1, 1, 2]);
+  });
+
+  it('walks every field, argument and variable graphql-js visits, in fragments, directives and nested values too', () => {
+    const document = parse(`
+      query Q($d: Date!, $k: Date = "2025-06-26" @x(a: 1), $n: Int) @op(at: $d) {
+        members(body: "secretariat", asOf: $d, knownAt: $k) @include(if: $n) { id ...F ... on Listing @skip(if: $n) { to: validTo from: post { title(x: [$d, { y: $k }]) } } }
+        membershipDiff(body: "x", from: "2025-06-30", to: $d) { from }
+      }
+      fragment F on Listing @frag(z: $n) { post { seats(asOf: $d) { id } } }`, { noLocation: true });
+    const seen = (walk: 'graphql' | 'ours') => {
+      const out: string[] = [];
+      if (walk === 'graphql') {
+        visit(document, {
+          Field: (f) => void out.push(`field ${f.name.value}`),
+          Argument: (a) => void out.push(`argument ${a.name.value}`),
+          // a variable definition's own name is not a use
+          Variable: (v, key) => void (key !== 'variable' && out.push(`variable ${v.name.value}`)),
+          VariableDefinition: (d) => void out.push(`definition ${d.variable.name.value}`),
+        });
+      } else {
+        walkDocument(document, {
+          field: (f) => void out.push(`field ${f.name.value}`),
+          argument: (a) => void out.push(`argument ${a.name.value}`),
+          variable: (v) => void out.push(`variable ${v.name.value}`),
+          variableDefinition: (d) => void out.push(`definition ${d.variable.name.value}`),
+        });
+      }
+      return out.sort();
+    };
+    expect(seen('ours')).toEqual(seen('graphql'));
+    expect(seen('ours').filter((x) => x.startsWith('variable')).length).toBe(10);
   });
 
   it('accounts for every Date argument of the schema: shared by interval, or exact', () => {
@@ -139,6 +171,26 @@ describe.each(ENGINES)('days in cache keys on %s', (engine) => {
     expect(b.statements).toBe(0);
     expect(b.data).toEqual(a.data);
     expect(b.data).toEqual((await ask(checked, { k: plusDays(from!, 2) }, { authorization: `Bearer ${editor.token}` })).data);
+  });
+
+  it('never stores an answer about the schema (introspection), wherever the document asks for it', async () => {
+    const exposed = createResponseCache({ mode: 'memory', db: t.directory.prisma, exposeCacheStatus: true, log: { info() {}, warn() {}, error() {} } });
+    await exposed.ready();
+    const app = createApp(t.directory.prisma, { plugins: [exposed.plugin] });
+    const status = async (query: string) => {
+      const r = await app.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query }) });
+      const body = await r.json();
+      expect(body.errors).toBeUndefined();
+      return body.extensions.responseCache.didCache as boolean;
+    };
+    try {
+      expect(await status('{ __typename bodies { code } }')).toBe(true);
+      expect(await status('{ __schema { queryType { name } } }')).toBe(false);
+      expect(await status('{ bodies { code } ...F } fragment F on Query { __type(name: "Body") { name } }')).toBe(false);
+      expect(await status('{ bodies { code ... on Body @include(if: true) { x: __typename } } a: __type(name: "Seat") { name } }')).toBe(false);
+    } finally {
+      await exposed.close();
+    }
   });
 
   it('moves the intervals with a write: a new revision splits one, and no day answers from before it', async () => {

@@ -15,7 +15,8 @@
 // asked are MembershipDiff's `from` and `to`, so a document selecting a field so named keys its
 // days exactly. A day that is data (a listing's validFrom that happens to be the day asked) is the
 // same for every day of the interval. Errors, which name the day, are never cached at all.
-import { Kind, parse, print, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { Kind, parse, print, visit, type DocumentNode } from 'graphql';
+import { walkDocument } from './walk.js';
 import { intervalOf, parseDay } from '../domain/dates.js';
 import { decisionDaysSql } from '../read/decisions.js';
 
@@ -78,29 +79,30 @@ export function documentDays(query: string, parsed?: DocumentNode): DocumentDays
     return null;
   }
   let echo = false;
+  let literals = false;
   // variables: used only as interval days of one axis (the axis), or otherwise too (false)
   const uses = new Map<string, Axis | false>();
-  const useOf = (value: ValueNode, axis: Axis | false) => {
-    visit(value, {
-      Variable: (v) => {
-        const before = uses.get(v.name.value);
-        uses.set(v.name.value, before === undefined || before === axis ? axis : false);
-      },
-    });
-  };
-  visit(document, {
-    Field(field) {
-      if (ECHO_FIELDS.has(field.name.value)) echo = true;
+  walkDocument(document, {
+    field(field) {
+      if (ECHO_FIELDS.has(field.name.value)) return (echo = true);
     },
-    Argument(arg) {
-      useOf(arg.value, (arg.value.kind === Kind.VARIABLE && INTERVAL_ARGS.get(arg.name.value)) || false);
+    argument(arg) {
+      if (arg.value.kind === Kind.STRING && INTERVAL_ARGS.has(arg.name.value)) literals = true;
     },
-    VariableDefinition(def) {
+    variable(v, arg) {
+      const axis = (arg.value === v && INTERVAL_ARGS.get(arg.name.value)) || false;
+      const before = uses.get(v.name.value);
+      uses.set(v.name.value, before === undefined || before === axis ? axis : false);
+    },
+    variableDefinition(def) {
       // a default value is part of the document: keyed exactly
       if (def.defaultValue) uses.set(def.variable.name.value, false);
     },
   });
   if (echo) return null;
+  const dayVariables = [...uses].filter((use): use is [string, Axis] => use[1] !== false);
+  // Without literal days the document is its own template: its text, not printed again.
+  if (!literals) return { query, literalDays: [], literalAxes: '', dayVariables };
   const literalDays: string[] = [];
   let literalAxes = '';
   let failed = false;
@@ -119,7 +121,6 @@ export function documentDays(query: string, parsed?: DocumentNode): DocumentDays
     },
   });
   if (failed) return null;
-  const dayVariables = [...uses].filter((use): use is [string, Axis] => use[1] !== false);
   return { query: print(normalized), literalDays, literalAxes, dayVariables };
 }
 

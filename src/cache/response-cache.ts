@@ -17,7 +17,8 @@
 // of three of the four bodies and every answer not scoped to one body anyway, and amendments are a
 // few a year, so per-body versions bought nearly nothing and cost a Redis round trip on every hit.
 import type { Plugin } from 'graphql-yoga';
-import { visit, BREAK, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
+import { walkDocument } from './walk.js';
 import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableRequest, type PreparedRequest } from './keys.js';
 import { boundariesQuery, type Boundaries } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
@@ -109,13 +110,7 @@ function introspects(document: DocumentNode): boolean {
   let found = introspection.get(document);
   if (found === undefined) {
     found = false;
-    visit(document, {
-      Field(field) {
-        if (field.name.value !== '__schema' && field.name.value !== '__type') return undefined;
-        found = true;
-        return BREAK;
-      },
-    });
+    walkDocument(document, { field: (field) => (found = field.name.value === '__schema' || field.name.value === '__type') });
     introspection.set(document, found);
   }
   return found;
