@@ -23,7 +23,7 @@ import { buildKey, NO_CACHE, requestPreparer, versionOfKey, type CacheableReques
 import { boundariesQuery, type Boundaries } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
 import { consoleLogger, type CacheLogger } from './log.js';
-import { createStore, type CachedResult } from './store.js';
+import { compact, createStore, type CachedResult } from './store.js';
 import { readVersions, type VersionReader } from './version.js';
 
 export type ResponseCacheMode = 'off' | 'memory' | 'redis';
@@ -229,7 +229,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
             headers.ETag = key;
             headers['Last-Modified'] = new Date().toUTCString();
             // Computed under a version that has moved on meanwhile: no request will build this key again.
-            if (versionOfKey(key) === versions.current()) store.set(key, result as CachedResult, ttl);
+            if (versionOfKey(key) === versions.current()) {
+              // kept serialized (src/cache/store.ts compact), and sent as the same text
+              const answer = compact(result as CachedResult, !expose);
+              store.set(key, answer, ttl);
+              if (!expose) setResult(answer as never);
+            }
           }
           if (expose) setResult(withStatus(result, keep ? { hit: false, didCache: true, ttl } : { hit: false, didCache: false }));
         },

@@ -24,7 +24,7 @@ import { unchangedSince, type CacheHit } from '../cache/response-cache.js';
 import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
 import { bodyPreparer } from '../cache/bodies.js';
 import { markCacheHit } from '../log.js';
-import type { CachedResult } from '../cache/store.js';
+import { bodyOf, type CachedResult } from '../cache/store.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first, if
@@ -123,7 +123,8 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
     if (!response) {
       // As Yoga's result processor: extensions.http becomes headers and leaves the body.
       const { http, ...extensions } = result.extensions ?? {};
-      const body = Buffer.from(JSON.stringify({ ...result, extensions: Object.keys(extensions).length ? extensions : undefined }));
+      // a stored answer is kept serialized (src/cache/store.ts compact)
+      const body = bodyOf(result) ?? Buffer.from(JSON.stringify({ ...result, extensions: Object.keys(extensions).length ? extensions : undefined }));
       const extra = Object.entries(http?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)] as const);
       response = { body, headers: [['content-length', String(body.length)], ...extra], flat: new Map() };
       responses.set(result, response);
