@@ -107,42 +107,49 @@ export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HI
     reads.maxMs = Math.max(reads.maxMs, ms);
     reads.totalMs += ms;
   };
+  // What a request's 'close' listener needs, kept on the response: one listener function for every
+  // request, not two closures made (and named: esbuild's keepNames) for each.
+  function closed(this: ServerResponse) {
+    const state = (this as unknown as Tracked)[REQUEST];
+    if (!state || state.logged || !log.isLevelEnabled('info')) return;
+    state.logged = true;
+    // a response emits 'close' after 'finish' too, and is finished then unless aborted
+    const aborted = !this.writableFinished;
+    const ms = performance.now() - state.started;
+    const quiet = (this as unknown as Marked)[QUIET_READ];
+    if (!aborted && quiet && this.statusCode < 400 && ms < SLOW_READ_MS) {
+      countRead(quiet === 'hit', this.statusCode, ms);
+      return;
+    }
+    const { req } = state;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    log.info({
+      requestId: state.id,
+      method: req.method,
+      path: q === -1 ? url : url.slice(0, q),
+      status: aborted ? null : this.statusCode,
+      ms: Math.round(ms * 10) / 10,
+      ...(aborted ? { aborted: true } : {}),
+    }, aborted ? 'request aborted by the client' : 'request');
+  }
   return (req, res) => {
     const raw = req.headers[REQUEST_ID_HEADER];
     const id = requestIdFrom(Array.isArray(raw) ? raw[0] : raw);
     // Yoga reads it back from here (useRequestId), so both answer with the same id.
     req.headers[REQUEST_ID_HEADER] = id;
     res.setHeader(REQUEST_ID_HEADER, id);
-    const started = performance.now();
-    let logged = false;
-    const done = (aborted: boolean) => {
-      if (logged || !log.isLevelEnabled('info')) return;
-      logged = true;
-      const ms = performance.now() - started;
-      const quiet = (res as unknown as Marked)[QUIET_READ];
-      if (!aborted && quiet && res.statusCode < 400 && ms < SLOW_READ_MS) {
-        countRead(quiet === 'hit', res.statusCode, ms);
-        return;
-      }
-      const url = req.url ?? '';
-      const q = url.indexOf('?');
-      log.info({
-        requestId: id,
-        method: req.method,
-        path: q === -1 ? url : url.slice(0, q),
-        status: aborted ? null : res.statusCode,
-        ms: Math.round(ms * 10) / 10,
-        ...(aborted ? { aborted: true } : {}),
-      }, aborted ? 'request aborted by the client' : 'request');
-    };
-    // one listener: a response emits 'close' after 'finish' too, and is finished then unless aborted
-    res.once('close', () => done(!res.writableFinished));
+    (res as unknown as Tracked)[REQUEST] = { req, id, started: performance.now(), logged: false };
+    res.on('close', closed);
     // The request's async context (its id for the lines Yoga's logger writes) is entered by
     // useRequestId, inside Yoga: a cache hit answered before Yoga never needs it, and entering it
     // here for every request was a sixth of a hit's CPU (2026-12-05).
     handler(req, res);
   };
 }
+
+const REQUEST = Symbol('meibo request log');
+type Tracked = Record<typeof REQUEST, { req: IncomingMessage; id: string; started: number; logged: boolean } | undefined>;
 
 /**
  * The request id inside Yoga: taken from the header withRequestLog set (or made here when Yoga

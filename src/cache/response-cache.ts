@@ -242,6 +242,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
   };
 
+  // (not a closure made per lookup: the fast path's hits come through here)
+  const foundFor = (key: string, r: CachedResult | undefined) => (r ? (options.onLookup?.(true), { key, result: r }) : undefined);
+
   return {
     mode: options.mode,
     plugin,
@@ -264,8 +267,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const key = buildKey(version, prepared, boundaries(version));
       const result = store.get(key);
       // A hit here is the whole request's; a miss goes on to Yoga, whose lookup counts it.
-      const found = (r: CachedResult | undefined) => (r ? (options.onLookup?.(true), { key, result: r }) : undefined);
-      return result instanceof Promise ? result.then(found) : found(result);
+      return result instanceof Promise ? result.then((r) => foundFor(key, r)) : foundFor(key, result);
     },
     async close() {
       await versions.close();

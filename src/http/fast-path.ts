@@ -139,30 +139,34 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
     const { headers } = req;
     // the request log counts hits per second instead of a line each (src/log.ts)
     markCacheHit(res);
-    const cors = (head: Array<readonly [string, string]>) => {
-      if (!headers.origin) return head;
-      const asFetch = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
-      for (const [k, v] of Object.entries(getCORSHeadersByRequestAndOptions(asFetch, corsOptions) ?? {})) head.push([k.toLowerCase(), v]);
-      return head;
-    };
 
     // A dashboard polling with the ETag it was given: 304 when the answer has not changed, as the
     // plugin answers (same headers, same Last-Modified rule). Only for the request's own current
     // key: an ETag of another query never earns a 304 here.
     const lastModified = hit.result.extensions?.http?.headers?.['Last-Modified'];
     if (headers['if-none-match'] === hit.key && lastModified != null && unchangedSince(lastModified, headers['if-modified-since'])) {
-      res.writeHead(304, cors([['etag', hit.key], ['last-modified', lastModified]]).flat());
+      res.writeHead(304, withCors(req, [['etag', hit.key], ['last-modified', lastModified]]).flat());
       res.end();
       return;
     }
 
+    // No closure made per hit here (each was also named, esbuild's keepNames: src/cli/build-server.mjs).
     const response = responseOf(hit.result);
-    const head = (): Array<readonly [string, string]> => [['content-type', `${media}; charset=utf-8`], ...response.headers];
     let flat = response.flat.get(media);
-    if (!flat) response.flat.set(media, (flat = head().flat()));
+    if (!flat) response.flat.set(media, (flat = headOf(media, response).flat()));
     // writeHead takes a flat [name, value, …] list as it is: the same one for every hit on this answer.
-    res.writeHead(200, headers.origin ? cors(head()).flat() : flat);
+    res.writeHead(200, headers.origin ? withCors(req, headOf(media, response)).flat() : flat);
     res.end(response.body);
+  }
+
+  const headOf = (media: string, response: Response): Array<readonly [string, string]> => [['content-type', `${media}; charset=utf-8`], ...response.headers];
+
+  /** `head` with the CORS headers Yoga would add for the request's Origin, if it has one. */
+  function withCors(req: IncomingMessage, head: Array<readonly [string, string]>): Array<readonly [string, string]> {
+    if (!req.headers.origin) return head;
+    const asFetch = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
+    for (const [k, v] of Object.entries(getCORSHeadersByRequestAndOptions(asFetch, corsOptions) ?? {})) head.push([k.toLowerCase(), v]);
+    return head;
   }
 
   /** Answers a prepared request from the cache, or hands it to Yoga. */
