@@ -42,20 +42,38 @@ function mediaType(accept: string | undefined): string | null {
 
 /** The body, once all `length` bytes of it are in; null if it ends otherwise or fails. */
 function readBody(req: IncomingMessage, length: number, done: (body: Buffer | null) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let called = false;
-  const finish = (body: Buffer | null) => {
-    if (called) return;
-    called = true;
-    done(body);
-  };
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    chunks.push(chunk);
-  });
-  req.once('end', () => finish(size === length ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : null));
-  req.once('error', () => finish(null));
+  // The listeners are shared functions reading the request's state: no closures made per request.
+  (req as Reading)[READING] = { chunks: [], size: 0, length, done };
+  req.on('data', onData);
+  req.once('end', onEnd);
+  req.once('error', onError);
+}
+
+const READING = Symbol('meibo body read');
+type Reading = IncomingMessage & { [READING]?: { chunks: Buffer[]; size: number; length: number; done: ((body: Buffer | null) => void) | null } };
+
+function onData(this: Reading, chunk: Buffer) {
+  const state = this[READING]!;
+  state.size += chunk.length;
+  state.chunks.push(chunk);
+}
+
+function finishReading(req: Reading, ok: boolean) {
+  const state = req[READING];
+  const done = state?.done;
+  if (!state || !done) return;
+  state.done = null;
+  const { chunks, size, length } = state;
+  req[READING] = undefined;
+  done(ok && size === length ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : null);
+}
+
+function onEnd(this: Reading) {
+  finishReading(this, true);
+}
+
+function onError(this: Reading) {
+  finishReading(this, false);
 }
 
 const JSON_TYPES = new Set(['application/json', 'application/json;charset=utf-8']);
