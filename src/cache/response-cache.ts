@@ -242,6 +242,19 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
   };
 
+  // The key of a request the fast path remembers (the same PreparedRequest for the same body), kept
+  // with it while the version and the days things take effect are those it was built under: a
+  // repeated request's key is neither concatenated nor hashed again (V8 keeps a string's hash).
+  const builtKeys = new WeakMap<PreparedRequest, { version: string; bounds: Boundaries | null; key: string }>();
+  const keyUnder = (version: string, prepared: PreparedRequest): string => {
+    const bounds = boundaries(version);
+    const built = builtKeys.get(prepared);
+    if (built && built.version === version && built.bounds === bounds) return built.key;
+    const key = buildKey(version, prepared, bounds);
+    builtKeys.set(prepared, { version, bounds, key });
+    return key;
+  };
+
   // (not a closure made per lookup: the fast path's hits come through here)
   const foundFor = (key: string, r: CachedResult | undefined) => (r ? (options.onLookup?.(true), { key, result: r }) : undefined);
 
@@ -264,7 +277,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (options.exposeCacheStatus) return undefined;
       const version = versions.current();
       if (!version) return undefined;
-      const key = buildKey(version, prepared, boundaries(version));
+      const key = keyUnder(version, prepared);
       const result = store.get(key);
       // A hit here is the whole request's; a miss goes on to Yoga, whose lookup counts it.
       return result instanceof Promise ? result.then((r) => foundFor(key, r)) : foundFor(key, result);
