@@ -70,9 +70,18 @@ export class RowLoaders {
   prime<K extends KnownKind>(kind: K, row: KnownRows[K]): void {
     const known = (this.#known ??= { post: new Map(), organization: new Map(), revision: new Map(), listing: new Map() });
     const rows = known[kind] as Map<number, KnownRows[K]>;
-    if (rows.has(row.id)) return;
-    rows.set(row.id, row);
-    (this[kind] as DataLoader<number, KnownRows[K] | null>).prime(row.id, row);
+    if (!rows.has(row.id)) rows.set(row.id, row);
+    // Not DataLoader.prime: its settled promise per row (a hundred for a member list, each through
+    // the async hooks AsyncLocalStorage keeps on) for rows most fields take at hand anyway (peek).
+    // The kind's loader answers them from here instead, without a statement (#known).
+  }
+
+  /** The rows with `ids`: those at hand (`known`), and the others by `read` (none when all are at hand). */
+  async #knownOr<V extends { id: number }>(known: Map<number, V> | undefined, ids: readonly number[], read: (ids: number[]) => Promise<V[]>): Promise<Array<V | null>> {
+    const missing = known ? ids.filter((id) => !known.has(id)) : [...ids];
+    if (missing.length === 0) return ids.map((id) => known!.get(id)!);
+    const found = new Map((await read(missing)).map((r) => [r.id, r]));
+    return ids.map((id) => known?.get(id) ?? found.get(id) ?? null);
   }
 
   /** The row of `kind` with `id` if this request holds it at hand (prime), else undefined. */
@@ -103,7 +112,7 @@ export class RowLoaders {
 
   /** seat listings (rows of `seat`) by id */
   get listing() {
-    return (this.#listing ??= new DataLoader(async (k) => byId(k, await this.db().seat.findMany({ where: { id: ids(k) } }))));
+    return (this.#listing ??= new DataLoader((k) => this.#knownOr(this.#known?.listing, k, (m) => this.db().seat.findMany({ where: { id: ids(m) } }))));
   }
 
   /** the listings of each tenure, first day first */
@@ -125,11 +134,11 @@ export class RowLoaders {
   }
 
   get post() {
-    return (this.#post ??= new DataLoader(async (k) => byId(k, await this.db().post.findMany({ where: { id: ids(k) } }))));
+    return (this.#post ??= new DataLoader((k) => this.#knownOr(this.#known?.post, k, (m) => this.db().post.findMany({ where: { id: ids(m) } }))));
   }
 
   get organization() {
-    return (this.#organization ??= new DataLoader(async (k) => byId(k, await this.db().organization.findMany({ where: { id: ids(k) } }))));
+    return (this.#organization ??= new DataLoader((k) => this.#knownOr(this.#known?.organization, k, (m) => this.db().organization.findMany({ where: { id: ids(m) } }))));
   }
 
   get instrument() {
@@ -137,7 +146,7 @@ export class RowLoaders {
   }
 
   get revision() {
-    return (this.#revision ??= new DataLoader(async (k) => byId(k, await this.db().revision.findMany({ where: { id: ids(k) } }))));
+    return (this.#revision ??= new DataLoader((k) => this.#knownOr(this.#known?.revision, k, (m) => this.db().revision.findMany({ where: { id: ids(m) } }))));
   }
 
   /** every revision of each instrument, by sequence */
