@@ -12,13 +12,13 @@
 // - a slider on the other axis: a known document asked with a new `knownAt` each request, every one
 //   after the latest decision (one decision step: src/read/decisions.ts), so all but the first are
 //   first visits the cache answers; and true misses: a new document each request; each beside the
-//   same requests to the uncached server.
+//   same requests to the uncached server, by chunks of 100 taken in turn by the two servers.
 //
 // Figures per pass: req/s, and the server's own CPU per request (utime + stime of its process
 // group from /proc, the load generator excluded). Rounds are interleaved; each uses new documents.
 //
 //   npm run bench:slider -- --rounds=5 --docs=20 --connections=8 [--chunk=25] [--misses=1000] [--fast-path=false]
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -136,15 +136,28 @@ try {
     // a new knownAt each time, all in the decision step after 2025-06-27; a new document each time (true misses)
     const knownAt = Array.from({ length: MISSES }, (_, i) => body(doc(`r${round}k`, true), { d: '2025-07-01', k: new Date(Date.UTC(2026, 0, 1 + i + round * MISSES)).toISOString().slice(0, 10) }));
     const newDocs = Array.from({ length: MISSES }, (_, i) => body(doc(`r${round}n${i}`), { d: '2025-07-01' }));
-    // the uncached server is asked the very same bodies (knownAt misses first on each, one document each)
-    // in turn first: what one leaves behind (garbage, a busier core) the other meets as often
+    // The uncached server is asked the very same bodies, by chunks of 100 alternating with the
+    // cached one's, each chunk's order alternating too: what one leaves behind (garbage, a busier
+    // core) the other meets as often, and both meet the same moments of a shared machine.
     const both = async (bodies: string[]) => {
-      if (round % 2) {
-        const o = await pass(off, bodies);
-        return [await pass(on, bodies), o] as const;
+      const sums = { on: { requests: 0, rps: 0, cpuMs: 0, bad: 0 }, off: { requests: 0, rps: 0, cpuMs: 0, bad: 0 } };
+      const seconds = { on: 0, off: 0 };
+      for (let i = 0, k = round; i < bodies.length; i += 100, k++) {
+        const chunk = bodies.slice(i, i + 100);
+        const order: Array<'on' | 'off'> = k % 2 ? ['off', 'on'] : ['on', 'off'];
+        for (const name of order) {
+          const p = await pass(name === 'on' ? on : off, chunk);
+          sums[name].requests += p.requests;
+          sums[name].cpuMs += p.cpuMs * p.requests;
+          sums[name].bad += p.bad;
+          seconds[name] += p.requests / p.rps;
+        }
       }
-      const o = await pass(on, bodies);
-      return [o, await pass(off, bodies)] as const;
+      for (const name of ['on', 'off'] as const) {
+        sums[name].rps = sums[name].requests / seconds[name];
+        sums[name].cpuMs /= sums[name].requests;
+      }
+      return [sums.on, sums.off] as const;
     };
     const [kOn, kOff] = await both(knownAt);
     const [nOn, nOff] = await both(newDocs);
