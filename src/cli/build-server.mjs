@@ -1,14 +1,16 @@
 // The server as compiled JavaScript (dist/server/), which `npm start` runs (src/start.mjs): run
 // through tsx, every start paid ~0.8 s and ~80 MiB for tsx and its transpiled copies of the
 // modules (BENCHMARKS.md, "Start and memory"). esbuild (the compiler tsx itself uses) bundles
-// src/server.ts and the modules of src/ it imports; packages stay in node_modules, loaded by Node
-// as they are. Chunks are split at dynamic imports, so a package that only one lazily imported
-// module needs (OpenTelemetry, ioredis, the schema engine) is loaded only when that module is.
+// src/server.ts, the modules of src/ it imports and most packages (EXTERNAL below: those that
+// stay in node_modules, loaded by Node as they are). Chunks are split at dynamic imports, so what
+// only a lazily imported module needs (OpenTelemetry, the schema engine) is loaded only when that
+// module is.
 //
 // dist/server/ is two levels below the root, as src/<dir>/ is, so the `new URL('../../…',
 // import.meta.url)` of the sources (the page, the migrations, the dataset) find the same files.
 //
-// dist/server/build.json lists every input with its mtime and size: a start whose inputs all match
+// dist/server/build.json lists every input of src/ with its mtime and size, and npm's record of
+// what node_modules holds (the packages bundled change only with it): a start whose inputs all match
 // runs the build, any other start builds first (`isStale`, ~1 ms). `node src/cli/build-server.mjs`
 // builds unconditionally (postinstall).
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -36,8 +38,8 @@ const EXTERNAL = [
   '@graphql-yoga/render-graphiql', '@opentelemetry/*',
   'pg-native',
 ];
-/** what shapes the output besides the sources esbuild reports: this script and the compiler settings */
-const SETTINGS = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')];
+/** what shapes the output besides the sources esbuild reports: this script, the compiler settings and the installed packages */
+const SETTINGS = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json'), join(ROOT, 'node_modules/.package-lock.json')];
 
 const fingerprint = (path) => {
   try {
@@ -114,7 +116,10 @@ export async function buildServer({ prune = false } = {}) {
   for (const file of result.outputFiles) if (!entryFiles.has(file.path)) place(file.path, file.contents);
   for (const file of result.outputFiles) if (entryFiles.has(file.path)) place(file.path, file.contents);
   const inputs = {};
-  for (const file of [...Object.keys(result.metafile.inputs).map((f) => join(ROOT, f)), ...SETTINGS]) {
+  // The bundled packages' ~900 files are not listed one by one (stat-ing them cost each start
+  // ~40 ms): npm rewrites node_modules/.package-lock.json whenever it installs or removes any.
+  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.split('/').includes('node_modules'));
+  for (const file of [...sources.map((f) => join(ROOT, f)), ...SETTINGS]) {
     inputs[relative(ROOT, file)] = fingerprint(file);
   }
   place(MANIFEST, JSON.stringify({ inputs, outputs: written }, null, 1));
