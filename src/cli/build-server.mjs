@@ -1,14 +1,16 @@
 // The server as compiled JavaScript (dist/server/), which `npm start` runs (src/start.mjs): run
 // through tsx, every start paid ~0.8 s and ~80 MiB for tsx and its transpiled copies of the
 // modules (BENCHMARKS.md, "Start and memory"). esbuild (the compiler tsx itself uses) bundles
-// src/server.ts and the modules of src/ it imports; packages stay in node_modules, loaded by Node
-// as they are. Chunks are split at dynamic imports, so a package that only one lazily imported
-// module needs (OpenTelemetry, ioredis, the schema engine) is loaded only when that module is.
+// src/server.ts, the modules of src/ it imports and most packages (EXTERNAL below: those that
+// stay in node_modules, loaded by Node as they are). Chunks are split at dynamic imports, so what
+// only a lazily imported module needs (OpenTelemetry, the schema engine) is loaded only when that
+// module is.
 //
 // dist/server/ is two levels below the root, as src/<dir>/ is, so the `new URL('../../…',
 // import.meta.url)` of the sources (the page, the migrations, the dataset) find the same files.
 //
-// dist/server/build.json lists every input with its mtime and size: a start whose inputs all match
+// dist/server/build.json lists every input of src/ with its mtime and size, and npm's record of
+// what node_modules holds (the packages bundled change only with it): a start whose inputs all match
 // runs the build, any other start builds first (`isStale`, ~1 ms). `node src/cli/build-server.mjs`
 // builds unconditionally (postinstall).
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,8 +21,25 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const OUT_DIR = join(ROOT, 'dist', 'server');
 export const ENTRY = join(OUT_DIR, 'server.mjs');
 const MANIFEST = join(OUT_DIR, 'build.json');
-/** what shapes the output besides the sources esbuild reports: this script and the compiler settings */
-const SETTINGS = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')];
+/**
+ * Packages left in node_modules, loaded by Node as they are:
+ * - PGlite (its wasm, its file-system bundle and extensions, read beside its modules), Prisma's
+ *   runtime (its query compiler, imported from beside it) and the schema engine (its wasm);
+ * - pino (its transports run worker files found beside it) and ioredis (reads its package.json
+ *   beside it for the client name it gives Redis);
+ * - GraphiQL's page (5 MB of strings, read only when /graphiql is asked for) and OpenTelemetry
+ *   (only with OTEL_EXPORTER_OTLP_ENDPOINT): no reason to parse them with the server;
+ * - pg's optional native binding, which is not installed.
+ */
+const EXTERNAL = [
+  '@electric-sql/pglite', '@electric-sql/pglite/*',
+  '@prisma/client', '@prisma/client/*', '@prisma/schema-engine-wasm', '@prisma/schema-engine-wasm/*',
+  'pino', 'ioredis',
+  '@graphql-yoga/render-graphiql', '@opentelemetry/*',
+  'pg-native',
+];
+/** what shapes the output besides the sources esbuild reports: this script, the compiler settings and the installed packages */
+const SETTINGS = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json'), join(ROOT, 'node_modules/.package-lock.json')];
 
 const fingerprint = (path) => {
   try {
@@ -64,14 +83,22 @@ export async function buildServer({ prune = false } = {}) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Packages are bundled too (Node then reads a few files instead of ~400: ~0.3 s of each start),
+    // except those that find files beside their own modules, or are loaded only when asked for.
+    external: EXTERNAL,
+    // CommonJS packages inside an ES module: their `require` of Node's built-ins
+    banner: { js: "import { createRequire as __meiboCreateRequire } from 'node:module';\nconst require = __meiboCreateRequire(import.meta.url);" },
     splitting: true,
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
     chunkNames: '[name]-[hash]',
     entryNames: '[name]',
-    // error names and class names in logs as in the sources, not esbuild's renamed duplicates
-    keepNames: true,
+    // ES module builds of the packages first (graphql-js's `module`, not its CommonJS `main`):
+    // esbuild links them directly, where a CommonJS package is reached through getters on every
+    // call. Measured, uncached members question: +10-20 % CPU per request with `main` first.
+    mainFields: ['module', 'main'],
+    // No keepNames: it wraps every function the bundled packages create, per request too, in a
+    // call that names it (+25-35 % CPU per request). meibo's errors carry their names explicitly.
     sourcemap: 'linked',
     metafile: true,
     write: false,
@@ -89,7 +116,10 @@ export async function buildServer({ prune = false } = {}) {
   for (const file of result.outputFiles) if (!entryFiles.has(file.path)) place(file.path, file.contents);
   for (const file of result.outputFiles) if (entryFiles.has(file.path)) place(file.path, file.contents);
   const inputs = {};
-  for (const file of [...Object.keys(result.metafile.inputs).map((f) => join(ROOT, f)), ...SETTINGS]) {
+  // The bundled packages' ~900 files are not listed one by one (stat-ing them cost each start
+  // ~40 ms): npm rewrites node_modules/.package-lock.json whenever it installs or removes any.
+  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.split('/').includes('node_modules'));
+  for (const file of [...sources.map((f) => join(ROOT, f)), ...SETTINGS]) {
     inputs[relative(ROOT, file)] = fingerprint(file);
   }
   place(MANIFEST, JSON.stringify({ inputs, outputs: written }, null, 1));

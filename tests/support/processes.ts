@@ -81,11 +81,12 @@ export interface ServerProcess {
 }
 
 /**
- * `src/server.ts` as `npm start` runs it, on a port of its own, with `env` over this process's
- * environment; resolves once it logs that it is ready (its ready line is an info line).
+ * The server as `npm start` runs it (src/start.mjs: the build in dist/server, packages bundled,
+ * rebuilt first when stale), on a port of its own, with `env` over this process's environment;
+ * resolves once it logs that it is ready (its ready line is an info line).
  */
 export function startServer(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['src/start.mjs'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
