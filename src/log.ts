@@ -108,7 +108,7 @@ export function withRequestLog(handler: NodeHandler, log: Logger, summaryMs = HI
     reads.totalMs += ms;
   };
   // What a request's 'close' listener needs, kept on the response: one listener function for every
-  // request, not two closures made (and named: esbuild's keepNames) for each.
+  // request, not two closures made for each.
   function closed(this: ServerResponse) {
     const state = (this as unknown as Tracked)[REQUEST];
     if (!state || state.logged || !log.isLevelEnabled('info')) return;
