@@ -8,6 +8,7 @@ import { walkDocument } from '../src/cache/walk.js';
 import { createApp } from '../src/app.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
 import { EXACT_DATE_ARGS, INTERVAL_ARGS, dayTemplate, intervalOf } from '../src/cache/days.js';
+import { NOTHING_DECIDED, decisionStep } from '../src/read/decisions.js';
 import { schema } from '../src/schema/index.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from './support/harness.js';
@@ -26,6 +27,15 @@ describe('days in cache keys, pure', () => {
     expect(dayTemplate(`query($d: Date!) { a: members(body:"x", asOf:$d) { id } b: body(code:"x", knownAt:$d) { code } }`, { d: '2025-07-01' })).toBeNull();
     expect(dayTemplate(`{ members(body:"secretariat", asOf:"tomorrow") { id } }`, null)).toBeNull();
     expect([intervalOf(['2024-03-25', '2025-07-01'], '2024-03-24'), intervalOf(['2024-03-25', '2025-07-01'], '2024-03-25'), intervalOf(['2024-03-25', '2025-07-01'], '2025-06-30'), intervalOf(['2024-03-25', '2025-07-01'], '2025-07-01')]).toEqual([0, 1, 1, 2]);
+  });
+
+  it('names the decision an answer stands on: the last decision day on or before knownAt, or nothing decided before the first', () => {
+    const days = ['2015-02-13', '2024-03-25', '2025-06-27'] as never[];
+    expect(['2015-02-12', '2015-02-13', '2025-06-26', '2025-06-27', '2199-12-31'].map((k) => decisionStep(days, k as never)))
+      .toEqual([NOTHING_DECIDED, '2015-02-13', '2024-03-25', '2025-06-27', '2025-06-27']);
+    // never a day after the one asked
+    expect(decisionStep(days, '1900-01-01' as never) <= '1900-01-01').toBe(true);
+    expect(decisionStep([], '2025-01-01' as never)).toBe(NOTHING_DECIDED);
   });
 
   it('walks every field, argument and variable graphql-js visits, in fragments, directives and nested values too', () => {

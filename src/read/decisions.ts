@@ -6,21 +6,24 @@
 // its ids (`Seat:1@2024-03-25`) and in Coverage.checkedOn, so that one id has one value whichever
 // day of the step was asked, in a client's normalized cache and in the response cache, which keys
 // `knownAt` by the same steps (src/cache/days.ts).
-import { addDays, intervalOf, type IsoDay } from '../domain/dates.js';
+import { intervalOf, type IsoDay } from '../domain/dates.js';
 
 /** SQL: the distinct decision days, ascending, as ISO text, from `revision` (a quoted table name). */
 export const decisionDaysSql = (revision = '"revision"') =>
   `SELECT DISTINCT to_char(decided_on, 'YYYY-MM-DD') AS day FROM ${revision} ORDER BY 1`;
 
-/** The day before any decision when there is none at all: nothing decided, whatever day is asked. */
-const NOTHING_DECIDED = '0001-01-01' as IsoDay;
+/**
+ * What an answer as decided by a day before every decision stands on: nothing decided. One day for
+ * all of them, the first the calendar has, so that such an answer never names a day after the one
+ * asked, whatever decisions the data holds or comes to hold.
+ */
+export const NOTHING_DECIDED = '0001-01-01' as IsoDay;
 
 /**
- * The decision an answer as decided by `k` stands on: the last decision day on or before `k`; before
- * the first decision, the day before it (nothing decided yet, as on any earlier day).
+ * The decision an answer as decided by `k` stands on: the last decision day on or before `k`;
+ * NOTHING_DECIDED before the first decision.
  */
 export function decisionStep(days: readonly IsoDay[], k: IsoDay): IsoDay {
   const at = intervalOf(days, k);
-  if (at > 0) return days[at - 1];
-  return days.length > 0 ? addDays(days[0], -1) : NOTHING_DECIDED;
+  return at > 0 ? days[at - 1] : NOTHING_DECIDED;
 }
