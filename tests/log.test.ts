@@ -3,26 +3,19 @@
 // never a token, a body or a query string.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { createLogger, withRequestLog } from '../src/log.js';
+import { withRequestLog } from '../src/log.js';
+import { capturedLog } from './support/log.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
 let t: TestDirectory;
 let server: Server;
 let url: string;
-const lines: Array<Record<string, unknown>> = [];
+const { log, lines } = capturedLog();
 
 beforeAll(async () => {
   t = await openTestDirectory('pglite');
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const log = createLogger('info', sink);
   // Queries read through `reader`: one that fails as a broken database driver would, with a
   // message a client must never see.
   const fail = () => Promise.reject(new Error('connection to 10.0.0.7 failed: password authentication failed for user "meibo"'));
@@ -85,13 +78,7 @@ describe('operator logs', () => {
 
 describe('a database outage in the log', () => {
   it('is one warning line a request, under the id the client got, however many fields failed', async () => {
-    const sink: Array<Record<string, unknown>> = [];
-    const log = createLogger('info', new Writable({
-      write(chunk, _e, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) sink.push(JSON.parse(line));
-        done();
-      },
-    }));
+    const { log, lines: sink } = capturedLog();
     const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111 }));
     const handler: ProxyHandler<typeof refused> = { get: () => new Proxy(refused, handler) };
     const down = new Proxy(refused, handler) as unknown as typeof t.directory.prisma;
@@ -121,13 +108,7 @@ describe('a database outage in the log', () => {
 
 describe('a request whose client goes away', () => {
   it('is one "aborted" request line, never a database outage', async () => {
-    const sink: Array<Record<string, unknown>> = [];
-    const log = createLogger('info', new Writable({
-      write(chunk, _e, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) sink.push(JSON.parse(line));
-        done();
-      },
-    }));
+    const { log, lines: sink } = capturedLog();
     // every statement waits 300 ms before it starts: the client is gone by then
     const real = t.directory.prisma as unknown as Record<string | symbol, unknown>;
     const slow = new Proxy(real, {
@@ -161,13 +142,7 @@ describe('reads answered well in the request log', () => {
     const { withFastPath } = await import('../src/http/fast-path.js');
     const { CORS_OPTIONS } = await import('../src/app.js');
     const { issueToken, parseTokens } = await import('../src/auth.js');
-    const sink: Array<Record<string, unknown>> = [];
-    const log = createLogger('info', new Writable({
-      write(chunk, _e, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) sink.push(JSON.parse(line));
-        done();
-      },
-    }));
+    const { log, lines: sink } = capturedLog();
     const { token, entry } = issueToken('log-test');
     const cache = createResponseCache({ mode: 'memory', db: t.directory.prisma, log: { info() {}, warn() {}, error() {} } });
     await cache.ready();

@@ -5,15 +5,15 @@ import fc from 'fast-check';
 import { parse } from 'graphql';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokens, issueToken } from '../../src/auth.js';
 import { createApp } from '../../src/app.js';
 import { boundedMemo } from '../../src/cache/keys.js';
 import { MAX_CHANGES } from '../../src/domain/amendment-plan.js';
-import { createLogger, withRequestLog } from '../../src/log.js';
+import { withRequestLog } from '../../src/log.js';
 import { DOCUMENT_CACHE, documentCaches, LIMITS } from '../../src/limits.js';
 import { openTestDirectory, type TestDirectory } from '../support/harness.js';
+import { capturedLog } from '../support/log.js';
 
 const editor = issueToken('fuzz');
 const EDITOR_TOKEN = editor.token;
@@ -368,14 +368,7 @@ describe('the GraphiQL page (issue 18, hole 10: no CSP, no frame-ancestors)', ()
 
 describe('a database out of connections (issue 18, hole 10: 4 lines with stacks for each 503)', () => {
   it('answers 503 SERVICE_UNAVAILABLE and logs one line for the request, without a stack', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    const log = createLogger('info', sink);
+    const { log, lines } = capturedLog();
     // Prisma's pool timeout (P2024), as every statement gets it while the pool is exhausted
     const fail = () => Promise.reject(Object.assign(new Error('Timed out fetching a new connection from the connection pool. (Current connection pool timeout: 10, connection limit: 10)'), { code: 'P2024' }));
     const handler: ProxyHandler<typeof fail> = { get: () => new Proxy(fail, handler) };
