@@ -39,7 +39,8 @@ const argType = (value: unknown): ArgType => {
 
 // A list's rows share a few days: each is parsed once (a row's dates are its own Date objects).
 const days = new Map<string, number>();
-function dateOf(day: string): Date {
+/** The Date (UTC midnight) of a YYYY-MM-DD day, as a `date` column reads. */
+export function dateOf(day: string): Date {
   let ms = days.get(day);
   if (ms === undefined) {
     ms = Date.parse(`${day}T00:00:00Z`);
