@@ -304,9 +304,9 @@ function poolConfig(url: string, schema: string | undefined, bounds: Bounds): pg
     options: `${schema ? `-c search_path=${quoteIdent(schema)} ` : ''}${PG_SESSION_OPTIONS}`,
     // A connection stays open through a dashboard's pause between polls: a new one is a new
     // backend process that loads its catalog caches and prepares its statements again. Closing
-    // them after 1 s made PostgreSQL spend 0.3–0.5 ms more CPU per request on a server asked in
-    // bursts 6 s apart (issue 17). Idle connections do not keep a finished CLI or test process
-    // alive (allowExitOnIdle).
+    // them after 1 s made PostgreSQL spend about 0.3 ms more CPU per chair question (median) on a
+    // server asked in bursts 6 s apart (issue 17). Idle connections do not keep a finished CLI or
+    // test process alive (allowExitOnIdle).
     idleTimeoutMillis: 30_000,
     allowExitOnIdle: true,
     // A stopped server refuses at once; a hung one (or a pool whose connections are all stuck on
