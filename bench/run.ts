@@ -13,14 +13,14 @@
 // same table with the response cache (src/cache.ts) answering repeats.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { atInterrupt, groupMaxRss, startChild, sampleCpu, sampleRss, rssMiB, type Child } from './lib/children.js';
+import { atInterrupt, groupMaxRss, groupPids, startChild, sampleCpu, sampleRss, rssMiB, type Child } from './lib/children.js';
 import { fmt, machineFacts, percentile, table, writeSection } from './lib/report.js';
 import { OPERATIONS as ALL_OPERATIONS, POSTGRAPHILE_OPERATIONS, requestBody, type Operation, type PeerOperation } from './queries.js';
 
@@ -78,8 +78,9 @@ async function deleteRedisKeys() {
     redis.disconnect();
   }
 }
-// The server's entry point (the process; HTTP concerns are in src/http/).
-const SERVER = 'src/server.ts';
+// meibo as users run it: `npm start` (the build in dist/server, with the start script's node flags),
+// not its sources through tsx, whose loader and unbundled modules cost CPU and memory of their own.
+const meiboServer = (name: string, env: NodeJS.ProcessEnv) => startChild(name, 'npm', ['start', '--silent'], env, ROOT);
 
 // ------------------------------------------------------------------------------------------------
 // Servers
@@ -93,6 +94,8 @@ interface Target {
   /** a peer's own wording of the operations it answers (meibo, floors and ceiling answer all, as sent) */
   peerOps?: Partial<Record<Operation['key'], PeerOperation>>;
   url: string;
+  /** the process whose RSS is the server's (under `npm start`, node, not npm); CPU is the whole group's */
+  rssPid: number;
   idleRss: number;
   peakRss: number;
 }
@@ -103,9 +106,22 @@ atInterrupt(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
 });
 
-async function addTarget(t: Omit<Target, 'url' | 'idleRss' | 'peakRss'>, ready: RegExp, timeoutMs = 180_000) {
+/** The process of `pgid`'s group that runs `script` (npm's child), else the group's leader. */
+function processRunning(pgid: number, script: string): number {
+  for (const pid of groupPids(pgid)) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a.endsWith(script))) return pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pgid;
+}
+
+async function addTarget(t: Omit<Target, 'url' | 'rssPid' | 'idleRss' | 'peakRss'>, ready: RegExp, timeoutMs = 180_000) {
   const { match } = await t.child.waitFor(ready, timeoutMs);
-  const target = { ...t, url: `http://127.0.0.1:${match[1]}/graphql`, idleRss: rssMiB(t.child.pid) ?? NaN, peakRss: 0 };
+  const rssPid = t.kind === 'meibo' ? processRunning(t.child.pid, 'src/start.mjs') : t.child.pid;
+  const target = { ...t, url: `http://127.0.0.1:${match[1]}/graphql`, rssPid, idleRss: rssMiB(rssPid) ?? NaN, peakRss: 0 };
   targets.push(target);
   return target;
 }
@@ -153,10 +169,10 @@ interface LoadResult {
   cpu: { serverMs: number; servicesMs: number } | null;
 }
 
-function load(url: string, body: string, connections: number, seconds: number, pid?: number): Promise<LoadResult> {
+function load(url: string, body: string, connections: number, seconds: number, pid?: number, rssPid = pid): Promise<LoadResult> {
   return new Promise((resolvePromise, reject) => {
     const latencies: number[] = [];
-    const rss = pid ? sampleRss(pid) : null;
+    const rss = rssPid ? sampleRss(rssPid) : null;
     const cpu = pid ? sampleCpu(pid) : null;
     const instance = autocannon(
       { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds, timeout: 10 },
@@ -231,7 +247,7 @@ async function main() {
     await addTarget(
       {
         id: 'meibo-pglite', label: `meibo · PGlite · cache ${CACHE}`, engine: 'pglite', kind: 'meibo',
-        child: startChild('meibo-pglite', process.execPath, tsxNode(SERVER), { MEIBO_DATA_DIR: dir, PORT: '0', ...cacheEnvFor('pglite') }, ROOT),
+        child: meiboServer('meibo-pglite', { MEIBO_DATA_DIR: dir, PORT: '0', ...cacheEnvFor('pglite') }),
       },
       READY,
     );
@@ -241,7 +257,7 @@ async function main() {
       await addTarget(
         {
           id: 'meibo-pglite-yoga', label: `meibo · PGlite · cache ${CACHE}, hits through Yoga (MEIBO_FAST_PATH=false)`, engine: 'pglite', kind: 'meibo',
-          child: startChild('meibo-pglite-yoga', process.execPath, tsxNode(SERVER), { MEIBO_DATA_DIR: yogaDir, PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('pglite-yoga') }, ROOT),
+          child: meiboServer('meibo-pglite-yoga', { MEIBO_DATA_DIR: yogaDir, PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('pglite-yoga') }),
         },
         READY,
       );
@@ -281,19 +297,19 @@ async function main() {
     const meiboPg = await addTarget(
       {
         id: 'meibo-postgres', label: `meibo · PostgreSQL · cache ${CACHE}`, engine: 'postgres', kind: 'meibo',
-        child: startChild('meibo-postgres', process.execPath, tsxNode(SERVER),
-          { DATABASE_URL: url.toString(), MEIBO_MIGRATE_ON_START: 'true', PORT: '0', ...cacheEnvFor('postgres') }, ROOT),
+        child: meiboServer('meibo-postgres',
+          { DATABASE_URL: url.toString(), MEIBO_MIGRATE_ON_START: 'true', PORT: '0', ...cacheEnvFor('postgres') }),
       },
       READY,
     );
     const m = meiboPg.child.output().match(READY)!;
-    cold.push({ label: 'PostgreSQL, fresh schema (migrate + seed), node --import tsx', wallMs: performance.now() - t0, selfMs: Number(m[3]), detail: m[2]!, rss: meiboPg.idleRss });
+    cold.push({ label: 'PostgreSQL, fresh schema (migrate + seed), npm start', wallMs: performance.now() - t0, selfMs: Number(m[3]), detail: m[2]!, rss: meiboPg.idleRss });
     if (CACHE !== 'off') {
       await addTarget(
         {
           id: 'meibo-postgres-yoga', label: `meibo · PostgreSQL · cache ${CACHE}, hits through Yoga (MEIBO_FAST_PATH=false)`, engine: 'postgres', kind: 'meibo',
-          child: startChild('meibo-postgres-yoga', process.execPath, tsxNode(SERVER),
-            { DATABASE_URL: url.toString(), PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('postgres-yoga') }, ROOT),
+          child: meiboServer('meibo-postgres-yoga',
+            { DATABASE_URL: url.toString(), PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('postgres-yoga') }),
         },
         READY,
       );
@@ -380,7 +396,7 @@ async function main() {
       for (const t of targets) {
         const body = bodyFor(t, op);
         if (body === null) continue;
-        const r = await load(t.url, body, CONNECTIONS, perRound, t.child.pid);
+        const r = await load(t.url, body, CONNECTIONS, perRound, t.child.pid, t.rssPid);
         assertAlive(t);
         t.peakRss = Math.max(t.peakRss, r.peakRss);
         const key = `${op.key}|${t.id}`;
@@ -396,7 +412,7 @@ async function main() {
     const body = bodyFor(t, chair);
     if (body === null || !OPERATIONS.includes(chair)) continue;
     await load(t.url, body, 1, WARMUP);
-    const r = await load(t.url, body, 1, SINGLE_DURATION, t.child.pid);
+    const r = await load(t.url, body, 1, SINGLE_DURATION, t.child.pid, t.rssPid);
     assertAlive(t);
     single.set(t.id, r);
     log(`chair x1   ${t.id.padEnd(15)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms`);
@@ -564,7 +580,7 @@ Latency: exact per-request times (autocannon's own histogram rounds to 1 ms). ${
 ${machineFacts()}
 
 Servers (all checked to give meibo's exact \`data\` before the load):
-- **meibo**: \`node --import tsx src/server.ts\`, embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}.${CACHE === 'off' ? '' : ' Cache hits are answered by the HTTP fast path (src/fast-path.ts) before Yoga; the rows "hits through Yoga" are the same server with MEIBO_FAST_PATH=false.'}
+- **meibo**: \`npm start\` (the build in dist/server, the start script's node flags), embedded PGlite on a temp MEIBO_DATA_DIR, or PostgreSQL (a fresh schema in database \`test\`, migrated and seeded on start, dropped afterwards). Started with MEIBO_RESPONSE_CACHE=${CACHE}.${CACHE === 'off' ? '' : ' Cache hits are answered by the HTTP fast path (src/fast-path.ts) before Yoga; the rows "hits through Yoga" are the same server with MEIBO_FAST_PATH=false.'}
 - **floor**: \`bench/servers/floor.ts\`, bare node:http, one hand-written SQL statement per operation + JSON.stringify, on the same engine (pg pool of 10 / PGlite on a copy of meibo's data dir). No coverage check, no GraphQL. On each engine twice: as sent (parsed and planned each time) and as a prepared statement, as meibo sends its own; ratios are to the faster floor.
 - **ceiling**: \`bench/servers/ceiling.ts\`, bare node:http returning meibo's response bytes, precomputed.${targets.some((t) => t.kind === 'peer') ? `
 - **PostGraphile** (peer): 5.0.0-rc.3 with the amber preset, \`bench/peers/postgraphile/server.mjs\` (its own package.json and lock, all graphile packages pinned to the rc.3 train), over the same PostgreSQL schema, pg pool of 10; the as-of rule as two STABLE SQL functions (chair, members) it exposes as query fields. Only the questions it has a wording for (bench/queries.ts), checked to give meibo's data.` : ''}

@@ -1,5 +1,5 @@
 // `npm run bench:slider`: a dashboard time slider (issue 17, goal 1; BENCHMARKS.md). Two servers as
-// `npm start` runs them (`node --import tsx src/server.ts`, PGlite, default log level), one with
+// users run them (`npm start`: the build in dist/server, PGlite, default log level), one with
 // MEIBO_RESPONSE_CACHE=memory and one with it off, loaded by autocannon from this process:
 //
 // - first visits: 365 distinct days inside one revision interval (2025-07-02 … 2026-07-01), each
@@ -85,7 +85,8 @@ const servers: Array<{ name: 'on' | 'off'; url: string; child: Child }> = [];
 atInterrupt(() => rmSync(tmp, { recursive: true, force: true }));
 try {
   for (const name of ['on', 'off'] as const) {
-    const child = startChild(`meibo cache ${name}`, process.execPath, ['--import', 'tsx', 'src/server.ts'],
+    // as users run it: `npm start` (the build, the start script's node flags)
+    const child = startChild(`meibo cache ${name}`, 'npm', ['start', '--silent'],
       { MEIBO_DATA_DIR: join(tmp, name), PORT: '0', MEIBO_RESPONSE_CACHE: name === 'on' ? 'memory' : 'off', ...(args.get('fast-path') === 'false' ? { MEIBO_FAST_PATH: 'false' } : {}) }, ROOT);
     const { match } = await child.waitFor(/meibo ready on http:\/\/localhost:(\d+)\/graphql/, 180_000);
     servers.push({ name, url: `http://127.0.0.1:${match[1]}/graphql`, child });
