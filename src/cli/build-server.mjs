@@ -38,8 +38,14 @@ const EXTERNAL = [
   '@graphql-yoga/render-graphiql', '@opentelemetry/*',
   'pg-native',
 ];
-/** what shapes the output besides the sources esbuild reports: this script, the compiler settings and the installed packages */
-const SETTINGS = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json'), join(ROOT, 'node_modules/.package-lock.json')];
+/**
+ * what shapes the output besides the sources esbuild reports: this script, the compiler settings,
+ * the installed packages and the patches applied to them (pg's is bundled)
+ */
+const settings = () => [
+  fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json'), join(ROOT, 'node_modules/.package-lock.json'),
+  ...readdirSync(join(ROOT, 'patches')).filter((f) => f.endsWith('.patch')).map((f) => join(ROOT, 'patches', f)),
+];
 
 const fingerprint = (path) => {
   try {
@@ -119,7 +125,7 @@ export async function buildServer({ prune = false } = {}) {
   // The bundled packages' ~900 files are not listed one by one (stat-ing them cost each start
   // ~40 ms): npm rewrites node_modules/.package-lock.json whenever it installs or removes any.
   const sources = Object.keys(result.metafile.inputs).filter((f) => !f.split('/').includes('node_modules'));
-  for (const file of [...sources.map((f) => join(ROOT, f)), ...SETTINGS]) {
+  for (const file of [...sources.map((f) => join(ROOT, f)), ...settings()]) {
     inputs[relative(ROOT, file)] = fingerprint(file);
   }
   place(MANIFEST, JSON.stringify({ inputs, outputs: written }, null, 1));
