@@ -8,7 +8,8 @@
 // (re)subscribes; the event says only that, and what, to read again.
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { newRedis } from './redis.js';
 import type { WriteOutcome } from './write/amendments.js';
 
 export type DirectoryAction = 'RECORDED' | 'REVERTED';
@@ -85,7 +86,7 @@ export function createLive(options: LiveOptions = {}): Live {
   let pubsub: PubSub<Record<string, [DirectoryChange]>>;
   if (options.redisUrl) {
     const client = (role: 'publish' | 'subscribe') => {
-      const redis = new Redis(options.redisUrl!, {
+      const redis = newRedis(options.redisUrl!, {
         connectionName: `meibo live ${role}`,
         // A subscriber connection that drops is re-established and re-subscribed by ioredis; a
         // publish fails after a while rather than waiting for Redis forever.

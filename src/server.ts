@@ -28,7 +28,7 @@ import { createLogger, flushLogs, withRequestLog } from './log.js';
 import { countCacheLookup, metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint, knownOperationNames } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { asTrustedCaller, loadTrustedDocuments, trustedOperationNames } from './http/trusted.js';
-import { Redis } from 'ioredis';
+import { newRedis } from './redis.js';
 
 const started = performance.now();
 // Everything configurable, read once (src/config.ts). Everything this process says is a JSON log
@@ -133,7 +133,7 @@ const graphqlHandler = fastPath ? withFastPath(cache, yoga, cors) : yoga;
 // `/` comes with the roster rendered on the server, read through Yoga like any client's query.
 let handler = withExports(asTrustedCaller(yoga), withPage(graphqlHandler, { app: asTrustedCaller(yoga), log }), log, { publicUrl: settings.publicUrl });
 // Anonymous clients limited per address (MEIBO_RATE_LIMIT), before any work; shared through Redis when there is one.
-const rateRedis = settings.rateLimit && settings.cache.redisUrl ? new Redis(settings.cache.redisUrl, { connectionName: 'meibo rate limit', maxRetriesPerRequest: 1, commandTimeout: 250, enableOfflineQueue: false }) : undefined;
+const rateRedis = settings.rateLimit && settings.cache.redisUrl ? newRedis(settings.cache.redisUrl, { connectionName: 'meibo rate limit', maxRetriesPerRequest: 1, commandTimeout: 250, enableOfflineQueue: false }) : undefined;
 rateRedis?.on('error', () => {}); // the limiter counts in memory meanwhile
 if (settings.rateLimit) handler = createRateLimiter({ ...settings.rateLimit, tokens, redis: rateRedis, prefix: settings.cache.prefix }).wrap(handler);
 if (settings.metrics.mode === 'on') handler = withMetricsEndpoint(handler, settings.metrics.tokenSha256);
