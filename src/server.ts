@@ -11,22 +11,13 @@
 // default 10 s), then close Redis and the database.
 import './production.js';
 import { createServer } from 'node:http';
-import { createApp } from './app.js';
 import { DataDirNotWritable, openDirectory, pendingMigrations } from './db/open.js';
-import { createResponseCache } from './cache.js';
 import { loadConfig } from './config.js';
 import { closeAllDatabases, poolStats, statementsRun } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
 import { describeDbConfig } from './db/config.js';
 import { claimDataDir, takeoverNotice } from './db/owner.js';
-import { withFastPath } from './http/fast-path.js';
-import { useDatabaseReadiness } from './http/health.js';
-import { withExports } from './http/export.js';
-import { createLive } from './live.js';
-import { withPage } from './http/page.js';
 import { createLogger, flushLogs, withRequestLog } from './log.js';
-import { createRateLimiter } from './http/rate-limit.js';
-import { asTrustedCaller, loadTrustedDocuments, trustedOperationNames } from './http/trusted.js';
 import { newRedis } from './redis.js';
 
 const started = performance.now();
@@ -63,11 +54,43 @@ const ownership = (() => {
 const takeover = takeoverNotice(ownership);
 if (takeover) log.warn(takeover);
 
-const directory = await openDirectory(config, { migrate: prepare, seed: prepare }).catch((error: Error) => {
+// The database opens (on a first start the template's ~1,000 files are copied on libuv's threads,
+// then PGlite reads its wasm and starts PostgreSQL) while the GraphQL stack's modules load on this
+// thread. A failure to open is taken as a value at once (no unhandled rejection meanwhile) and
+// reported as before once the modules are in.
+const opening = openDirectory(config, { migrate: prepare, seed: prepare }).then(
+  (opened) => ({ opened }),
+  (error: Error) => ({ error }),
+);
+const [
+  { createApp },
+  { createResponseCache },
+  { withFastPath },
+  { useDatabaseReadiness },
+  { withExports },
+  { createLive },
+  { withPage },
+  { createRateLimiter },
+  { asTrustedCaller, loadTrustedDocuments, trustedOperationNames },
+] = await Promise.all([
+  import('./app.js'),
+  import('./cache.js'),
+  import('./http/fast-path.js'),
+  import('./http/health.js'),
+  import('./http/export.js'),
+  import('./live.js'),
+  import('./http/page.js'),
+  import('./http/rate-limit.js'),
+  import('./http/trusted.js'),
+]);
+const openedOrFailed = await opening;
+if ('error' in openedOrFailed) {
+  const { error } = openedOrFailed;
   // a read-only data directory (src/db/open.ts): its coded message, not PGlite's wasm stack
   if (error instanceof DataDirNotWritable) fail(error.message, error.code);
   throw error;
-});
+}
+const directory = openedOrFailed.opened;
 const pending = await pendingMigrations(directory);
 if (pending.length > 0) {
   log.fatal(
