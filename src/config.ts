@@ -2,10 +2,11 @@
 // once into a typed object with its defaults. Nothing else reads process.env; a bad value is a
 // ConfigError naming the variable, before anything starts.
 import { parseTokens, type TokenEntry } from './auth.js';
-import { DEFAULT_TTL_MS, type ResponseCacheMode } from './cache.js';
+import type { ResponseCacheMode } from './cache.js';
+import { DEFAULT_TTL_MS } from './cache/defaults.js';
 import { dbConfigFromEnv, requestTimeoutMsFromEnv, type DbConfig } from './db/config.js';
 import { corsOptionsFrom } from './http/cors.js';
-import { LIVE_LIMITS } from './live.js';
+import { LIVE_LIMITS } from './live-limits.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { CORSOptions } from 'graphql-yoga';
 

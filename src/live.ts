@@ -8,7 +8,9 @@
 // (re)subscribes; the event says only that, and what, to read again.
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { newRedis } from './redis.js';
+import { LIVE_LIMITS } from './live-limits.js';
 import type { WriteOutcome } from './write/amendments.js';
 
 export type DirectoryAction = 'RECORDED' | 'REVERTED';
@@ -59,11 +61,7 @@ export interface LiveOptions {
   limits?: { total: number; perClient: number };
 }
 
-/**
- * Subscriptions are cheap to open and each costs the process a stream and a resolution per event:
- * a client may hold a few (one per dashboard tab), the process some hundreds.
- */
-export const LIVE_LIMITS = { total: 500, perClient: 8 } as const;
+export { LIVE_LIMITS };
 
 /** A subscription refused because too many are open (in all, or for its client). */
 export class TooManySubscriptions extends Error {
@@ -85,7 +83,7 @@ export function createLive(options: LiveOptions = {}): Live {
   let pubsub: PubSub<Record<string, [DirectoryChange]>>;
   if (options.redisUrl) {
     const client = (role: 'publish' | 'subscribe') => {
-      const redis = new Redis(options.redisUrl!, {
+      const redis = newRedis(options.redisUrl!, {
         connectionName: `meibo live ${role}`,
         // A subscriber connection that drops is re-established and re-subscribed by ioredis; a
         // publish fails after a while rather than waiting for Redis forever.

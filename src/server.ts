@@ -11,24 +11,14 @@
 // default 10 s), then close Redis and the database.
 import './production.js';
 import { createServer } from 'node:http';
-import { createApp } from './app.js';
 import { DataDirNotWritable, openDirectory, pendingMigrations } from './db/open.js';
-import { createResponseCache } from './cache.js';
 import { loadConfig } from './config.js';
 import { closeAllDatabases, poolStats, statementsRun } from './db/adapter.js';
 import { replicationWarnings } from './db/client.js';
 import { describeDbConfig } from './db/config.js';
 import { claimDataDir, takeoverNotice } from './db/owner.js';
-import { withFastPath } from './http/fast-path.js';
-import { useDatabaseReadiness } from './http/health.js';
-import { withExports } from './http/export.js';
-import { createLive } from './live.js';
-import { withPage } from './http/page.js';
 import { createLogger, flushLogs, withRequestLog } from './log.js';
-import { countCacheLookup, metricsHandler, setMetricSources, useMetrics, withHttpMetrics, withMetricsEndpoint, knownOperationNames } from './http/metrics.js';
-import { createRateLimiter } from './http/rate-limit.js';
-import { asTrustedCaller, loadTrustedDocuments, trustedOperationNames } from './http/trusted.js';
-import { Redis } from 'ioredis';
+import { newRedis } from './redis.js';
 
 const started = performance.now();
 // Everything configurable, read once (src/config.ts). Everything this process says is a JSON log
@@ -64,11 +54,43 @@ const ownership = (() => {
 const takeover = takeoverNotice(ownership);
 if (takeover) log.warn(takeover);
 
-const directory = await openDirectory(config, { migrate: prepare, seed: prepare }).catch((error: Error) => {
+// The database opens (on a first start the template's ~1,000 files are copied on libuv's threads,
+// then PGlite reads its wasm and starts PostgreSQL) while the GraphQL stack's modules load on this
+// thread. A failure to open is taken as a value at once (no unhandled rejection meanwhile) and
+// reported as before once the modules are in.
+const opening = openDirectory(config, { migrate: prepare, seed: prepare }).then(
+  (opened) => ({ opened }),
+  (error: Error) => ({ error }),
+);
+const [
+  { createApp },
+  { createResponseCache },
+  { withFastPath },
+  { useDatabaseReadiness },
+  { withExports },
+  { createLive },
+  { withPage },
+  { createRateLimiter },
+  { asTrustedCaller, loadTrustedDocuments, trustedOperationNames },
+] = await Promise.all([
+  import('./app.js'),
+  import('./cache.js'),
+  import('./http/fast-path.js'),
+  import('./http/health.js'),
+  import('./http/export.js'),
+  import('./live.js'),
+  import('./http/page.js'),
+  import('./http/rate-limit.js'),
+  import('./http/trusted.js'),
+]);
+const openedOrFailed = await opening;
+if ('error' in openedOrFailed) {
+  const { error } = openedOrFailed;
   // a read-only data directory (src/db/open.ts): its coded message, not PGlite's wasm stack
   if (error instanceof DataDirNotWritable) fail(error.message, error.code);
   throw error;
-});
+}
+const directory = openedOrFailed.opened;
 const pending = await pendingMigrations(directory);
 if (pending.length > 0) {
   log.fatal(
@@ -83,6 +105,11 @@ if (pending.length > 0) {
 
 for (const warning of await replicationWarnings(directory)) log.warn(warning);
 
+// Metrics (MEIBO_METRICS) only when asked for: prom-client and Yoga's Prometheus plugin are loaded
+// with them (~40-80 ms of every start otherwise).
+const metricsOn = settings.metrics.mode !== 'off';
+const metrics = metricsOn ? await import('./http/metrics.js') : undefined;
+
 const cache = createResponseCache({
   mode: settings.cache.mode,
   redisUrl: settings.cache.redisUrl,
@@ -94,7 +121,7 @@ const cache = createResponseCache({
   exposeCacheStatus: settings.cache.debug,
   // Redis lost and back, the LISTEN connection lost and back: one line each, as JSON
   log: log.child({ component: 'cache' }),
-  onLookup: countCacheLookup,
+  onLookup: metrics?.countCacheLookup,
 });
 await cache.ready();
 // Live updates (subscription directoryChanged): shared by every instance through Redis when REDIS_URL is set.
@@ -102,15 +129,14 @@ await cache.ready();
 const live = createLive({ redisUrl: settings.cache.redisUrl, prefix: settings.cache.prefix, log: log.child({ component: 'live' }), limits: settings.liveLimits });
 let draining = false;
 // Metrics (MEIBO_METRICS) and traces (OTEL_EXPORTER_OTLP_ENDPOINT) only when asked for.
-const metricsOn = settings.metrics.mode !== 'off';
-if (metricsOn) {
-  knownOperationNames(trustedOperationNames(loadTrustedDocuments()));
-  setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening(), pool: poolStats, statements: statementsRun });
+if (metrics) {
+  metrics.knownOperationNames(trustedOperationNames(loadTrustedDocuments()));
+  metrics.setMetricSources({ dataVersion: () => cache.version(), subscriptions: () => live.listening(), pool: poolStats, statements: statementsRun });
 }
 // OpenTelemetry's packages are loaded only when traces are asked for (~6 MiB and ~0.2 s otherwise)
 const tracing = settings.tracing ? (await import('./http/tracing.js')).createTracing(settings.tracing) : undefined;
 const yoga = createApp(directory.prisma, {
-  observe: [...(metricsOn ? useMetrics() : []), ...(tracing?.plugins ?? [])],
+  observe: [...(metrics?.useMetrics() ?? []), ...(tracing?.plugins ?? [])],
   trustedDocumentsOnly: settings.trustedDocumentsOnly,
   plugins: [useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
   tokens,
@@ -133,13 +159,13 @@ const graphqlHandler = fastPath ? withFastPath(cache, yoga, cors) : yoga;
 // `/` comes with the roster rendered on the server, read through Yoga like any client's query.
 let handler = withExports(asTrustedCaller(yoga), withPage(graphqlHandler, { app: asTrustedCaller(yoga), log }), log, { publicUrl: settings.publicUrl });
 // Anonymous clients limited per address (MEIBO_RATE_LIMIT), before any work; shared through Redis when there is one.
-const rateRedis = settings.rateLimit && settings.cache.redisUrl ? new Redis(settings.cache.redisUrl, { connectionName: 'meibo rate limit', maxRetriesPerRequest: 1, commandTimeout: 250, enableOfflineQueue: false }) : undefined;
+const rateRedis = settings.rateLimit && settings.cache.redisUrl ? newRedis(settings.cache.redisUrl, { connectionName: 'meibo rate limit', maxRetriesPerRequest: 1, commandTimeout: 250, enableOfflineQueue: false }) : undefined;
 rateRedis?.on('error', () => {}); // the limiter counts in memory meanwhile
-if (settings.rateLimit) handler = createRateLimiter({ ...settings.rateLimit, tokens, redis: rateRedis, prefix: settings.cache.prefix }).wrap(handler);
-if (settings.metrics.mode === 'on') handler = withMetricsEndpoint(handler, settings.metrics.tokenSha256);
-if (metricsOn) handler = withHttpMetrics(handler);
+if (settings.rateLimit) handler = createRateLimiter({ ...settings.rateLimit, tokens, redis: rateRedis, prefix: settings.cache.prefix, onRefused: metrics?.countRateLimited }).wrap(handler);
+if (metrics && settings.metrics.mode === 'on') handler = metrics.withMetricsEndpoint(handler, settings.metrics.tokenSha256);
+if (metrics) handler = metrics.withHttpMetrics(handler);
 const server = createServer(withRequestLog(handler, log));
-const metricsServer = settings.metrics.mode === 'port' ? createServer(metricsHandler(settings.metrics.tokenSha256)) : undefined;
+const metricsServer = metrics && settings.metrics.mode === 'port' ? createServer(metrics.metricsHandler(settings.metrics.tokenSha256)) : undefined;
 metricsServer?.listen(settings.metrics.mode === 'port' ? settings.metrics.port : 0, settings.host);
 server.listen(port, settings.host, () => {
   const address = server.address();

@@ -25,6 +25,7 @@ import { listenedVersions, type ListenOptions } from './listen.js';
 import { consoleLogger, type CacheLogger } from './log.js';
 import { compact, createStore, type CachedResult } from './store.js';
 import { readVersions, type VersionReader } from './version.js';
+import { DEFAULT_TTL_MS } from './defaults.js';
 
 export type ResponseCacheMode = 'off' | 'memory' | 'redis';
 
@@ -94,7 +95,7 @@ export interface CacheHit {
   result: CachedResult;
 }
 
-export const DEFAULT_TTL_MS = 60 * 60 * 1000;
+export { DEFAULT_TTL_MS };
 
 /**
  * The rule of a 304 for a client that sent the answer's current ETag: unchanged unless it also

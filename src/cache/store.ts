@@ -13,7 +13,7 @@
 // can forge the live updates it carries (src/live.ts): Redis belongs to the deployment, behind its
 // password or ACL (REDIS_URL), like the database.
 import { createInMemoryCache } from '@graphql-yoga/plugin-response-cache';
-import { Redis } from 'ioredis';
+import { newRedis } from '../redis.js';
 import type { CacheLogger } from './log.js';
 
 /** A stored execution result, as the plugin keeps it (extensions.http carries ETag and Last-Modified). */
@@ -157,7 +157,7 @@ export function createStore(options: StoreOptions, log: CacheLogger): Store {
   const keep = (key: string, result: CachedResult, ttlMs: number) => void local.set(key, compact(result) as never, [], ttlMs);
   if (!options.redisUrl) return { get: near, set: keep, ready: Promise.resolve(), close: async () => {} };
 
-  const redis = new Redis(options.redisUrl, {
+  const redis = newRedis(options.redisUrl, {
     keyPrefix: options.keyPrefix ?? 'meibo:',
     // Never wait for Redis: while it is away a command fails at once (no offline queue, no
     // retries) or after redisTimeoutMs, and the read goes on as a miss.

@@ -76,8 +76,11 @@ let compilerPrefetched = false;
 function prefetchQueryCompiler() {
   if (compilerPrefetched) return;
   compilerPrefetched = true;
-  // a failure here is the first query's to report, when Prisma imports the same modules
-  for (const specifier of QUERY_COMPILER_MODULES) import(specifier).catch(() => {});
+  // A failure here is the first query's to report, when Prisma imports the same modules. Named
+  // literally, as the generated client names them, so that the build (src/cli/build-server.mjs)
+  // resolves them as it resolves the client's: the base64 module is the wasm file there.
+  import('@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs').catch(() => {});
+  import('@prisma/client/runtime/query_compiler_fast_bg.postgresql.mjs').catch(() => {});
 }
 
 function clientFor(config: DbConfig, options: PrismaClientOptions) {

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seedDatabase, type SeedResult } from '../../prisma/seed.js';
+import type { SeedResult } from '../../prisma/seed.js';
 import type { Dataset } from '../domain/dataset.js';
 import { startMemoryDatabaseFrom } from './adapter.js';
 import { createPrismaClient, type DbClient, type PrismaClientOptions } from './client.js';
@@ -87,7 +87,8 @@ export async function openDirectory(config: DbConfig, options: OpenOptions = {})
       ? null
       : (await client.prisma.body.count()) > 0
         ? { seeded: false, counts: {} }
-        : await seedDatabase(client.prisma, options.dataset);
+        // the seed and its YAML parser (~0.3 MB of modules) only when there is something to seed
+        : await (await import('../../prisma/seed.js')).seedDatabase(client.prisma, options.dataset);
     return { ...client, applied, seeded, fromTemplate };
   } catch (error) {
     await client.close();

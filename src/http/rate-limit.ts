@@ -13,7 +13,6 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { authenticate, type TokenEntry } from '../auth.js';
 import type { RateLimitConfig } from '../config.js';
 import { REQUEST_ID_HEADER } from '../log.js';
-import { countRateLimited } from './metrics.js';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -23,6 +22,8 @@ export interface RateLimitOptions extends RateLimitConfig {
   /** share the counters with every instance (key prefix: `<prefix>rate:`) */
   redis?: Redis;
   prefix?: string;
+  /** called for each refusal (src/http/metrics.ts counts them when metrics are on) */
+  onRefused?: () => void;
 }
 
 /** The paths that cost work: GraphQL and the exports (not /health, /ready, /metrics, the page's files). */
@@ -59,7 +60,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     : memory;
 
   const refuse = (req: IncomingMessage, res: ServerResponse, msBeforeNext: number) => {
-    countRateLimited();
+    options.onRefused?.();
     const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
     const requestId = req.headers[REQUEST_ID_HEADER] as string | undefined;
     const body = JSON.stringify({

@@ -9,6 +9,8 @@ describe("the query compiler's prefetch", () => {
 
   it.each(QUERY_COMPILER_MODULES)('names a module the generated client imports: %s', async (specifier) => {
     expect(generated).toContain(`import("${specifier}")`);
+    // the prefetch names it literally too (a bundler resolves only literal specifiers)
+    expect(readFileSync(new URL('../../src/db/client.ts', import.meta.url), 'utf8')).toContain(`import('${specifier}')`);
     await expect(import(specifier)).resolves.toBeTruthy();
   });
 });

@@ -2,7 +2,7 @@
 // (as the postgres user when run as root), a private redis-server's readiness, and a meibo server
 // process started and stopped.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -10,6 +10,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * node's own flags as package.json's `start` script passes them (`exec node <flags> src/start.mjs`),
+ * so that a server the suites start runs as `npm start` runs it: its V8 settings change its memory
+ * and its compiled wasm.
+ */
+export const START_NODE_FLAGS: string[] = (() => {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = /\bexec node((?:\s+--\S+)*)\s+src\/start\.mjs\b/.exec(script);
+  if (!flags) throw new Error(`package.json's start script is not \`exec node [flags] src/start.mjs\`: ${script}`);
+  return flags[1]!.trim().split(/\s+/).filter(Boolean);
+})();
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): Promise<number> {
@@ -86,9 +98,9 @@ export interface ServerProcess {
  * resolves once it logs that it is ready (its ready line is an info line).
  */
 export function startServer(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['src/start.mjs'], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, 'src/start.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
