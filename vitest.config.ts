@@ -19,8 +19,9 @@ export default defineConfig({
     // clone's `npm test` 192 s → 126 s; with PostgreSQL and Redis 214 s → 156 s (2026-12-05).
     maxWorkers: 2,
     // tests/faults/ run apart (`npm run test:faults`, vitest.faults.config.ts), tests/browser/ need
-    // Chromium (`npm run test:browser`, vitest.browser.config.ts)
-    exclude: ['**/node_modules/**', 'tests/faults/**', 'tests/browser/**'],
+    // Chromium (`npm run test:browser`, vitest.browser.config.ts), and the tests of child processes
+    // run apart too (`npm run test:process`, vitest.process.config.ts)
+    exclude: ['**/node_modules/**', 'tests/faults/**', 'tests/browser/**', 'tests/process.test.ts', 'tests/cli.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
