@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/** Tests of child processes, run apart (`npm run test:process`, vitest.process.config.ts). */
+export const PROCESS_TESTS = ['tests/process.test.ts', 'tests/cli.test.ts'];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) builds. Node, and so Yoga and Pothos, load the
@@ -21,7 +24,7 @@ export default defineConfig({
     // tests/faults/ run apart (`npm run test:faults`, vitest.faults.config.ts), tests/browser/ need
     // Chromium (`npm run test:browser`, vitest.browser.config.ts), and the tests of child processes
     // run apart too (`npm run test:process`, vitest.process.config.ts)
-    exclude: ['**/node_modules/**', 'tests/faults/**', 'tests/browser/**', 'tests/process.test.ts', 'tests/cli.test.ts'],
+    exclude: ['**/node_modules/**', 'tests/faults/**', 'tests/browser/**', ...PROCESS_TESTS],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -1,3 +1,3 @@
 // The response cache (src/cache/): what the server, its configuration and the tests use of it.
-export { createResponseCache, DEFAULT_TTL_MS, type ResponseCache, type ResponseCacheMode } from './cache/response-cache.js';
+export { createResponseCache, type ResponseCache, type ResponseCacheMode } from './cache/response-cache.js';
 export type { CacheLogger } from './cache/log.js';

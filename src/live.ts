@@ -61,7 +61,6 @@ export interface LiveOptions {
   limits?: { total: number; perClient: number };
 }
 
-export { LIVE_LIMITS };
 
 /** A subscription refused because too many are open (in all, or for its client). */
 export class TooManySubscriptions extends Error {

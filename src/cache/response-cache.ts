@@ -95,7 +95,6 @@ export interface CacheHit {
   result: CachedResult;
 }
 
-export { DEFAULT_TTL_MS };
 
 /**
  * The rule of a 304 for a client that sent the answer's current ETag: unchanged unless it also
