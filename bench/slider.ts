@@ -59,6 +59,14 @@ const f = (p: Pass) => `${Math.round(p.rps).toLocaleString('en')} req/s, ${p.cpu
 const DAYS = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2025, 6, 2 + i)).toISOString().slice(0, 10));
 
 interface Pass { requests: number; rps: number; cpuMs: number; bad: number }
+
+/** Passes taken as one: their requests and errors, req/s over their time, CPU per request over their requests. */
+function total(passes: Pass[]): Pass {
+  const requests = passes.reduce((n, p) => n + p.requests, 0);
+  const seconds = passes.reduce((n, p) => n + p.requests / p.rps, 0);
+  const cpuMs = passes.reduce((n, p) => n + p.cpuMs * p.requests, 0);
+  return { requests, rps: requests / seconds, cpuMs: cpuMs / requests, bad: passes.reduce((n, p) => n + p.bad, 0) };
+}
 /** Sends `bodies` once each (in order, CONNECTIONS in flight) and times them. */
 async function pass(server: { url: string; child: Child }, bodies: string[]): Promise<Pass> {
   let next = 0;
@@ -106,24 +114,14 @@ try {
     await pass(on, aliases.map((a) => body(doc(a), { d: '2025-07-01' })));
     // In chunks of CHUNK days, each chunk's first visits and then the same requests again, so
     // that both meet the same moment of a shared machine; summed over the 365 days.
-    const first: Pass = { requests: 0, rps: 0, cpuMs: 0, bad: 0 };
-    const again: Pass = { ...first };
-    let firstS = 0;
-    let againS = 0;
+    const firsts: Pass[] = [];
+    const agains: Pass[] = [];
     for (let i = 0; i < DAYS.length; i += CHUNK) {
       const chunk = DAYS.slice(i, i + CHUNK).flatMap((d) => aliases.map((a) => body(doc(a), { d })));
-      for (const [sum, p] of [[first, await pass(on, chunk)], [again, await pass(on, chunk)]] as const) {
-        sum.cpuMs += p.cpuMs * p.requests;
-        sum.bad += p.bad;
-        sum.requests += p.requests;
-        if (sum === first) firstS += p.requests / p.rps;
-        else againS += p.requests / p.rps;
-      }
+      firsts.push(await pass(on, chunk));
+      agains.push(await pass(on, chunk));
     }
-    for (const [sum, s] of [[first, firstS], [again, againS]] as const) {
-      sum.rps = sum.requests / s;
-      sum.cpuMs /= sum.requests;
-    }
+    const [first, again] = [total(firsts), total(agains)];
     const offFirst = await pass(off, DAYS.map((d) => body(doc(aliases[0]), { d }))); // 365: uncached is slow
     const bad = [first, again, offFirst].reduce((n, p) => n + p.bad, 0);
     const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -141,24 +139,13 @@ try {
     // cached one's, each chunk's order alternating too: what one leaves behind (garbage, a busier
     // core) the other meets as often, and both meet the same moments of a shared machine.
     const both = async (bodies: string[]) => {
-      const sums = { on: { requests: 0, rps: 0, cpuMs: 0, bad: 0 }, off: { requests: 0, rps: 0, cpuMs: 0, bad: 0 } };
-      const seconds = { on: 0, off: 0 };
+      const passes = { on: [] as Pass[], off: [] as Pass[] };
       for (let i = 0, k = round; i < bodies.length; i += 100, k++) {
         const chunk = bodies.slice(i, i + 100);
         const order: Array<'on' | 'off'> = k % 2 ? ['off', 'on'] : ['on', 'off'];
-        for (const name of order) {
-          const p = await pass(name === 'on' ? on : off, chunk);
-          sums[name].requests += p.requests;
-          sums[name].cpuMs += p.cpuMs * p.requests;
-          sums[name].bad += p.bad;
-          seconds[name] += p.requests / p.rps;
-        }
+        for (const name of order) passes[name].push(await pass(name === 'on' ? on : off, chunk));
       }
-      for (const name of ['on', 'off'] as const) {
-        sums[name].rps = sums[name].requests / seconds[name];
-        sums[name].cpuMs /= sums[name].requests;
-      }
-      return [sums.on, sums.off] as const;
+      return [total(passes.on), total(passes.off)] as const;
     };
     const [kOn, kOff] = await both(knownAt);
     const [nOn, nOff] = await both(newDocs);
