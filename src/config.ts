@@ -38,6 +38,8 @@ export interface Config {
     /** MEIBO_RESPONSE_CACHE_DEBUG: extensions.responseCache on answers */
     debug: boolean;
   };
+  /** MEIBO_DIRECT_PATH (default true): plain anonymous queries run past Yoga's Fetch layer (src/http/direct.ts), unless metrics or traces are on */
+  directPath: boolean;
   /** MEIBO_REQUEST_TIMEOUT_MS (default 15 s) */
   requestTimeoutMs: number;
   /** MEIBO_SHUTDOWN_TIMEOUT_MS (default 10 s) */
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fastPath: mode !== 'off' && flag(env, 'MEIBO_FAST_PATH') !== false,
       debug: flag(env, 'MEIBO_RESPONSE_CACHE_DEBUG') === true,
     },
+    directPath: flag(env, 'MEIBO_DIRECT_PATH') !== false,
     requestTimeoutMs: wrap(() => requestTimeoutMsFromEnv(env)),
     shutdownTimeoutMs,
     logLevel,

@@ -50,6 +50,8 @@ export const silentLogger: Logger = pino({ level: 'silent' });
  */
 const current = new AsyncLocalStorage<{ id: string; unavailable?: boolean }>();
 export const currentRequestId = (): string | undefined => current.getStore()?.id;
+/** Runs `fn` as part of request `id`, as useRequestId runs everything Yoga does for a request (src/http/direct.ts). */
+export const inRequest = <T>(id: string, fn: () => T): T => current.run({ id }, fn);
 
 /** A client's own id is kept when it is a plausible one (so its logs and ours line up); anything else is replaced. */
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;

@@ -66,6 +66,7 @@ const [
   { createApp },
   { createResponseCache },
   { withFastPath },
+  { directPath },
   { useDatabaseReadiness },
   { withExports },
   { createLive },
@@ -76,6 +77,7 @@ const [
   import('./app.js'),
   import('./cache.js'),
   import('./http/fast-path.js'),
+  import('./http/direct.js'),
   import('./http/health.js'),
   import('./http/export.js'),
   import('./live.js'),
@@ -135,10 +137,13 @@ if (metrics) {
 }
 // OpenTelemetry's packages are loaded only when traces are asked for (~6 MiB and ~0.2 s otherwise)
 const tracing = settings.tracing ? (await import('./http/tracing.js')).createTracing(settings.tracing) : undefined;
+// Plain anonymous queries past Yoga's Fetch layer (src/http/direct.ts), unless MEIBO_DIRECT_PATH=false;
+// never while metrics or traces are on, whose Yoga plugins must see every request.
+const direct = settings.directPath && !metrics && !tracing ? directPath(log.child({ component: 'direct' })) : undefined;
 const yoga = createApp(directory.prisma, {
   observe: [...(metrics?.useMetrics() ?? []), ...(tracing?.plugins ?? [])],
   trustedDocumentsOnly: settings.trustedDocumentsOnly,
-  plugins: [useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
+  plugins: [...(direct ? [direct.plugin] : []), useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
   tokens,
   // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary
   reader: directory.reader,
@@ -153,7 +158,8 @@ const yoga = createApp(directory.prisma, {
 const fastPath = cache.mode !== 'off' && settings.cache.fastPath;
 // Every request, fast path or Yoga, gets its id and its log line (src/log.ts).
 // The page (`GET /`, /assets/*, GraphiQL's /graphiql/*) is served before Yoga (src/http/page.ts).
-const graphqlHandler = fastPath ? withFastPath(cache, yoga, cors) : yoga;
+const queries = direct ? direct.wrap(yoga, cors) : yoga;
+const graphqlHandler = fastPath ? withFastPath(cache, queries, cors) : queries;
 // The exports (/export/popolo.json, /export/seats.csv) are answered from Yoga's own answers
 // (src/http/export.ts): their documents are meibo's own, trusted whatever MEIBO_TRUSTED_DOCUMENTS_ONLY says.
 // `/` comes with the roster rendered on the server, read through Yoga like any client's query.

@@ -18,65 +18,19 @@
 // Yoga plugins that watch every response (onResponse: metrics, logging) do not see these hits:
 // one added later that must, has to be told about them here too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
+import type { CORSOptions } from '@whatwg-node/server';
 import type { ResponseCache } from '../cache.js';
 import { unchangedSince, type CacheHit } from '../cache/response-cache.js';
 import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cache/keys.js';
 import { bodyPreparer } from '../cache/bodies.js';
 import { markCacheHit } from '../log.js';
 import { bodyOf, type CachedResult } from '../cache/store.js';
+import { jsonBodyLength, mediaType, readBody, withCors as withCorsFor, type NodeHandler, type ReadRequest } from './node-request.js';
 
-const MAX_BODY_BYTES = 64 * 1024;
+export type { NodeHandler };
 /** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first, if
  * they are at most MAX_REMEMBERED_TEXT long (dashboards send far less): at most ~8 MB of text */
 const MAX_PREPARED = 1_000;
-
-/** The media type Yoga answers a regular result with for this Accept header, or null if unsure. */
-function mediaType(accept: string | undefined): string | null {
-  if (accept === undefined || accept === '*/*' || accept === 'application/json') return 'application/json';
-  const value = (accept ?? '*/*').replace(/\s/g, '').toLowerCase().replace(/;charset=utf-8$/, '');
-  if (value === 'application/graphql-response+json') return value;
-  if (value === '*/*' || value === 'application/json' || value === 'application/json,*/*') return 'application/json';
-  return null;
-}
-
-/** The body, once all `length` bytes of it are in; null if it ends otherwise or fails. */
-function readBody(req: IncomingMessage, length: number, done: (body: Buffer | null) => void): void {
-  // The listeners are shared functions reading the request's state: no closures made per request.
-  (req as Reading)[READING] = { chunks: [], size: 0, length, done };
-  req.on('data', onData);
-  req.once('end', onEnd);
-  req.once('error', onError);
-}
-
-const READING = Symbol('meibo body read');
-type Reading = IncomingMessage & { [READING]?: { chunks: Buffer[]; size: number; length: number; done: ((body: Buffer | null) => void) | null } };
-
-function onData(this: Reading, chunk: Buffer) {
-  const state = this[READING]!;
-  state.size += chunk.length;
-  state.chunks.push(chunk);
-}
-
-function finishReading(req: Reading, ok: boolean) {
-  const state = req[READING];
-  const done = state?.done;
-  if (!state || !done) return;
-  state.done = null;
-  const { chunks, size, length } = state;
-  req[READING] = undefined;
-  done(ok && size === length ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : null);
-}
-
-function onEnd(this: Reading) {
-  finishReading(this, true);
-}
-
-function onError(this: Reading) {
-  finishReading(this, false);
-}
-
-const JSON_TYPES = new Set(['application/json', 'application/json;charset=utf-8']);
 
 /** The GraphQL parameters of a request, or null when it is not a plain JSON query request. */
 export function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> | null {
@@ -87,13 +41,6 @@ export function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> 
   if (operationName != null && typeof operationName !== 'string') return null;
   return { query, variables: variables as Record<string, unknown> | null | undefined, operationName: operationName as string | null | undefined };
 }
-
-function headerValue(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name.toLowerCase()];
-  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-}
-
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Wraps Yoga's node handler: cache hits are answered here, everything else is handed to `yoga`
@@ -179,13 +126,7 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
 
   const headOf = (media: string, response: Response): Array<readonly [string, string]> => [['content-type', `${media}; charset=utf-8`], ...response.headers];
 
-  /** `head` with the CORS headers Yoga would add for the request's Origin, if it has one. */
-  function withCors(req: IncomingMessage, head: Array<readonly [string, string]>): Array<readonly [string, string]> {
-    if (!req.headers.origin) return head;
-    const asFetch = { headers: { get: (name: string) => headerValue(req, name) } } as unknown as Request;
-    for (const [k, v] of Object.entries(getCORSHeadersByRequestAndOptions(asFetch, corsOptions) ?? {})) head.push([k.toLowerCase(), v]);
-    return head;
-  }
+  const withCors = (req: IncomingMessage, head: Array<readonly [string, string]>) => withCorsFor(req, head, corsOptions);
 
   /** Answers a prepared request from the cache, or hands it to Yoga. */
   function serve(req: IncomingMessage, res: ServerResponse, media: string, request: PreparedRequest | null): void {
@@ -223,10 +164,8 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
       return serve(req, res, media, request);
     }
     if (req.method !== 'POST') return yoga(req, res);
-    const length = Number(headers['content-length']);
-    const type = headers['content-type'];
-    if (!(type === 'application/json' || (type !== undefined && JSON_TYPES.has(type.replace(/\s/g, '').toLowerCase())))) return yoga(req, res);
-    if (!Number.isInteger(length) || length <= 0 || length > MAX_BODY_BYTES) return yoga(req, res);
+    const length = jsonBodyLength(req);
+    if (length === null) return yoga(req, res);
     readBody(req, length, (body) => {
       if (!body) {
         // The client went away mid-body: nobody is left to answer.
@@ -234,7 +173,7 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
         return;
       }
       // From here on the stream is consumed: Yoga gets the bytes instead.
-      (req as IncomingMessage & { body?: Buffer }).body = body;
+      (req as ReadRequest).body = body;
       let request: PreparedRequest | null;
       try {
         request = prepareBody(body.toString('utf8'));

@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createServer, request as httpRequest, type ClientRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CORS_OPTIONS, createApp } from '../../src/app.js';
+import { directPath } from '../../src/http/direct.js';
 import { openDirectory } from '../../src/db/open.js';
 import { issueToken } from '../../src/auth.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
@@ -350,6 +353,67 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
         body: JSON.stringify({ query: CHAIR }),
       });
       expect(((await again.json()) as Seen['body']).data.chair.post.title).toBe(CHAIR_TITLE);
+    });
+
+    // The same two over HTTP, on the path `npm start` takes for an anonymous query: past Yoga's
+    // Fetch layer, whose Request.signal the deadline otherwise listens to (src/http/direct.ts).
+    describe('on the direct path', () => {
+      let server: Server;
+      let port: number;
+      let timeoutMs = 60_000;
+      beforeAll(async () => {
+        const direct = directPath();
+        const yoga = createApp(client.prisma, { requestTimeoutMs: 60_000, plugins: [direct.plugin] });
+        const short = createApp(client.prisma, { requestTimeoutMs: 1_000, plugins: [direct.plugin] });
+        const [long, quick] = [direct.wrap(yoga, CORS_OPTIONS), direct.wrap(short, CORS_OPTIONS)];
+        server = createServer((req, res) => (timeoutMs === 60_000 ? long : quick)(req, res));
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        port = (server.address() as AddressInfo).port;
+      });
+      afterAll(() => server?.close());
+      const ask = (onRequest?: (req: ClientRequest) => void) =>
+        new Promise<{ status: number; body: string } | Error>((resolve) => {
+          const body = JSON.stringify({ query: CHAIR });
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          });
+          req.on('error', resolve);
+          req.end(body);
+          onRequest?.(req);
+        });
+
+      it('stops its statement on the server when the client goes away', async () => {
+        timeoutMs = 60_000;
+        await lockBody();
+        try {
+          const asking = ask((req) => void until(async () => (await waiting()) === 1).then(() => req.destroy()));
+          expect(await until(async () => (await waiting()) === 1)).toBe(true);
+          const gone = await asking;
+          expect(gone).toBeInstanceOf(Error);
+          // cancelled at once, not left to wait for the lock (or the minute's statement timeout)
+          expect(await until(async () => (await waiting()) === 0, 30)).toBe(true);
+        } finally {
+          await locker.query('ROLLBACK');
+        }
+        const again = await ask();
+        expect(again).not.toBeInstanceOf(Error);
+        expect(JSON.parse((again as { body: string }).body).data.chair.post.title).toBe(CHAIR_TITLE);
+      });
+
+      it('stops its statement and answers 503 when the request runs out of time', async () => {
+        timeoutMs = 1_000;
+        await lockBody();
+        try {
+          const answer = (await ask()) as { status: number; body: string };
+          expect(answer.status).toBe(503);
+          expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+          expect(await until(async () => (await waiting()) === 0, 30)).toBe(true);
+        } finally {
+          await locker.query('ROLLBACK');
+        }
+      });
     });
   });
 });
