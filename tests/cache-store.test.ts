@@ -3,7 +3,7 @@
 // the result it was made from gives.
 import { describe, expect, it } from 'vitest';
 import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
-import { bodyOf, compact, unwrap, wrap, type CachedResult } from '../src/cache/store.js';
+import { bodyOf, compact, sentBody, unwrap, wrap, type CachedResult } from '../src/cache/store.js';
 
 // What Yoga sends for a result (it serializes with the result's own `stringify` when it has one).
 async function sentByYoga(r: CachedResult): Promise<string> {
@@ -43,6 +43,15 @@ describe('a stored answer, kept serialized', () => {
     const kept = compact(r, true);
     expect(kept.data).toBe(r.data);
     expect(await sentByYoga(kept)).toBe(bodyOf(kept)!.toString());
+    expect(kept.data).not.toBe(r.data);
+    expect(kept.data).toEqual(r.data);
+  });
+
+  it('sent as its bytes (the direct path), lets go of the executor\'s data all the same', () => {
+    const r = result();
+    const kept = compact(r, true);
+    expect(kept.data).toBe(r.data);
+    expect(sentBody(kept)).toBe(bodyOf(kept));
     expect(kept.data).not.toBe(r.data);
     expect(kept.data).toEqual(r.data);
   });

@@ -82,9 +82,10 @@ export interface ResponseCache {
   /**
    * The cached answer to a prepared request, if any: the same key and the same version check as
    * the plugin, for the HTTP fast path that answers hits before Yoga. Not a promise when the
-   * answer is in process (always, in memory mode).
+   * answer is in process (always, in memory mode). With `req` (the node request), a miss's plugin
+   * lookup takes this PreparedRequest instead of preparing the same body again.
    */
-  lookup(request: PreparedRequest): CacheHit | undefined | Promise<CacheHit | undefined>;
+  lookup(request: PreparedRequest, req?: object): CacheHit | undefined | Promise<CacheHit | undefined>;
   /** Closes the Redis and LISTEN connections. */
   close(): Promise<void>;
 }
@@ -163,12 +164,16 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     if (!version || version !== versions.current()) return counted(undefined);
     return counted(store.get(key));
   };
-  const keyOf = (request: CacheableRequest): string | Promise<string> => {
-    const prepared = prepare(request);
+  // A request the fast path prepared and missed: its PreparedRequest, by its node request, so that
+  // the plugin does not parse, walk and digest the same body again (src/http/fast-path.ts).
+  const preparedFor = new WeakMap<object, PreparedRequest>();
+  const keyOf = (request: CacheableRequest, req?: object): string | Promise<string> => {
+    const remembered = req && preparedFor.get(req);
+    const prepared = remembered || prepare(request);
     const version = prepared && versions.current();
     if (!prepared || !version) return NO_CACHE;
     if (prepared.template && !boundaries(version)) return readBoundaries().then(() => buildKey(version, prepared, boundaries(version)));
-    return buildKey(version, prepared, boundaries(version));
+    return remembered ? keyUnder(version, prepared) : buildKey(version, prepared, boundaries(version));
   };
   const expose = options.exposeCacheStatus ?? false;
   const withStatus = <R extends { extensions?: Record<string, unknown> }>(result: R, status: Record<string, unknown>): R =>
@@ -197,7 +202,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const hit = cached(tag);
       return hit instanceof Promise ? hit.then(answer) : answer(hit);
     },
-    onParams({ params, request, setResult }) {
+    onParams({ params, request, setResult, context }) {
       if (!publicRequest(request)) return;
       const lookup = (key: string) => {
         keys.set(request, key);
@@ -208,7 +213,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         const hit = cached(key);
         return hit instanceof Promise ? hit.then(found) : found(hit);
       };
-      const key = keyOf({ query: params.query ?? '', variables: params.variables, operationName: params.operationName, authorized: false });
+      const key = keyOf({ query: params.query ?? '', variables: params.variables, operationName: params.operationName, authorized: false }, (context as { req?: object }).req);
       return key instanceof Promise ? key.then(lookup) : lookup(key);
     },
     onExecute({ args }) {
@@ -272,7 +277,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     version: () => versions.current(),
     prepare,
-    lookup(prepared) {
+    lookup(prepared, req) {
+      if (req) preparedFor.set(req, prepared);
       // With exposeCacheStatus the plugin adds extensions.responseCache to hits: leave them to it.
       if (options.exposeCacheStatus) return undefined;
       const version = versions.current();

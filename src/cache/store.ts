@@ -29,6 +29,7 @@ const BODY = Symbol('meibo answer body');
 /** The bytes of the data within the body: `{"data":` comes first */
 const DATA_AT = Buffer.byteLength('{"data":');
 const DATA_BYTES = Symbol('meibo answer data length');
+const SENT = Symbol('meibo answer sent');
 
 /**
  * An answer as the process keeps it: its response body, serialized once (as Yoga serializes a
@@ -75,12 +76,29 @@ export function compact(result: CachedResult, sentNext = false): CachedResult {
         return t;
       },
     },
+    // sent as these bytes instead (src/http/direct.ts): the text and the executor's data go all the same
+    [SENT]: {
+      value: () => {
+        text = undefined;
+        original = undefined;
+      },
+    },
   });
   return answer as CachedResult;
 }
 
 /** The response body of a compact answer (compact), ready to send. */
 export const bodyOf = (result: CachedResult): Buffer | undefined => result[BODY];
+
+/**
+ * The response body of a compact answer that the miss which computed it sends as these bytes
+ * rather than through Yoga's `stringify`: what the answer kept for that serialization (its text, the
+ * executor's data) is let go, else every stored answer would hold its whole result graph.
+ */
+export const sentBody = (result: CachedResult): Buffer | undefined => {
+  (result as { [SENT]?: () => void })[SENT]?.();
+  return result[BODY];
+};
 
 /** The JSON text of a result's data: from the bytes of a compact answer. */
 function dataText(result: CachedResult): string {

@@ -21,7 +21,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CORSOptions } from '@whatwg-node/server';
 import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { bodyOf, type CachedResult } from '../cache/store.js';
+import { sentBody, type CachedResult } from '../cache/store.js';
 import { inRequest, REQUEST_ID_HEADER, requestIdFrom } from '../log.js';
 import { headerValue, jsonBodyLength, mediaType, readBody, withCors, type NodeHandler, type ReadRequest } from './node-request.js';
 
@@ -138,7 +138,7 @@ export function directPath(log: { error(message: string): void } = console): Dir
       if (res.destroyed) return;
       // As Yoga's regular result processor: extensions.http becomes headers and leaves the body,
       // serialized by the result's own `stringify` if it has one (a stored answer, src/cache/store.ts).
-      let body = bodyOf(r as CachedResult);
+      let body = sentBody(r as CachedResult);
       if (!body) {
         const { http, ...extensions } = r.extensions ?? {};
         const sanitized = http ? { ...r, extensions: Object.keys(extensions).length ? extensions : undefined } : r;

@@ -131,7 +131,7 @@ export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOpt
   /** Answers a prepared request from the cache, or hands it to Yoga. */
   function serve(req: IncomingMessage, res: ServerResponse, media: string, request: PreparedRequest | null): void {
     if (!request) return yoga(req, res);
-    const found = cache.lookup(request);
+    const found = cache.lookup(request, req);
     if (!(found instanceof Promise)) return found ? answer(req, res, media, found) : yoga(req, res);
     found.then((hit) => (hit ? answer(req, res, media, hit) : yoga(req, res)), (error: unknown) => fault(req, res, error));
   }
