@@ -6,16 +6,24 @@
 // same status, headers and bytes). Anything else, and every request this file is not sure about,
 // is Yoga's:
 // - an answer with an error, or any other status than 200: Yoga is handed the request with the
-//   answer already computed (usePrecomputedResult, below), so its status, extensions, logging and
-//   headers are Yoga's own and the query does not run twice;
+//   answer already computed (the plugin below sets it in onParams), so its status, extensions,
+//   logging and headers are Yoga's own and the query does not run twice;
 // - a mutation or subscription: stopped before it runs, then handed to Yoga untouched;
-// - a GET, credentials, If-None-Match, an Accept or body this file does not read as Yoga would.
+// - a GET, credentials, If-None-Match, a compressed body, an Accept or body this file does not read
+//   as Yoga would.
 //
-// Why: Yoga's Fetch layer and hook chain were half of an uncached chair question's CPU in the
-// server (0.30 → 0.155 ms in process, 2026-12-05, issue 17): meibo was 0.74× PostGraphile's CPU
-// uncached on PostgreSQL, where the goal is 0.5×.
+// Why: Yoga's Fetch layer and hook chain were a third of an uncached question's CPU in the server
+// process on PostgreSQL (chair 0.54 → 0.34 ms, members 0.86 → 0.63 ms; BENCHMARKS.md 2026-12-05,
+// direct path, issue 17), where meibo is to use at most half of PostGraphile's.
 //
-// Plugins that watch every HTTP request and response (metrics, tracing) do not see this path:
+// What is skipped: Yoga's onRequest hooks (/health, /ready, CORS preflight, GraphiQL's page, other
+// paths, the cache's If-None-Match: none applies to a POST to the endpoint without If-None-Match),
+// its request parsers and body limit (the body is read and parsed here, at most 64 KiB), its
+// result processors (the media type is chosen here as they choose it), onResponse (CORS and
+// x-request-id are written here; trusted documents' Cache-Control is for GET, GraphiQL's headers
+// for HTML) and useRequestId's request instrumentation (entered here: inRequest).
+// tests/direct.test.ts counts these hooks: a plugin added with one must be weighed here. Plugins
+// that watch every HTTP request and response (metrics, tracing) would not see this path:
 // src/server.ts turns it off when either is on.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CORSOptions } from '@whatwg-node/server';
@@ -193,6 +201,8 @@ export function directPath(log: { error(message: string): void } = console): Dir
     function handle(req: IncomingMessage, res: ServerResponse): void {
       const { headers } = req;
       if (req.method !== 'POST' || req.url !== endpoint || headers.authorization !== undefined || headers['if-none-match'] !== undefined) return toYoga(req, res);
+      // a compressed body is Yoga's to decode
+      if (headers['content-encoding'] !== undefined && headers['content-encoding'] !== 'identity') return toYoga(req, res);
       const media = mediaType(headers.accept);
       if (!media) return toYoga(req, res);
       // a body the fast path has read already

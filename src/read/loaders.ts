@@ -2,13 +2,13 @@
 // coverage and rename lookups. One per request (and one per subscription event), so one request
 // never asks the database the same thing twice and a list never asks once per item.
 import DataLoader from 'dataloader';
-import { Prisma, type Organization, type Post, type Revision, type Seat } from '../generated/prisma/client.js';
+import { Prisma, type Organization, type Revision, type Seat } from '../generated/prisma/client.js';
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import type { DayRange } from '../domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './coverage.js';
 import { dateOf, queryRows } from '../db/raw.js';
 import { revisionInForceSql } from './in-force.js';
-import { RowLoaders, type Db } from './rows.js';
+import { RowLoaders, type Db, type PostRow } from './rows.js';
 
 export interface InForce {
   covered: boolean;
@@ -100,8 +100,8 @@ async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoD
       const seat = seatOf(l, row.body_id, row.r_id);
       entry.listings.push(seat);
       rows.prime('listing', seat);
-      rows.prime('post', { id: seat.postId, title: l[14], titleSearch: l[15], organizationId: l[16], isClass: l[17] } satisfies Post);
-      rows.prime('organization', { id: l[16], name: l[18], nameEn: l[19], collective: l[20], position: l[21] } satisfies Organization);
+      rows.prime('post', { id: seat.postId, title: l[14], organizationId: l[15], isClass: l[16] } satisfies PostRow);
+      rows.prime('organization', { id: l[15], name: l[17], nameEn: l[18], collective: l[19], position: l[20] } satisfies Organization);
     }
   }
   return byBody;
@@ -117,14 +117,14 @@ type InForceRow = {
 const LISTING_COLUMNS = [
   's.id', 's.post_id', 's.clause', 's.role', 's.position', 's.seat_key', 's.valid_from', 's.valid_to', 's.tenure_id', 's.tenure_from',
   's.tenure_to', 's.tenure_ended_by', 's.tenure_end_decided_on', 's.basis',
-  'p.title', 'p.title_search', 'p.organization_id', 'p.is_class',
+  'p.title', 'p.organization_id', 'p.is_class',
   'o.name', 'o.name_en', 'o.collective', 'o.position',
 ];
 type Day = string;
 type ListingTuple = [
   id: number, postId: number, clause: string, role: Seat['role'], position: number, seatKey: string, validFrom: Day, validTo: Day | null, tenureId: number | null, tenureFrom: Day | null,
   tenureTo: Day | null, tenureEndedBy: number | null, tenureEndDecidedOn: Day | null, basis: string | null,
-  title: string, titleSearch: string, organizationId: number, isClass: boolean,
+  title: string, organizationId: number, isClass: boolean,
   name: string, nameEn: string | null, collective: boolean, orgPosition: number,
 ];
 

@@ -30,9 +30,16 @@ const staticRows = new WeakMap<object, Promise<{ bodies: Body[]; units: Unit[] }
  * uncached request's CPU (a profile of 2026-12-05). Getters on the prototype, so nothing is built
  * or copied when the object is made.
  */
+/**
+ * A post as the read layer hands it out: without `titleSearch`, the title's search form, which only
+ * `posts(search:)` reads, in SQL. The list in force does not fetch it: a second copy of every title
+ * in the JSON text PostgreSQL builds, sends and node decodes and parses (issue 17).
+ */
+export type PostRow = Omit<Post, 'titleSearch'>;
+
 /** The rows a request may hold at hand (src/read/loaders.ts primes them with the list in force). */
 export interface KnownRows {
-  post: Post;
+  post: PostRow;
   organization: Organization;
   revision: Revision;
   listing: Seat;
@@ -48,7 +55,7 @@ export class RowLoaders {
   #tenureListings?: DataLoader<number, Seat[]>;
   #postListings?: DataLoader<number, Seat[]>;
   #revisionListings?: DataLoader<number, Seat[]>;
-  #post?: DataLoader<number, Post | null>;
+  #post?: DataLoader<number, PostRow | null>;
   #organization?: DataLoader<number, Organization | null>;
   #instrument?: DataLoader<number, Instrument | null>;
   #revision?: DataLoader<number, Revision | null>;
