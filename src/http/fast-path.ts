@@ -1,6 +1,7 @@
 // The HTTP fast path: a repeated query whose answer is in the response cache is answered here,
 // before Yoga, with the bytes and headers Yoga would send for that hit. Everything else, and every
-// request this file is not sure about, goes to Yoga untouched.
+// request this file is not sure about, goes on untouched: to the direct path (src/http/direct.ts)
+// in front of Yoga, or to Yoga.
 //
 // Why: a hit inside Yoga still pays for the Fetch API request and response objects, abort
 // signals, the Envelop chain and the result processors: 0.08–0.12 ms of CPU a request on the
@@ -43,8 +44,9 @@ export function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> 
 }
 
 /**
- * Wraps Yoga's node handler: cache hits are answered here, everything else is handed to `yoga`
- * (a POST body already read is handed along, as whatwg-node reads a pre-read `req.body`).
+ * Wraps Yoga's node handler (or the direct path's in front of it): cache hits are answered here,
+ * everything else is handed to `handler` (a POST body already read is handed along on `req.body`,
+ * where whatwg-node and the direct path read it).
  */
 export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOptions: CORSOptions, endpoint = '/graphql'): NodeHandler {
   // Yoga is handed a request at most once, whatever fails after (a fault of this file's own included).
