@@ -12,9 +12,9 @@
 // - a GET, credentials, If-None-Match, a compressed body, an Accept or body this file does not read
 //   as Yoga would.
 //
-// Why: Yoga's Fetch layer and hook chain were a third of an uncached question's CPU in the server
-// process on PostgreSQL (chair 0.54 → 0.34 ms, members 0.86 → 0.63 ms; BENCHMARKS.md 2026-12-05,
-// direct path, issue 17), where meibo is to use at most half of PostGraphile's.
+// Why: Yoga's Fetch layer and hook chain were up to a third of an uncached question's CPU in the server
+// process on PostgreSQL (chair 0.54 → 0.36 ms, members 0.86 → 0.60–0.70 ms; BENCHMARKS.md,
+// 2026-12-05 (late), issue 17), where meibo is to use at most half of PostGraphile's CPU.
 //
 // What is skipped: Yoga's onRequest hooks (/health, /ready, CORS preflight, GraphiQL's page, other
 // paths, the cache's If-None-Match: none applies to a POST to the endpoint without If-None-Match),
