@@ -200,6 +200,46 @@ describe('the direct path for plain queries', () => {
   });
 });
 
+describe('the direct path with MEIBO_TRUSTED_DOCUMENTS_ONLY', () => {
+  let t: TestDirectory;
+  let yogaRequests = 0;
+  let directUrl: string;
+  let plainUrl: string;
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    t = await openTestDirectory('pglite');
+    const direct = directPath();
+    const yoga = createApp(t.directory.prisma, { plugins: [direct.plugin, { onRequest: () => void yogaRequests++ }], trustedDocumentsOnly: true });
+    servers.push(createServer(direct.wrap(yoga, CORS_OPTIONS)), createServer(yoga));
+    [directUrl, plainUrl] = await Promise.all(servers.map(listen));
+  });
+  afterAll(async () => {
+    for (const s of servers) s.close();
+    await t?.close();
+  });
+
+  const post = async (url: string, body: unknown) => {
+    const before = yogaRequests;
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, text: (await r.text()).replace(/"requestId":"[^"]*"/g, '"requestId":"…"'), viaYoga: yogaRequests - before };
+  };
+
+  it('runs a trusted document by its documentId itself, and refuses any other text as Yoga does', async () => {
+    const [documentId, query] = [...loadTrustedDocuments()].find(([, text]) => !text.includes('$') && /^\s*(query\b|\{)/.test(text))!;
+    const byId = await post(directUrl, { documentId });
+    expect(byId).toMatchObject({ status: 200, viaYoga: 0 });
+    expect(byId.text).toBe((await post(plainUrl, { documentId })).text);
+    // its exact text is trusted too
+    expect((await post(directUrl, { query })).text).toBe(byId.text);
+
+    const refused = await post(directUrl, { query: '{ bodies { code } }' });
+    expect(refused).toMatchObject({ status: 400, viaYoga: 1 });
+    expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('PERSISTED_QUERY_ONLY');
+    expect(refused.text).toBe((await post(plainUrl, { query: '{ bodies { code } }' })).text);
+  });
+});
+
 describe('the direct path behind the fast path, with the response cache', () => {
   let t: TestDirectory;
   let cache: ResponseCache;

@@ -93,7 +93,8 @@ describe('npx meibo', () => {
     expect(csv.stdout).not.toMatch(/^>/m);
     const popolo = await run('npx', ['meibo', 'export', 'popolo'], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 });
     expect(JSON.parse(popolo.stdout).memberships.length).toBeGreaterThan(50);
-  }, 60_000);
+    // two child processes, each compiling the CLI and opening the database: 60 s was too short once at load 10
+  }, 180_000);
 
   it('names its commands when given none (exit code 2)', async () => {
     const r = await run('npx', ['meibo'], { cwd: ROOT }).catch((e) => e);

@@ -71,7 +71,8 @@ describe('a read-only data directory', () => {
     expect(line.msg).toContain(`The embedded database in ${dataDir} cannot be written`);
     expect(line.msg).toContain('MEIBO_DATA_DIR');
     expect(output).not.toMatch(/wasm:\/\/|\n\s+at |lacks migrations/);
-  });
+    // a child process's start (tsx compiling the server, PGlite's wasm) on a loaded machine: minutes, not seconds
+  }, 180_000);
 });
 
 describe('requireWritableDataDir', () => {
