@@ -31,7 +31,7 @@ import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { sentBody, type CachedResult } from '../cache/store.js';
 import { inRequest, REQUEST_ID_HEADER, requestIdFrom } from '../log.js';
-import { headerValue, jsonBodyLength, mediaType, readBody, withCors, type NodeHandler, type ReadRequest } from './node-request.js';
+import { headerValue, jsonBodyLength, mediaType, once, readBody, withCors, type NodeHandler, type ReadRequest } from './node-request.js';
 
 type Result = ExecutionResult & { stringify?: (result: unknown) => string; extensions?: CachedResult['extensions'] & { http?: { status?: number } } };
 type ServerContext = { req: IncomingMessage; res: ServerResponse; waitUntil: (promise: Promise<unknown> | void) => void };
@@ -115,13 +115,10 @@ export function directPath(log: { error(message: string): void } = console): Dir
 
   function wrap(yoga: NodeHandler, corsOptions: CORSOptions, endpoint = '/graphql'): NodeHandler {
     const resultForParams = (yoga as unknown as { getResultForParams: ResultForParams }).getResultForParams;
-    // Yoga is handed a request at most once, whatever fails after (a fault of this file's own included).
-    const handed = new WeakSet<IncomingMessage>();
+    const yogaOnce = once(yoga);
     const toYoga: NodeHandler = (req, res) => {
       direct.delete(req);
-      if (handed.has(req)) return;
-      handed.add(req);
-      yoga(req, res);
+      yogaOnce(req, res);
     };
 
     /** A fault of this file: Yoga answers instead, unless the answer has begun. */

@@ -10,7 +10,7 @@
 // answer, its key and its validity check are the response-cache plugin's own (src/cache/response-cache.ts
 // `prepare` and `lookup`), so a write invalidates both paths at once.
 //
-// Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most MAX_BODY_BYTES with
+// Served here: GET or POST on the GraphQL endpoint, JSON body (POST) of at most 64 KiB (node-request.ts) with
 // a Content-Length, no Authorization (never cached), an Accept Yoga would answer with JSON. A
 // cross-origin request gets the CORS headers Yoga would add, from the same function
 // (@whatwg-node/server) and options, which the caller passes as it passes them to Yoga;
@@ -26,7 +26,7 @@ import { boundedMemo, type CacheableRequest, type PreparedRequest } from '../cac
 import { bodyPreparer } from '../cache/bodies.js';
 import { markCacheHit } from '../log.js';
 import { bodyOf, type CachedResult } from '../cache/store.js';
-import { jsonBodyLength, mediaType, readBody, withCors as withCorsFor, type NodeHandler, type ReadRequest } from './node-request.js';
+import { jsonBodyLength, mediaType, once, readBody, withCors as withCorsFor, type NodeHandler, type ReadRequest } from './node-request.js';
 
 export type { NodeHandler };
 /** distinct request bodies (and GET URLs) whose cache identity is kept, the oldest going first, if
@@ -49,13 +49,7 @@ export function parseParams(raw: unknown): Omit<CacheableRequest, 'authorized'> 
  * where whatwg-node and the direct path read it).
  */
 export function withFastPath(cache: ResponseCache, handler: NodeHandler, corsOptions: CORSOptions, endpoint = '/graphql'): NodeHandler {
-  // Yoga is handed a request at most once, whatever fails after (a fault of this file's own included).
-  const handed = new WeakSet<IncomingMessage>();
-  const yoga: NodeHandler = (req, res) => {
-    if (handed.has(req)) return;
-    handed.add(req);
-    handler(req, res);
-  };
+  const yoga = once(handler);
   // Dashboards send the same few requests again and again: each distinct GET URL (here) or POST
   // body (bodyPreparer, below) is parsed and digested once (cache.prepare), and a hit then costs
   // one Map lookup on its text before the versions are read. null: not cacheable (a mutation, bad

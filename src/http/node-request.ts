@@ -8,7 +8,20 @@ import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-nod
 export type NodeHandler = (req: IncomingMessage, res: import('node:http').ServerResponse) => void;
 
 /** The largest body either path reads itself (dashboards send far less); a larger one goes to Yoga. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * `handler`, called at most once for a request: a path in front of Yoga hands a request on at most
+ * once, whatever fails after (a fault of its own included).
+ */
+export function once(handler: NodeHandler): NodeHandler {
+  const handed = new WeakSet<IncomingMessage>();
+  return (req, res) => {
+    if (handed.has(req)) return;
+    handed.add(req);
+    handler(req, res);
+  };
+}
 
 /** The media type Yoga answers a regular result with for this Accept header, or null if unsure. */
 export function mediaType(accept: string | undefined): string | null {
