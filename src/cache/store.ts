@@ -21,15 +21,10 @@ export type CachedResult = {
   data?: unknown;
   errors?: unknown;
   extensions?: Record<string, unknown> & { http?: { headers?: Record<string, string> } };
-  /** the response body, serialized when stored (compact) */
-  readonly [BODY]?: Buffer;
 };
 
-const BODY = Symbol('meibo answer body');
 /** The bytes of the data within the body: `{"data":` comes first */
 const DATA_AT = Buffer.byteLength('{"data":');
-const DATA_BYTES = Symbol('meibo answer data length');
-const SENT = Symbol('meibo answer sent');
 
 /**
  * An answer as the process keeps it: its response body, serialized once (as Yoga serializes a
@@ -39,73 +34,109 @@ const SENT = Symbol('meibo answer sent');
  * thousand answers were a million objects the garbage collector went through again and again: a
  * miss of a new document cost 1.25–1.5× an uncached request, most of the difference in garbage
  * collection (profiles of 2026-12-05, issue 17).
+ *
+ * A class, its state private and `data` read through one getter all answers share: made as an
+ * object literal with a getter and closures of its own, every answer was an object in dictionary
+ * mode, and making one cost a miss 77 µs where serializing the result alone costs 50 (CPU profile
+ * of 8,000 misses of new documents, 2026-12-05 (late)).
+ */
+class CompactAnswer {
+  // `data` is an own enumerable property, so that a copy of the answer ({ ...answer, extensions },
+  // as the cache status and Yoga's serialization make) carries it; the getter is the same function
+  // for every answer, so all of them share one hidden class.
+  static readonly #data: PropertyDescriptor = {
+    get(this: CompactAnswer) {
+      return this.#original ?? (this.#parsed ??= JSON.parse(this.#body.toString('utf8', DATA_AT, DATA_AT + this.#dataBytes)));
+    },
+    enumerable: true,
+    configurable: true,
+  };
+  declare readonly data: unknown;
+  readonly extensions: NonNullable<CachedResult['extensions']>;
+  readonly #body: Buffer;
+  /** the bytes of the data within the body */
+  readonly #dataBytes: number;
+  /** the text itself, only until the miss that made it has sent it (a kept string is on the heap) */
+  #text: string | undefined;
+  /** the executor's data, only until the miss that made it has sent it */
+  #original: unknown;
+  #parsed: unknown;
+
+  constructor(body: Buffer, dataBytes: number, extensions: NonNullable<CachedResult['extensions']>, text: string | undefined, original: unknown) {
+    this.extensions = extensions;
+    this.#body = body;
+    this.#dataBytes = dataBytes;
+    this.#text = text;
+    this.#original = original;
+    Object.defineProperty(this, 'data', CompactAnswer.#data);
+  }
+
+  /** the response body */
+  get body(): Buffer {
+    return this.#body;
+  }
+
+  /** the JSON text of the data */
+  dataText(): string {
+    return this.#body.toString('utf8', DATA_AT, DATA_AT + this.#dataBytes);
+  }
+
+  /**
+   * How Yoga serializes a result that has a `stringify` (graphql-yoga's
+   * jsonStringifyResultWithoutInternals, which calls it detached from the result): the miss that
+   * computed the answer is sent as the text just made (once), a hit answered through Yoga as the
+   * bytes. On the prototype, not enumerable: a copy of the answer with other extensions
+   * ({ ...answer, extensions }) has none, and is serialized anew.
+   */
+  get stringify(): () => string {
+    return () => {
+      const t = this.#text ?? this.#body.toString('utf8');
+      this.#sent();
+      return t;
+    };
+  }
+
+  /** The body, sent as these bytes (src/http/direct.ts): the text and the executor's data go all the same. */
+  sentBody(): Buffer {
+    this.#sent();
+    return this.#body;
+  }
+
+  #sent(): void {
+    this.#text = undefined;
+    this.#original = undefined;
+  }
+}
+
+/**
+ * A result kept serialized (CompactAnswer). `sentNext`: the answer is about to be sent, through
+ * Yoga (whose serialization first copies the result, { ...result }) or as its bytes: until then its
+ * data is the executor's, not parsed back from the bytes, and its text the one just made.
  */
 export function compact(result: CachedResult, sentNext = false): CachedResult {
-  if (result[BODY]) return result;
+  if (result instanceof CompactAnswer) return result;
   const { http, ...others } = result.extensions ?? {};
   const data = JSON.stringify(result.data ?? null);
   const extra = Object.keys(others).length ? `,"extensions":${JSON.stringify(others)}` : '';
   const json = `{"data":${data}${extra}}`;
   const body = Buffer.from(json);
-  // the text itself only until the miss that made it has sent it (a kept string is on the heap)
-  let text: string | undefined = sentNext ? json : undefined;
   // the data's bytes: the body's but for `{"data":` (ASCII), the other extensions and `}`
   const dataBytes = body.length - DATA_AT - 1 - (extra ? Buffer.byteLength(extra) : 0);
-  // `sentNext`: the answer is about to be sent through Yoga, whose serialization first copies the
-  // result ({ ...result }): its data is the executor's until then, not parsed back from the bytes
-  let original = sentNext ? result.data : undefined;
-  let parsed: unknown;
-  const answer = {
-    get data() {
-      return original ?? (parsed ??= JSON.parse(body.toString('utf8', DATA_AT, DATA_AT + dataBytes)));
-    },
-    extensions: { ...others, http },
-  };
-  // Not enumerable: a copy of the answer with other extensions ({ ...answer, extensions }) is
-  // serialized anew, not as these bytes. `stringify` is how Yoga serializes a result that has one
-  // (graphql-yoga's jsonStringifyResultWithoutInternals): the miss that computed the answer is
-  // sent as the text just made (once), a hit answered through Yoga as the bytes.
-  Object.defineProperties(answer, {
-    [BODY]: { value: body },
-    [DATA_BYTES]: { value: dataBytes },
-    stringify: {
-      value: () => {
-        const t = text ?? body.toString('utf8');
-        text = undefined;
-        original = undefined;
-        return t;
-      },
-    },
-    // sent as these bytes instead (src/http/direct.ts): the text and the executor's data go all the same
-    [SENT]: {
-      value: () => {
-        text = undefined;
-        original = undefined;
-      },
-    },
-  });
-  return answer as CachedResult;
+  return new CompactAnswer(body, dataBytes, { ...others, http }, sentNext ? json : undefined, sentNext ? result.data : undefined);
 }
 
 /** The response body of a compact answer (compact), ready to send. */
-export const bodyOf = (result: CachedResult): Buffer | undefined => result[BODY];
+export const bodyOf = (result: CachedResult): Buffer | undefined => (result instanceof CompactAnswer ? result.body : undefined);
 
 /**
  * The response body of a compact answer that the miss which computed it sends as these bytes
  * rather than through Yoga's `stringify`: what the answer kept for that serialization (its text, the
  * executor's data) is let go, else every stored answer would hold its whole result graph.
  */
-export const sentBody = (result: CachedResult): Buffer | undefined => {
-  (result as { [SENT]?: () => void })[SENT]?.();
-  return result[BODY];
-};
+export const sentBody = (result: CachedResult): Buffer | undefined => (result instanceof CompactAnswer ? result.sentBody() : undefined);
 
 /** The JSON text of a result's data: from the bytes of a compact answer. */
-function dataText(result: CachedResult): string {
-  const body = result[BODY];
-  const n = (result as { [DATA_BYTES]?: number })[DATA_BYTES];
-  return body && n !== undefined ? body.toString('utf8', DATA_AT, DATA_AT + n) : JSON.stringify(result.data ?? null);
-}
+const dataText = (result: CachedResult): string => (result instanceof CompactAnswer ? result.dataText() : JSON.stringify(result.data ?? null));
 
 export interface Store {
   /** Not a promise when the answer is in process (always, in memory mode). */
