@@ -15,11 +15,14 @@ import { graphiqlOptions, renderGraphiQL, useGraphiQLHeaders } from './http/grap
 import { documentCaches, useQueryLimits, type DocumentCaches } from './limits.js';
 import { notFoundPage } from './http/not-found.js';
 import { useTrustedDocuments } from './http/trusted.js';
+import { useCompiledQueries, type CompiledQueriesOptions } from './compiled-queries.js';
 import { createLive, type Live } from './live.js';
 import { silentLogger, useRequestId, yogaLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
 
 export interface AppOptions {
+  /** a query document asked again runs compiled by graphql-jit (src/compiled-queries.ts); default true */
+  compiledQueries?: boolean | CompiledQueriesOptions;
   /** extra Yoga/Envelop plugins (response cache, health checks…), run after meibo's own */
   plugins?: Array<Plugin<Record<string, unknown>>>;
   /** tokens that may write (src/auth.ts); none: every mutation is refused */
@@ -68,6 +71,8 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       ...(options.reader ? [useReaderForQueries(options.reader)] : []),
       // a query's statements stop when its client goes or its time is up (src/http/deadline.ts)
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
+      // a query document asked again runs compiled, with graphql-js's answer (src/compiled-queries.ts)
+      ...(options.compiledQueries === false ? [] : [useCompiledQueries(options.compiledQueries === true ? {} : options.compiledQueries)]),
       ...(options.plugins ?? []),
     ],
     // parses kept by document text, small documents only and bounded in bytes (src/limits.ts)

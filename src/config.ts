@@ -40,6 +40,8 @@ export interface Config {
   };
   /** MEIBO_DIRECT_PATH (default true): plain anonymous queries run past Yoga's Fetch layer (src/http/direct.ts), unless metrics or traces are on */
   directPath: boolean;
+  /** MEIBO_COMPILED_QUERIES (default true): a query document asked again runs compiled by graphql-jit (src/compiled-queries.ts) */
+  compiledQueries: boolean;
   /** MEIBO_REQUEST_TIMEOUT_MS (default 15 s) */
   requestTimeoutMs: number;
   /** MEIBO_SHUTDOWN_TIMEOUT_MS (default 10 s) */
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       debug: flag(env, 'MEIBO_RESPONSE_CACHE_DEBUG') === true,
     },
     directPath: flag(env, 'MEIBO_DIRECT_PATH') !== false,
+    compiledQueries: flag(env, 'MEIBO_COMPILED_QUERIES') !== false,
     requestTimeoutMs: wrap(() => requestTimeoutMsFromEnv(env)),
     shutdownTimeoutMs,
     logLevel,

@@ -143,6 +143,8 @@ const direct = settings.directPath && !metrics && !tracing ? directPath(log.chil
 const yoga = createApp(directory.prisma, {
   observe: [...(metrics?.useMetrics() ?? []), ...(tracing?.plugins ?? [])],
   trustedDocumentsOnly: settings.trustedDocumentsOnly,
+  // a query document asked again runs compiled (src/compiled-queries.ts), unless MEIBO_COMPILED_QUERIES=false
+  compiledQueries: settings.compiledQueries,
   plugins: [...(direct ? [direct.plugin] : []), useDatabaseReadiness({ db: directory.prisma, replicas: directory.replicas, draining: () => draining }), cache.plugin],
   tokens,
   // queries read from a replica when DATABASE_REPLICA_URLS names some; mutations stay on the primary

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ MEIBO_DATA_DIR: 'memory' });
     expect(c).toMatchObject({
       port: 4000, host: undefined, db: { kind: 'pglite', dataDir: null }, migrateOnStart: true, tokens: [],
-      cache: { mode: 'memory', redisUrl: undefined, prefix: 'meibo:', ttlMs: 3_600_000, fastPath: true, debug: false }, directPath: true,
+      cache: { mode: 'memory', redisUrl: undefined, prefix: 'meibo:', ttlMs: 3_600_000, fastPath: true, debug: false }, directPath: true, compiledQueries: true,
       requestTimeoutMs: 15_000, shutdownTimeoutMs: 10_000, logLevel: 'info', cors: { origin: '*', credentials: false }, debug: false,
       liveLimits: { total: 500, perClient: 8 },
     });
@@ -23,10 +23,10 @@ describe('loadConfig', () => {
 
   it('reads PostgreSQL, Redis and the switches', () => {
     const c = loadConfig({
-      DATABASE_URL: 'postgresql://u@db:5432/x', REDIS_URL: 'redis://r:6379', MEIBO_FAST_PATH: 'false', MEIBO_DIRECT_PATH: 'false', PORT: '8080',
+      DATABASE_URL: 'postgresql://u@db:5432/x', REDIS_URL: 'redis://r:6379', MEIBO_FAST_PATH: 'false', MEIBO_DIRECT_PATH: 'false', MEIBO_COMPILED_QUERIES: 'false', PORT: '8080',
       MEIBO_LOG_LEVEL: 'WARN', MEIBO_CORS_ORIGINS: 'https://a.example',
     });
-    expect(c).toMatchObject({ port: 8080, db: { kind: 'postgres' }, migrateOnStart: false, cache: { mode: 'redis', fastPath: false }, directPath: false, logLevel: 'warn' });
+    expect(c).toMatchObject({ port: 8080, db: { kind: 'postgres' }, migrateOnStart: false, cache: { mode: 'redis', fastPath: false }, directPath: false, compiledQueries: false, logLevel: 'warn' });
     expect(c.cors).toEqual({ origin: ['https://a.example'], credentials: false });
   });
 
@@ -36,6 +36,7 @@ describe('loadConfig', () => {
     [{ MEIBO_RESPONSE_CACHE: 'redis' }, /needs REDIS_URL/],
     [{ MEIBO_FAST_PATH: 'maybe' }, /MEIBO_FAST_PATH must be true or false/],
     [{ MEIBO_DIRECT_PATH: 'no' }, /MEIBO_DIRECT_PATH must be true or false/],
+    [{ MEIBO_COMPILED_QUERIES: 'jit' }, /MEIBO_COMPILED_QUERIES must be true or false/],
     [{ MEIBO_MIGRATE_ON_START: 'yes' }, /MEIBO_MIGRATE_ON_START must be true or false/],
     [{ MEIBO_TOKENS: 'nonsense' }, /MEIBO_TOKENS/],
     [{ DATABASE_URL: 'mysql://x' }, /unsupported scheme/],

@@ -1,0 +1,156 @@
+// Compiled queries: a query document asked again is executed by graphql-jit, which compiles a
+// document into a function for it, instead of by graphql-js's executor, which walks the document
+// and checks every value's type on every request.
+//
+// Why: the executor was the largest part of an uncached answer that is meibo's to change (its type
+// checks, a promise check per field, a path object per field): on PostgreSQL the member list cost
+// the server 0.52–0.70 ms of CPU with it and 0.45–0.47 ms compiled, the chair 0.31 ms and
+// 0.26–0.28 ms (BENCHMARKS.md, 2026-12-05 (last), issue 17).
+//
+// The answer is graphql-js's, byte for byte, every time; graphql-jit only ever answers where it
+// answers the same:
+// - only queries (a mutation or subscription is graphql-js's), and only a document asked before
+//   (Yoga's parser cache hands the same DocumentNode for the same text): compiling costs more than
+//   executing once, and a document asked once (a one-off, a new document each request) never pays it;
+// - only with variables graphql-js accepts (graphql-jit coerces variables itself, and says why a
+//   value is refused in its own words): they are checked first as graphql-js checks them, and a
+//   request whose variables are refused is executed by graphql-js, which answers as it always did;
+// - only an answer without errors: graphql-jit reports errors its own way (no `locations`, `data`
+//   before `errors`, not the original error meibo classifies and masks), so an answer with an
+//   error is computed again by graphql-js and that one is sent. An error costs its execution twice,
+//   not its statements: the second run reads through the request's loaders, which hold the rows.
+// - only documents of at most COMPILED_QUERIES.maxFields fields, at most maxTotalFields compiled at
+//   once, and at most compileMsPerSecond of compiling a second (below): a client sending ever new
+//   large documents twice each would otherwise make the server compile and keep megabytes for each.
+// tests/compiled-queries.test.ts compares the two over every document the README, the page and the
+// trusted documents ask, with their errors, and counts the statements each runs.
+//
+// graphql-jit is used directly rather than through @envelop/graphql-jit, whose plugin compiles on
+// first use and has no way to hand an answer with errors back to graphql-js.
+import { Kind, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import { handleMaybePromise } from '@whatwg-node/promise-helpers';
+
+/**
+ * What compiled queries may hold and cost. A compiled query keeps ~4.5–5.5 KiB of generated code
+ * and closures per field it selects (fragments counted at each spread), and takes 50–70 µs per
+ * field to compile (Node 20, measured on the member list's 12 fields and on a document of 15
+ * aliases × 28 fields: 20 ms and 2.2 MiB). Dashboards ask a few documents of tens of fields, so:
+ */
+export const COMPILED_QUERIES = {
+  /** a document selecting more fields is executed by graphql-js (a compiled one would hold ~700 KiB) */
+  maxFields: 128,
+  /** fields of all compiled documents together, the least recently used going first: ~11 MiB at most */
+  maxTotalFields: 2_048,
+  /** CPU spent compiling per second at most; beyond it, documents run by graphql-js until the next second */
+  compileMsPerSecond: 50,
+};
+
+/** Fields an operation selects, with fragments counted at each spread; stops counting past `max`. */
+export function selectedFields(document: DocumentNode, operation: OperationDefinitionNode, max: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let n = 0;
+  const count = (set: SelectionSetNode | undefined): void => {
+    if (!set) return;
+    for (const s of set.selections) {
+      if (n > max) return;
+      if (s.kind === Kind.FIELD) {
+        n++;
+        count(s.selectionSet);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        count(s.selectionSet);
+      } else {
+        // validation has refused cycles and unknown fragments before execution
+        count(fragments.get(s.name.value)?.selectionSet);
+      }
+    }
+  };
+  count(operation.selectionSet);
+  return n;
+}
+
+/** How an execution was answered: graphql-js (first use, a refused variable, not a query, too large), compiled, or compiled then graphql-js (an error). */
+export type CompiledRun = 'graphql-js' | 'compiled' | 'graphql-js after compiled';
+
+export interface CompiledQueriesOptions {
+  /** told how each execution was answered (tests) */
+  onRun?(how: CompiledRun): void;
+  /** told of each compilation, with the fields the operation selects (tests) */
+  onCompiled?(fields: number): void;
+  /** the bounds (COMPILED_QUERIES), for tests */
+  limits?: Partial<typeof COMPILED_QUERIES>;
+}
+
+export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin<Record<string, unknown>> {
+  const told = options.onRun ?? (() => {});
+  const limits = { ...COMPILED_QUERIES, ...options.limits };
+  // Documents asked once, by DocumentNode: it lives as long as Yoga's parser cache keeps it, and a
+  // document Yoga parses anew (too large to be cached, src/limits.ts) is a new object each time.
+  const asked = new WeakSet<DocumentNode>();
+  // Compiled operations (null: graphql-jit could not compile it, or too large), by document and
+  // operation name, sized by the fields they select.
+  const compiled = new LRUCache<DocumentNode, Map<string, { query: CompiledQuery | null; fields: number }>>({
+    maxSize: limits.maxTotalFields,
+    sizeCalculation: (operations) => Math.max(1, [...operations.values()].reduce((n, o) => n + o.fields, 0)),
+  });
+  let second = 0;
+  let spent = 0;
+
+  /** The compiled query for these arguments, or null: graphql-js executes them. */
+  function compiledFor(args: ExecutionArgs): CompiledQuery | null {
+    if (!asked.has(args.document)) {
+      asked.add(args.document);
+      return null;
+    }
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation !== 'query') return null;
+    // variables as graphql-js reads them: refused ones are graphql-js's to answer
+    const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 1 });
+    if (coerced.errors) return null;
+    const name = args.operationName ?? '';
+    const operations = compiled.get(args.document);
+    const known = operations?.get(name);
+    if (known) return known.query;
+    const fields = selectedFields(args.document, operation, limits.maxFields);
+    if (fields > limits.maxFields) {
+      compiled.set(args.document, new Map([...(operations ?? []), [name, { query: null, fields: 0 }]]));
+      return null;
+    }
+    // the compiling budget of this second
+    const now = Math.floor(performance.now() / 1000);
+    if (now !== second) [second, spent] = [now, 0];
+    if (spent >= limits.compileMsPerSecond) return null;
+    const t0 = performance.now();
+    const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+    spent += performance.now() - t0;
+    const query = isCompiledQuery(result) ? result : null;
+    options.onCompiled?.(fields);
+    // a new Map, so that the LRU sizes the document again
+    compiled.set(args.document, new Map([...(operations ?? []), [name, { query, fields: query ? fields : 0 }]]));
+    return query;
+  }
+
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const compiled = compiledFor(args);
+      if (!compiled) return told('graphql-js');
+      setExecuteFn((a: ExecutionArgs) =>
+        handleMaybePromise(
+          () => compiled.query(a.rootValue, a.contextValue, a.variableValues as Record<string, unknown> | undefined) as ExecutionResult | Promise<ExecutionResult>,
+          (result) => {
+            // an answer with an error is graphql-js's own (see above)
+            if (result.errors?.length) {
+              told('graphql-js after compiled');
+              return executeFn(a);
+            }
+            told('compiled');
+            return { data: result.data };
+          },
+        ),
+      );
+    },
+  };
+}
