@@ -28,7 +28,7 @@
 // graphql-jit is used directly rather than through @envelop/graphql-jit, whose plugin compiles on
 // first use and has no way to hand an answer with errors back to graphql-js.
 import { Kind, getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { handleMaybePromise } from '@whatwg-node/promise-helpers';
@@ -47,6 +47,18 @@ export const COMPILED_QUERIES = {
   /** CPU spent compiling per second at most; beyond it, documents run by graphql-js until the next second */
   compileMsPerSecond: 50,
 };
+
+/**
+ * graphql-jit, loaded when a document is first asked again rather than at start: its module and
+ * fast-json-stringify's (with ajv) took 80 ms to load, and a start measured 0.2–0.4 s longer with it
+ * (BENCHMARKS.md). Until it is loaded, graphql-js answers.
+ */
+let jit: typeof import('graphql-jit') | undefined;
+let loading: Promise<void> | undefined;
+export function loadCompiler(): Promise<void> {
+  loading ??= import('graphql-jit').then((module) => void (jit = module));
+  return loading;
+}
 
 /** Fields an operation selects, with fragments counted at each spread; stops counting past `max`. */
 export function selectedFields(document: DocumentNode, operation: OperationDefinitionNode, max: number): number {
@@ -82,6 +94,8 @@ export interface CompiledQueriesOptions {
   onCompiled?(fields: number): void;
   /** the bounds (COMPILED_QUERIES), for tests */
   limits?: Partial<typeof COMPILED_QUERIES>;
+  /** where a failure to load graphql-jit is said (once; graphql-js answers everything then) */
+  log?: { error(message: string): void };
 }
 
 export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin<Record<string, unknown>> {
@@ -98,6 +112,7 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
   });
   let second = 0;
   let spent = 0;
+  let failed = false;
 
   /** The compiled query for these arguments, or null: graphql-js executes them. */
   function compiledFor(args: ExecutionArgs): CompiledQuery | null {
@@ -119,14 +134,21 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
       compiled.set(args.document, new Map([...(operations ?? []), [name, { query: null, fields: 0 }]]));
       return null;
     }
+    if (!jit) {
+      loadCompiler().catch((error: Error) => {
+        if (!failed) (options.log ?? console).error(`[meibo compiled queries] graphql-jit could not be loaded (${error.message}); graphql-js answers every query`);
+        failed = true;
+      });
+      return null;
+    }
     // the compiling budget of this second
     const now = Math.floor(performance.now() / 1000);
     if (now !== second) [second, spent] = [now, 0];
     if (spent >= limits.compileMsPerSecond) return null;
     const t0 = performance.now();
-    const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+    const result = jit.compileQuery(args.schema, args.document, args.operationName ?? undefined);
     spent += performance.now() - t0;
-    const query = isCompiledQuery(result) ? result : null;
+    const query = jit.isCompiledQuery(result) ? result : null;
     options.onCompiled?.(fields);
     // a new Map, so that the LRU sizes the document again
     compiled.set(args.document, new Map([...(operations ?? []), [name, { query, fields: query ? fields : 0 }]]));

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { createApp } from '../src/app.js';
-import { selectedFields, type CompiledRun } from '../src/compiled-queries.js';
+import { loadCompiler, selectedFields, type CompiledRun } from '../src/compiled-queries.js';
 import { loadTrustedDocuments } from '../src/http/trusted.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
@@ -21,6 +21,8 @@ describe('compiled queries', () => {
 
   beforeAll(async () => {
     t = await openTestDirectory('pglite');
+    // graphql-jit is loaded when a document is first asked again: loaded here, so that the second use is compiled
+    await loadCompiler();
     plain = createApp(t.directory.prisma, { compiledQueries: false });
     // no compiling budget here: a slow machine must not leave a document to graphql-js (the budget has its own test)
     compiled = createApp(t.directory.prisma, { compiledQueries: { onRun: (how) => void runs.push(how), limits: { compileMsPerSecond: Infinity } } });
