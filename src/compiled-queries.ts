@@ -4,8 +4,9 @@
 //
 // Why: the executor was the largest part of an uncached answer that is meibo's to change (its type
 // checks, a promise check per field, a path object per field): on PostgreSQL the member list cost
-// the server 0.52–0.70 ms of CPU with it and 0.45–0.47 ms compiled, the chair 0.31 ms and
-// 0.26–0.28 ms (BENCHMARKS.md, 2026-12-05 (last), issue 17).
+// the server's process 0.55–0.62 ms of CPU with graphql-js and 0.47–0.51 ms compiled, the chair
+// 0.31 and 0.26–0.28 ms; with PostgreSQL's share, the member list 0.965 → 0.738 ms
+// (BENCHMARKS.md, 2026-12-05 (last), issue 17).
 //
 // The answer is graphql-js's, byte for byte, every time; graphql-jit only ever answers where it
 // answers the same:
