@@ -72,7 +72,7 @@ export function createApp(prisma: Context['prisma'], options: AppOptions = {}): 
       // a query's statements stop when its client goes or its time is up (src/http/deadline.ts)
       useRequestDeadline(options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs),
       // a query document asked again runs compiled, with graphql-js's answer (src/compiled-queries.ts)
-      ...(options.compiledQueries === false ? [] : [useCompiledQueries(options.compiledQueries === true ? {} : options.compiledQueries)]),
+      ...(options.compiledQueries === false ? [] : [useCompiledQueries({ log: options.log ?? silentLogger, ...(options.compiledQueries === true ? {} : options.compiledQueries) })]),
       ...(options.plugins ?? []),
     ],
     // parses kept by document text, small documents only and bounded in bytes (src/limits.ts)

@@ -114,6 +114,12 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
   let second = 0;
   let spent = 0;
   let failed = false;
+  // a fault of graphql-jit itself: said once, and the request is graphql-js's
+  let faulted = false;
+  const fault = (what: string, error: unknown) => {
+    if (!faulted) (options.log ?? console).error(`[meibo compiled queries] graphql-jit failed ${what} (${(error as Error)?.message ?? error}); graphql-js answers it (further failures are not logged)`);
+    faulted = true;
+  };
 
   /** The compiled query for these arguments, or null: graphql-js executes them. */
   function compiledFor(args: ExecutionArgs): CompiledQuery | null {
@@ -147,9 +153,14 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     if (now !== second) [second, spent] = [now, 0];
     if (spent >= limits.compileMsPerSecond) return null;
     const t0 = performance.now();
-    const result = jit.compileQuery(args.schema, args.document, args.operationName ?? undefined);
+    let query: CompiledQuery | null = null;
+    try {
+      const result = jit.compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      if (jit.isCompiledQuery(result)) query = result;
+    } catch (error) {
+      fault('compiling a document', error);
+    }
     spent += performance.now() - t0;
-    const query = jit.isCompiledQuery(result) ? result : null;
     options.onCompiled?.(fields);
     // a new Map, so that the LRU sizes the document again
     compiled.set(args.document, new Map([...(operations ?? []), [name, { query, fields: query ? fields : 0 }]]));
@@ -171,6 +182,12 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
             }
             told('compiled');
             return { data: result.data };
+          },
+          // graphql-jit's own fault (its resolvers' errors are in its answer): graphql-js answers
+          (error: unknown) => {
+            fault('running a compiled document', error);
+            told('graphql-js after compiled');
+            return executeFn(a);
           },
         ),
       );
