@@ -97,6 +97,8 @@ export interface CompiledQueriesOptions {
   limits?: Partial<typeof COMPILED_QUERIES>;
   /** where a failure to load graphql-jit is said (once; graphql-js answers everything then) */
   log?: { error(message: string): void };
+  /** instead of graphql-jit (tests: one that fails) */
+  compiler?: Pick<typeof import('graphql-jit'), 'compileQuery' | 'isCompiledQuery'>;
 }
 
 export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin<Record<string, unknown>> {
@@ -141,7 +143,8 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
       compiled.set(args.document, new Map([...(operations ?? []), [name, { query: null, fields: 0 }]]));
       return null;
     }
-    if (!jit) {
+    const compiler = options.compiler ?? jit;
+    if (!compiler) {
       loadCompiler().catch((error: Error) => {
         if (!failed) (options.log ?? console).error(`[meibo compiled queries] graphql-jit could not be loaded (${error.message}); graphql-js answers every query`);
         failed = true;
@@ -155,8 +158,8 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     const t0 = performance.now();
     let query: CompiledQuery | null = null;
     try {
-      const result = jit.compileQuery(args.schema, args.document, args.operationName ?? undefined);
-      if (jit.isCompiledQuery(result)) query = result;
+      const result = compiler.compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      if (compiler.isCompiledQuery(result)) query = result;
     } catch (error) {
       fault('compiling a document', error);
     }

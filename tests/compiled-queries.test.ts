@@ -154,4 +154,20 @@ describe('compiled queries', () => {
     // stops counting past the bound
     expect(selectedFields(document, operation, 2)).toBeLessThanOrEqual(4);
   });
+
+  it('answers with graphql-js when graphql-jit itself fails, compiling or running, and says so once', async () => {
+    const body = { query: `query($d: Date!) { members(body: "secretariat", asOf: $d) { position post { title } } }`, variables: { d: DAY } };
+    const expected = await ask(plain, body);
+    for (const [what, compiler] of [
+      ['compiling', { compileQuery: () => { throw new Error('compiler broke'); }, isCompiledQuery: () => true }],
+      ['running', { compileQuery: () => ({ query: () => { throw new Error('compiled code broke'); } }), isCompiledQuery: () => true }],
+      ['running, asynchronously', { compileQuery: () => ({ query: async () => { throw new Error('compiled code broke later'); } }), isCompiledQuery: () => true }],
+    ] as const) {
+      const errors: string[] = [];
+      const app = createApp(t.directory.prisma, { compiledQueries: { compiler: compiler as never, log: { error: (m) => void errors.push(m) }, limits: { compileMsPerSecond: Infinity } } });
+      for (let i = 0; i < 3; i++) expect((await ask(app, body)).text, what).toBe(expected.text);
+      expect(errors, what).toHaveLength(1);
+      expect(errors[0], what).toMatch(/graphql-jit failed .*; graphql-js answers it/);
+    }
+  });
 });
