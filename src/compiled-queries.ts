@@ -131,16 +131,25 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     }
     const operation = getOperationAST(args.document, args.operationName);
     if (operation?.operation !== 'query') return null;
-    // variables as graphql-js reads them: refused ones are graphql-js's to answer
+    const query = compiledOperation(args, operation);
+    if (!query) return null;
+    // variables as graphql-js reads them: refused ones are graphql-js's to answer (checked only
+    // for a query that runs compiled: a document left to graphql-js pays for no second check)
     const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 1 });
-    if (coerced.errors) return null;
+    return coerced.errors ? null : query;
+  }
+
+  /** The operation compiled, compiling it if it is within the bounds; null: graphql-js's. */
+  function compiledOperation(args: ExecutionArgs, operation: OperationDefinitionNode): CompiledQuery | null {
     const name = args.operationName ?? '';
     const operations = compiled.get(args.document);
     const known = operations?.get(name);
     if (known) return known.query;
+    // a new Map each time, so that the LRU sizes the document again
+    const remember = (query: CompiledQuery | null, fields: number) => compiled.set(args.document, new Map([...(operations ?? []), [name, { query, fields }]]));
     const fields = selectedFields(args.document, operation, limits.maxFields);
     if (fields > limits.maxFields) {
-      compiled.set(args.document, new Map([...(operations ?? []), [name, { query: null, fields: 0 }]]));
+      remember(null, 0);
       return null;
     }
     const compiler = options.compiler ?? jit;
@@ -165,8 +174,7 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     }
     spent += performance.now() - t0;
     options.onCompiled?.(fields);
-    // a new Map, so that the LRU sizes the document again
-    compiled.set(args.document, new Map([...(operations ?? []), [name, { query, fields: query ? fields : 0 }]]));
+    remember(query, query ? fields : 0);
     return query;
   }
 
