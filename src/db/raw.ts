@@ -5,12 +5,17 @@
 // Prisma holds, with everything meibo wraps it in (src/db/adapter.ts): prepared statements, the
 // request's deadline and cancellation, the statement count. A client this module does not know
 // (a transaction's, a replica picked per request) or one not yet connected goes through
-// $queryRaw, which gives the same rows.
+// $queryRawUnsafe, which gives the same rows.
 import type { SqlDriverAdapter, ArgType } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
-import type { Prisma } from '../generated/prisma/client.js';
 
-type Queryable = { $queryRaw<T>(query: Prisma.Sql): Promise<T> };
+type Queryable = { $queryRawUnsafe<T>(text: string, ...values: unknown[]): Promise<T> };
+
+/** A statement: its text, with $1… placeholders, and their values (a Prisma.Sql is one). */
+export interface Statement {
+  readonly text: string;
+  readonly values: unknown[];
+}
 
 interface Direct {
   adapter: () => SqlDriverAdapter | undefined;
@@ -56,10 +61,10 @@ export function dateOf(day: string): Date {
  * strings, booleans, null, or arrays of them; every column read must be of a type converted here
  * (int4, text, boolean, date), else the statement goes through $queryRaw.
  */
-export async function queryRows<T>(db: Queryable, query: Prisma.Sql): Promise<T[]> {
+export async function queryRows<T>(db: Queryable, query: Statement): Promise<T[]> {
   const entry = direct.get(db);
   const adapter = entry?.adapter();
-  if (!entry || !adapter) return db.$queryRaw<T[]>(query);
+  if (!entry || !adapter) return db.$queryRawUnsafe<T[]>(query.text, ...query.values);
   const args = query.values;
   const set = await adapter.queryRaw({ sql: query.text, args, argTypes: args.map(argType) });
   // once answered, as Prisma emits its query events
@@ -83,4 +88,29 @@ export async function queryRows<T>(db: Queryable, query: Prisma.Sql): Promise<T[
     rows[r] = row as T;
   }
   return rows;
+}
+
+/** A statement whose text is built once; `bind` gives it its values, by name, for each run. */
+export interface StatementShape<P> {
+  readonly text: string;
+  bind(params: P): Statement;
+}
+
+const PARAMETER = Symbol('statement parameter');
+
+/**
+ * Builds a statement's text once: `build` gets a stand-in for each named parameter (any value it
+ * places in the text must be one), and the values are put in their places by name at each `bind`.
+ * A hot statement then costs neither its composition (Prisma.sql) nor the hashing of a new text
+ * for its prepared statement's name on every run: the same string is handed each time.
+ */
+export function statementShape<P extends object>(build: (params: P) => Statement): StatementShape<P> {
+  const standIns = new Proxy({}, { get: (_target, name) => ({ [PARAMETER]: name }) }) as P;
+  const built = build(standIns);
+  const names = built.values.map((value) => {
+    if (typeof value !== 'object' || value === null || !(PARAMETER in value)) throw new Error('statementShape: every value in the text must be one of its parameters');
+    return (value as { [PARAMETER]: string })[PARAMETER];
+  });
+  const text = built.text;
+  return { text, bind: (params) => ({ text, values: names.map((name) => (params as Record<string, unknown>)[name]) }) };
 }

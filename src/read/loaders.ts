@@ -6,7 +6,7 @@ import { Prisma, type Organization, type Revision, type Seat } from '../generate
 import { fromDate, type IsoDay } from '../domain/dates.js';
 import type { DayRange } from '../domain/coverage.js';
 import { loadCoverage, loadCoveredDayBefore } from './coverage.js';
-import { dateOf, queryRows } from '../db/raw.js';
+import { dateOf, queryRows, statementShape, type StatementShape } from '../db/raw.js';
 import { revisionInForceSql } from './in-force.js';
 import { RowLoaders, type Db, type PostRow } from './rows.js';
 
@@ -78,17 +78,8 @@ export const createReadLoaders = (db: () => Db): ReadLoaders => new ReadLoaders(
  * against 0.20–0.27 ms for the same rows as one JSON text, for the same PostgreSQL time; issue 17).
  */
 async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null, rows: RowLoaders): Promise<Map<number, InForce>> {
-  const bodies = bodyIds.length === 1 ? Prisma.sql`b.id = ${bodyIds[0]}::int` : Prisma.sql`b.id = ANY(${bodyIds}::int[])`;
-  const found = await queryRows<InForceRow>(db, Prisma.sql`
-    SELECT b.id AS body_id, r.id AS r_id, r.content_known AS r_content_known, r.instrument_id AS r_instrument_id, r.sequence AS r_sequence,
-      r.title AS r_title, r.decided_on AS r_decided_on, r.effective_on AS r_effective_on, r.in_force_from AS r_in_force_from, r.note AS r_note,
-      (SELECT json_agg(json_build_array(${Prisma.raw(LISTING_COLUMNS.join(', '))}) ORDER BY s.role, s.position)
-         FROM seat s JOIN post p ON p.id = s.post_id JOIN organization o ON o.id = p.organization_id
-         WHERE r.content_known AND s.revision_id = r.id AND s.body_id = b.id
-           AND (${role}::text IS NULL OR s.role::text = ${role}::text))::text AS listings
-    FROM body b
-    LEFT JOIN LATERAL (${revisionInForceSql(Prisma.sql`b.instrument_id`, Prisma.sql`${day}::date`, knownAt)}) r ON true
-    WHERE ${bodies}`);
+  const one = bodyIds.length === 1;
+  const found = await queryRows<InForceRow>(db, inForceStatement(one, role !== null).bind({ bodies: one ? bodyIds[0] : bodyIds, day, knownAt, role }));
   const byBody = new Map<number, InForce>();
   for (const row of found) {
     const entry: InForce = { covered: row.r_content_known === true, revisionId: row.r_id, listings: [] };
@@ -105,6 +96,36 @@ async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoD
     }
   }
   return byBody;
+}
+
+type InForceParams = { bodies: number | number[]; day: IsoDay; knownAt: IsoDay | null; role: Seat['role'] | null };
+
+/**
+ * The statement of loadInForce, one text for each shape (one body or several; one role or all).
+ * The text is built once: building it (Prisma.sql over the nested revision statement) and hashing
+ * a new string of 1.3 kB for the prepared statement's name were done for every request before.
+ * One role is asked as `s.role = $n::"Role"`, which walks the unique index on (revision_id,
+ * body_id, role, position) to the chair's row; the filter it replaces, `$n IS NULL OR
+ * s.role::text = $n`, read the body's 39 listings to keep one, and PostgreSQL spent about 14 µs
+ * more on each chair question (issue 17).
+ */
+const inForceShapes = new Map<string, StatementShape<InForceParams>>();
+export function inForceStatement(one: boolean, byRole: boolean): StatementShape<InForceParams> {
+  const key = `${one}|${byRole}`;
+  let shape = inForceShapes.get(key);
+  if (!shape) {
+    shape = statementShape<InForceParams>((p) => Prisma.sql`
+    SELECT b.id AS body_id, r.id AS r_id, r.content_known AS r_content_known, r.instrument_id AS r_instrument_id, r.sequence AS r_sequence,
+      r.title AS r_title, r.decided_on AS r_decided_on, r.effective_on AS r_effective_on, r.in_force_from AS r_in_force_from, r.note AS r_note,
+      (SELECT json_agg(json_build_array(${Prisma.raw(LISTING_COLUMNS.join(', '))}) ORDER BY s.role, s.position)
+         FROM seat s JOIN post p ON p.id = s.post_id JOIN organization o ON o.id = p.organization_id
+         WHERE r.content_known AND s.revision_id = r.id AND s.body_id = b.id${byRole ? Prisma.sql` AND s.role = ${p.role}::"Role"` : Prisma.empty})::text AS listings
+    FROM body b
+    LEFT JOIN LATERAL (${revisionInForceSql(Prisma.sql`b.instrument_id`, Prisma.sql`${p.day}::date`, p.knownAt)}) r ON true
+    WHERE ${one ? Prisma.sql`b.id = ${p.bodies}::int` : Prisma.sql`b.id = ANY(${p.bodies}::int[])`}`);
+    inForceShapes.set(key, shape);
+  }
+  return shape;
 }
 
 // The revision's columns (r_…), and the body's listings as JSON text: an array of LISTING_COLUMNS tuples.

@@ -3,7 +3,7 @@
 // on both engines — and the direct path must really be the one taken.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.js';
-import { onDirectStatement, queryRows } from '../../src/db/raw.js';
+import { onDirectStatement, queryRows, statementShape } from '../../src/db/raw.js';
 import { ENGINES, openTestDirectory, type TestDirectory } from '../support/harness.js';
 
 describe.each(ENGINES)('direct statements (%s)', (engine) => {
@@ -37,6 +37,20 @@ describe.each(ENGINES)('direct statements (%s)', (engine) => {
     }
     // taken directly, not through $queryRaw
     expect(seen).toHaveLength(2);
+  });
+
+  it('runs a statement built once (statementShape) with the rows of the same statement composed anew, and the same text every time', async () => {
+    const shape = statementShape<{ bodies: number[]; knownAt: string | null }>((p) => statement(p.bodies, p.knownAt));
+    const texts = new Set<string>();
+    for (const [bodies, knownAt] of [[[1, 2], null], [[3, 4], '2025-06-26'], [[1, 2, 3, 4], '2025-06-26']] as const) {
+      const bound = shape.bind({ bodies: [...bodies], knownAt });
+      texts.add(bound.text);
+      expect(bound).toEqual({ text: statement([...bodies], knownAt).text, values: statement([...bodies], knownAt).values });
+      expect(await queryRows(t.directory.prisma, bound)).toEqual(await t.directory.prisma.$queryRaw(statement([...bodies], knownAt)));
+    }
+    expect(texts.size).toBe(1);
+    // a value written into the text rather than a parameter would be frozen in it: refused
+    expect(() => statementShape<{ bodies: number[] }>((p) => Prisma.sql`SELECT ${p.bodies}::int[] AS b, ${1}::int AS n`)).toThrow(/every value/);
   });
 
   it('refuses a column it does not convert, rather than answer it unconverted', async () => {
