@@ -18,7 +18,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 import { DEFAULT_TIMEOUTS, PG_SESSION_OPTIONS, PGLITE_SETTINGS, type DbConfig } from './config.js';
-import { currentDeadline, DatabaseTimeout, deadlineError } from './deadline.js';
+import { currentDeadline, DatabaseTimeout, deadlineError, type StopSignal } from './deadline.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 
 export interface DbAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
@@ -439,7 +439,7 @@ class BoundedPool extends pg.Pool {
 }
 
 /** `promise`, or the request's deadline error if it is stopped first (`late` then gets the value). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late: (value: T) => void): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: StopSignal | undefined, late: (value: T) => void): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
     let aborted = false;

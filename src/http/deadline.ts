@@ -2,7 +2,7 @@
 // statements stop when its client goes away or `timeoutMs` has passed.
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { CLIENT_GONE, currentDeadlineSlot, DatabaseTimeout, runWithDeadline, type DeadlineSlot } from '../db/deadline.js';
+import { CLIENT_GONE, currentDeadlineSlot, DatabaseTimeout, Deadline, runWithDeadline, type DeadlineSlot } from '../db/deadline.js';
 
 /**
  * Bounds the database work of each query request by `timeoutMs` and by its client's presence.
@@ -10,8 +10,6 @@ import { CLIENT_GONE, currentDeadlineSlot, DatabaseTimeout, runWithDeadline, typ
  * failed; their statements are bounded one by one (statement and connect timeouts) instead.
  */
 export function useRequestDeadline(timeoutMs: number): Plugin<Record<string, unknown>> {
-  // clears a query's timer when its execution ends
-  const cleanups = new WeakMap<DeadlineSlot, () => void>();
   return {
     instrumentation: {
       execute: (_payload, wrapped) => {
@@ -20,7 +18,7 @@ export function useRequestDeadline(timeoutMs: number): Plugin<Record<string, unk
           try {
             await wrapped();
           } finally {
-            cleanups.get(slot)?.();
+            slot.cleanup?.();
           }
         });
       },
@@ -28,19 +26,19 @@ export function useRequestDeadline(timeoutMs: number): Plugin<Record<string, unk
     onExecute({ args }) {
       const slot = currentDeadlineSlot();
       if (!slot || getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
-      // Yoga's request.signal (from @whatwg-node/server) aborts when the response closes before it
-      // is finished; it is not always a native AbortSignal, so AbortSignal.any cannot take it.
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DatabaseTimeout(`the request ran out of time (${timeoutMs} ms, MEIBO_REQUEST_TIMEOUT_MS)`)), timeoutMs);
-      const gone = () => controller.abort(new DatabaseTimeout(CLIENT_GONE));
+      const deadline = new Deadline();
+      const timer = setTimeout(() => deadline.abort(new DatabaseTimeout(`the request ran out of time (${timeoutMs} ms, MEIBO_REQUEST_TIMEOUT_MS)`)), timeoutMs);
+      // Yoga's request.signal (from @whatwg-node/server, or the direct path's, src/http/direct.ts)
+      // aborts when the response closes before it is finished.
+      const gone = () => deadline.abort(new DatabaseTimeout(CLIENT_GONE));
       const signal = (args.contextValue as { request?: Request }).request?.signal;
       if (signal?.aborted) gone();
       signal?.addEventListener('abort', gone, { once: true });
-      slot.signal = controller.signal;
-      cleanups.set(slot, () => {
+      slot.signal = deadline;
+      slot.cleanup = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', gone);
-      });
+      };
     },
   };
 }
