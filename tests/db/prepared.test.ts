@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirectory, type Directory } from '../../src/db/open.js';
 import { closeAllDatabases } from '../../src/db/adapter.js';
+import { parseDay } from '../../src/domain/dates.js';
 import { inForceStatement } from '../../src/read/loaders.js';
 import { PG_URL, withPg } from '../support/harness.js';
 
@@ -64,7 +65,7 @@ describe.skipIf(!PG_URL)('prepared statements on PostgreSQL', () => {
   it('reads the chair question’s listing alone, through the index, in the generic plan of the list in force', async () => {
     const body = (await prepared.prisma.body.findUniqueOrThrow({ where: { code: 'secretariat' } })).id;
     const plan = async (role: 'CHAIR' | null) => {
-      const { text, values } = inForceStatement(true, role !== null).bind({ bodies: body, day: '2025-07-01', knownAt: null, role });
+      const { text, values } = inForceStatement(true, role !== null).bind({ bodies: body, day: parseDay('2025-07-01'), knownAt: null, role });
       const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
       return withPg(async (c) => {
         await c.query(`SET search_path = "${schema}"; SET plan_cache_mode = force_generic_plan`);
