@@ -15,9 +15,9 @@ export interface StopSignal {
 
 /**
  * A request's deadline: stopped once, with a reason, its listeners told then. Not an
- * AbortController: Node's is an EventTarget, and making one and adding and removing the adapters'
- * listeners on it (three pairs a statement) was about 12 µs of an uncached chair question's CPU
- * (a profile of 2026-12-06, issue 17).
+ * AbortController: Node's is an EventTarget, and making one and adding and removing two listeners
+ * on it took 9–12 µs in a microbenchmark (this, 1–2 µs); a server built with it spent some 0.05 ms
+ * more CPU on an uncached chair question (BENCHMARKS.md, 2026-12-06; issue 17).
  */
 export class Deadline implements StopSignal {
   aborted = false;

@@ -104,10 +104,13 @@ type InForceParams = { bodies: number | number[]; day: IsoDay; knownAt: IsoDay |
  * The statement of loadInForce, one text for each shape (one body or several; one role or all).
  * The text is built once: building it (Prisma.sql over the nested revision statement) and hashing
  * a new string of 1.3 kB for the prepared statement's name were done for every request before.
- * One role is asked as `s.role = $n::"Role"`, which walks the unique index on (revision_id,
- * body_id, role, position) to the chair's row; the filter it replaces, `$n IS NULL OR
- * s.role::text = $n`, read the body's 39 listings to keep one, and PostgreSQL spent about 14 µs
- * more on each chair question (issue 17).
+ * One role is asked as `s.role = $n::text::"Role"`, a condition an index on the role answers (the
+ * planner takes (body_id, role, …) or (revision_id, body_id, role, position)); the filter it
+ * replaces, `$n IS NULL OR s.role::text = $n`, read the body's 39 listings to keep one, and
+ * PostgreSQL spent about 14 µs more on each chair question (issue 17; tests/db/prepared.test.ts).
+ * The parameter is text, cast in the statement, not `$n::"Role"`: a prepared statement keeps the
+ * type of each parameter as the type's id, and a restore with --clean makes "Role" anew under
+ * another id, after which every connection's statement failed (tests/faults/data-version.test.ts).
  */
 const inForceShapes = new Map<string, StatementShape<InForceParams>>();
 export function inForceStatement(one: boolean, byRole: boolean): StatementShape<InForceParams> {
@@ -119,7 +122,7 @@ export function inForceStatement(one: boolean, byRole: boolean): StatementShape<
       r.title AS r_title, r.decided_on AS r_decided_on, r.effective_on AS r_effective_on, r.in_force_from AS r_in_force_from, r.note AS r_note,
       (SELECT json_agg(json_build_array(${Prisma.raw(LISTING_COLUMNS.join(', '))}) ORDER BY s.role, s.position)
          FROM seat s JOIN post p ON p.id = s.post_id JOIN organization o ON o.id = p.organization_id
-         WHERE r.content_known AND s.revision_id = r.id AND s.body_id = b.id${byRole ? Prisma.sql` AND s.role = ${p.role}::"Role"` : Prisma.empty})::text AS listings
+         WHERE r.content_known AND s.revision_id = r.id AND s.body_id = b.id${byRole ? Prisma.sql` AND s.role = ${p.role}::text::"Role"` : Prisma.empty})::text AS listings
     FROM body b
     LEFT JOIN LATERAL (${revisionInForceSql(Prisma.sql`b.instrument_id`, Prisma.sql`${p.day}::date`, p.knownAt)}) r ON true
     WHERE ${one ? Prisma.sql`b.id = ${p.bodies}::int` : Prisma.sql`b.id = ANY(${p.bodies}::int[])`}`);
