@@ -20,6 +20,8 @@
 //   before `errors`, not the original error meibo classifies and masks), so an answer with an
 //   error is computed again by graphql-js and that one is sent. An error costs its execution twice,
 //   not its statements: the second run reads through the request's loaders, which hold the rows.
+//   After such an answer graphql-js answers the document alone until one of its answers has no
+//   error, so a dashboard polling a body the data does not cover pays for one execution a poll.
 // - only documents of at most COMPILED_QUERIES.maxFields fields, at most maxTotalFields compiled at
 //   once, and at most compileMsPerSecond of compiling a second (below): a client sending ever new
 //   large documents twice each would otherwise make the server compile and keep megabytes for each.
@@ -85,8 +87,15 @@ export function selectedFields(document: DocumentNode, operation: OperationDefin
   return n;
 }
 
-/** How an execution was answered: graphql-js (first use, a refused variable, not a query, too large), compiled, or compiled then graphql-js (an error). */
-export type CompiledRun = 'graphql-js' | 'compiled' | 'graphql-js after compiled';
+/**
+ * How an execution was answered: graphql-js (first use, a refused variable, not a query, too
+ * large), compiled, compiled then graphql-js (an error), or graphql-js alone because the document's
+ * last answer had an error.
+ */
+export type CompiledRun = 'graphql-js' | 'compiled' | 'graphql-js after compiled' | 'graphql-js after an error';
+
+/** A compiled operation (null: graphql-jit could not compile it, or too large), its size, and whether its last answer had an error. */
+type Entry = { query: CompiledQuery | null; fields: number; erred: boolean };
 
 export interface CompiledQueriesOptions {
   /** told how each execution was answered (tests) */
@@ -109,7 +118,7 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
   const asked = new WeakSet<DocumentNode>();
   // Compiled operations (null: graphql-jit could not compile it, or too large), by document and
   // operation name, sized by the fields they select.
-  const compiled = new LRUCache<DocumentNode, Map<string, { query: CompiledQuery | null; fields: number }>>({
+  const compiled = new LRUCache<DocumentNode, Map<string, Entry>>({
     maxSize: limits.maxTotalFields,
     sizeCalculation: (operations) => Math.max(1, [...operations.values()].reduce((n, o) => n + o.fields, 0)),
   });
@@ -123,35 +132,38 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     faulted = true;
   };
 
-  /** The compiled query for these arguments, or null: graphql-js executes them. */
-  function compiledFor(args: ExecutionArgs): CompiledQuery | null {
+  /** The compiled operation for these arguments (its query may be null), or null: graphql-js executes them. */
+  function compiledFor(args: ExecutionArgs): Entry | null {
     if (!asked.has(args.document)) {
       asked.add(args.document);
       return null;
     }
     const operation = getOperationAST(args.document, args.operationName);
     if (operation?.operation !== 'query') return null;
-    const query = compiledOperation(args, operation);
-    if (!query) return null;
+    const entry = compiledOperation(args, operation);
+    if (!entry?.query) return null;
+    // its last answer had an error: graphql-js answers it, once (see onExecute)
+    if (entry.erred) return entry;
     // variables as graphql-js reads them: refused ones are graphql-js's to answer (checked only
     // for a query that runs compiled: a document left to graphql-js pays for no second check)
     const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 1 });
-    return coerced.errors ? null : query;
+    return coerced.errors ? null : entry;
   }
 
-  /** The operation compiled, compiling it if it is within the bounds; null: graphql-js's. */
-  function compiledOperation(args: ExecutionArgs, operation: OperationDefinitionNode): CompiledQuery | null {
+  /** The operation compiled, compiling it if it is within the bounds; null (or a null query): graphql-js's. */
+  function compiledOperation(args: ExecutionArgs, operation: OperationDefinitionNode): Entry | null {
     const name = args.operationName ?? '';
     const operations = compiled.get(args.document);
     const known = operations?.get(name);
-    if (known) return known.query;
+    if (known) return known;
     // a new Map each time, so that the LRU sizes the document again
-    const remember = (query: CompiledQuery | null, fields: number) => compiled.set(args.document, new Map([...(operations ?? []), [name, { query, fields }]]));
+    const remember = (query: CompiledQuery | null, fields: number): Entry => {
+      const entry: Entry = { query, fields, erred: false };
+      compiled.set(args.document, new Map([...(operations ?? []), [name, entry]]));
+      return entry;
+    };
     const fields = selectedFields(args.document, operation, limits.maxFields);
-    if (fields > limits.maxFields) {
-      remember(null, 0);
-      return null;
-    }
+    if (fields > limits.maxFields) return remember(null, 0);
     const compiler = options.compiler ?? jit;
     if (!compiler) {
       loadCompiler().catch((error: Error) => {
@@ -174,20 +186,37 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     }
     spent += performance.now() - t0;
     options.onCompiled?.(fields);
-    remember(query, query ? fields : 0);
-    return query;
+    return remember(query, query ? fields : 0);
   }
 
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const compiled = compiledFor(args);
-      if (!compiled) return told('graphql-js');
+      const entry = compiledFor(args);
+      if (!entry) return told('graphql-js');
+      const query = entry.query!;
+      if (entry.erred) {
+        // Its last answer had an error, which graphql-js computes again (below): a dashboard that
+        // polls a body the data does not cover (OUT_OF_COVERAGE, never cached) would pay for both
+        // runs on every poll. graphql-js answers it alone until an answer has no error.
+        told('graphql-js after an error');
+        setExecuteFn((a: ExecutionArgs) =>
+          handleMaybePromise(
+            () => executeFn(a) as ExecutionResult | Promise<ExecutionResult>,
+            (result) => {
+              if (!result.errors?.length) entry.erred = false;
+              return result;
+            },
+          ),
+        );
+        return;
+      }
       setExecuteFn((a: ExecutionArgs) =>
         handleMaybePromise(
-          () => compiled.query(a.rootValue, a.contextValue, a.variableValues as Record<string, unknown> | undefined) as ExecutionResult | Promise<ExecutionResult>,
+          () => query.query(a.rootValue, a.contextValue, a.variableValues as Record<string, unknown> | undefined) as ExecutionResult | Promise<ExecutionResult>,
           (result) => {
             // an answer with an error is graphql-js's own (see above)
             if (result.errors?.length) {
+              entry.erred = true;
               told('graphql-js after compiled');
               return executeFn(a);
             }

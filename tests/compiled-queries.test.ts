@@ -99,6 +99,8 @@ describe('compiled queries', () => {
     expect(partial.answers[1]!.runs).toEqual(['graphql-js after compiled']);
     // run twice, its statements are not: the second run reads through the request's loaders, which have the rows
     expect(partial.answers[1]!.statements).toBe(partial.expected.statements);
+    // asked again, graphql-js answers it alone, once: its last answer had an error
+    expect(partial.answers[2]!.runs).toEqual(['graphql-js after an error']);
     for (const [why, variables] of [
       ['a body that does not exist', { b: 'nope', d: DAY }],
       ['a day that does not exist', { b: 'secretariat', d: '2025-13-01' }],
@@ -109,6 +111,22 @@ describe('compiled queries', () => {
       expect(r.errors, why).toBe(true);
       expect(r.answers[1]!.runs.every((how) => how !== 'compiled'), why).toBe(true);
     }
+    // a document whose answers have errors for some variables only (a slider across the edge of
+    // what the data covers): graphql-js alone after an answer with an error, compiled again from
+    // the request after one without
+    const CHAIR = `query($b: ID!) { chair(body: $b, asOf: "${DAY}") { post { title } } }`;
+    const chair = (b: string) => ask(compiled, { query: CHAIR, variables: { b } });
+    expect((await chair('secretariat')).runs).toEqual(['graphql-js']);
+    expect((await chair('secretariat')).runs).toEqual(['compiled']);
+    const uncovered = await chair('promotion-council');
+    expect(uncovered.text).toContain('OUT_OF_COVERAGE');
+    expect(uncovered.runs).toEqual(['graphql-js after compiled']);
+    const again = await chair('promotion-council');
+    expect(again.runs).toEqual(['graphql-js after an error']);
+    expect(again.text).toBe(uncovered.text);
+    expect((await chair('secretariat')).runs).toEqual(['graphql-js after an error']);
+    expect((await chair('secretariat')).runs).toEqual(['compiled']);
+    expect((await chair('secretariat')).text).toBe((await ask(plain, { query: CHAIR, variables: { b: 'secretariat' } })).text);
     // graphql-js's words for a bad Date, not graphql-jit's
     expect((await ask(compiled, { query: MEMBERS, variables: { b: 'secretariat', d: 5 } })).text).toContain('A Date is a string such as');
   });
