@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { atInterrupt, groupMaxRss, groupPids, startChild, sampleCpu, sampleRss, rssMiB, type Child } from './lib/children.js';
+import { atInterrupt, groupMaxRss, groupPids, startChild, sampleCpu, sampleRss, sampleServerCpu, rssMiB, type Child } from './lib/children.js';
 import { fmt, machineFacts, percentile, table, writeSection } from './lib/report.js';
 import { OPERATIONS as ALL_OPERATIONS, POSTGRAPHILE_OPERATIONS, requestBody, type Operation, type PeerOperation } from './queries.js';
 
@@ -93,6 +93,8 @@ interface Target {
   child: Child;
   /** a peer's own wording of the operations it answers (meibo, floors and ceiling answer all, as sent) */
   peerOps?: Partial<Record<Operation['key'], PeerOperation>>;
+  /** on PostgreSQL: the application_name of the server's connections, by which its backends are found */
+  appName?: string;
   url: string;
   /** the process whose RSS is the server's (under `npm start`, node, not npm); CPU is the whole group's */
   rssPid: number;
@@ -101,6 +103,16 @@ interface Target {
 }
 
 const targets: Target[] = [];
+
+/** The bench's own PostgreSQL session (schemas, and finding each server's backends). */
+let pgAdmin: pg.Client | undefined;
+
+/** The pids of `t`'s PostgreSQL backends, found by its application_name; undefined for a server without one. */
+function backendsOf(t: Target): (() => Promise<number[]>) | undefined {
+  const admin = pgAdmin;
+  if (!t.appName || !admin) return undefined;
+  return async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [t.appName])).rows.map((r) => r.pid);
+}
 const cleanups: Array<() => Promise<void> | void> = [];
 atInterrupt(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
@@ -169,16 +181,17 @@ interface LoadResult {
   cpu: { serverMs: number; servicesMs: number } | null;
 }
 
-function load(url: string, body: string, connections: number, seconds: number, pid?: number, rssPid = pid): Promise<LoadResult> {
+/** `backends`: the pids of the server's own PostgreSQL backends (its application_name), whose CPU is then PostgreSQL's share instead of every postgres process's. */
+async function load(url: string, body: string, connections: number, seconds: number, pid?: number, rssPid = pid, backends?: () => Promise<number[]>): Promise<LoadResult> {
+  const cpu = pid ? (backends ? await sampleServerCpu(pid, backends) : sampleCpu(pid)) : null;
   return new Promise((resolvePromise, reject) => {
     const latencies: number[] = [];
     const rss = rssPid ? sampleRss(rssPid) : null;
-    const cpu = pid ? sampleCpu(pid) : null;
     const instance = autocannon(
       { url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds, timeout: 10 },
-      (err, result) => {
+      async (err, result) => {
         const r = rss?.stop();
-        const spent = cpu?.stop() ?? null;
+        const spent = (await cpu?.stop()) ?? null;
         if (err) return reject(err);
         latencies.sort((a, b) => a - b);
         resolvePromise({
@@ -285,6 +298,7 @@ async function main() {
     const schema = `bench_${randomBytes(5).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
+    pgAdmin = admin;
     await admin.query('CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public');
     cleanups.push(async () => {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -292,13 +306,19 @@ async function main() {
     });
     const url = new URL(PG_URL);
     url.searchParams.set('schema', schema);
+    /** `base` with the application_name its backends are found by (backendsOf) */
+    const named = (base: string | URL, appName: string) => {
+      const u = new URL(base);
+      u.searchParams.set('application_name', appName);
+      return u.toString();
+    };
     log(`starting meibo (postgres, fresh schema ${schema}, migrate + seed on start)`);
     const t0 = performance.now();
     const meiboPg = await addTarget(
       {
-        id: 'meibo-postgres', label: `meibo · PostgreSQL · cache ${CACHE}`, engine: 'postgres', kind: 'meibo',
+        id: 'meibo-postgres', label: `meibo · PostgreSQL · cache ${CACHE}`, engine: 'postgres', kind: 'meibo', appName: `bench-${RUN_ID}-meibo`,
         child: meiboServer('meibo-postgres',
-          { DATABASE_URL: url.toString(), MEIBO_MIGRATE_ON_START: 'true', PORT: '0', ...cacheEnvFor('postgres') }),
+          { DATABASE_URL: named(url, `bench-${RUN_ID}-meibo`), MEIBO_MIGRATE_ON_START: 'true', PORT: '0', ...cacheEnvFor('postgres') }),
       },
       READY,
     );
@@ -307,18 +327,18 @@ async function main() {
     if (CACHE !== 'off') {
       await addTarget(
         {
-          id: 'meibo-postgres-yoga', label: `meibo · PostgreSQL · cache ${CACHE}, hits through Yoga (MEIBO_FAST_PATH=false)`, engine: 'postgres', kind: 'meibo',
+          id: 'meibo-postgres-yoga', label: `meibo · PostgreSQL · cache ${CACHE}, hits through Yoga (MEIBO_FAST_PATH=false)`, engine: 'postgres', kind: 'meibo', appName: `bench-${RUN_ID}-meibo-yoga`,
           child: meiboServer('meibo-postgres-yoga',
-            { DATABASE_URL: url.toString(), PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('postgres-yoga') }),
+            { DATABASE_URL: named(url, `bench-${RUN_ID}-meibo-yoga`), PORT: '0', MEIBO_FAST_PATH: 'false', ...cacheEnvFor('postgres-yoga') }),
         },
         READY,
       );
     }
     await addTarget(
       {
-        id: 'floor-postgres', label: 'floor · PostgreSQL (1 SQL + JSON.stringify)', engine: 'postgres', kind: 'floor',
+        id: 'floor-postgres', label: 'floor · PostgreSQL (1 SQL + JSON.stringify)', engine: 'postgres', kind: 'floor', appName: `bench-${RUN_ID}-floor`,
         child: startChild('floor-postgres', process.execPath, tsxNode('bench/servers/floor.ts'),
-          { FLOOR_ENGINE: 'pg', FLOOR_PG_URL: PG_URL, FLOOR_PG_SCHEMA: schema }, ROOT),
+          { FLOOR_ENGINE: 'pg', FLOOR_PG_URL: named(PG_URL, `bench-${RUN_ID}-floor`), FLOOR_PG_SCHEMA: schema }, ROOT),
       },
       BARE_READY,
     );
@@ -326,9 +346,9 @@ async function main() {
     // like-for-like comparison; the chair target is judged against the faster of the two floors.
     await addTarget(
       {
-        id: 'floor-postgres-prepared', label: 'floor · PostgreSQL, prepared statement', engine: 'postgres', kind: 'floor',
+        id: 'floor-postgres-prepared', label: 'floor · PostgreSQL, prepared statement', engine: 'postgres', kind: 'floor', appName: `bench-${RUN_ID}-floor-prepared`,
         child: startChild('floor-postgres-prepared', process.execPath, tsxNode('bench/servers/floor.ts'),
-          { FLOOR_ENGINE: 'pg', FLOOR_PG_URL: PG_URL, FLOOR_PG_SCHEMA: schema, FLOOR_PREPARED: 'true' }, ROOT),
+          { FLOOR_ENGINE: 'pg', FLOOR_PG_URL: named(PG_URL, `bench-${RUN_ID}-floor-prepared`), FLOOR_PG_SCHEMA: schema, FLOOR_PREPARED: 'true' }, ROOT),
       },
       BARE_READY,
     );
@@ -336,8 +356,8 @@ async function main() {
       installPeer();
       await addTarget(
         {
-          id: 'postgraphile', label: 'PostGraphile 5.0.0-rc.3 · PostgreSQL', engine: 'postgres', kind: 'peer',
-          child: startChild('postgraphile', process.execPath, ['server.mjs'], { PEER_PG_URL: PG_URL, PEER_PG_SCHEMA: schema, GRAPHILE_ENV: 'production' }, PEER_DIR),
+          id: 'postgraphile', label: 'PostGraphile 5.0.0-rc.3 · PostgreSQL', engine: 'postgres', kind: 'peer', appName: `bench-${RUN_ID}-postgraphile`,
+          child: startChild('postgraphile', process.execPath, ['server.mjs'], { PEER_PG_URL: named(PG_URL, `bench-${RUN_ID}-postgraphile`), PEER_PG_SCHEMA: schema, GRAPHILE_ENV: 'production' }, PEER_DIR),
           peerOps: POSTGRAPHILE_OPERATIONS,
         },
         BARE_READY,
@@ -396,7 +416,7 @@ async function main() {
       for (const t of targets) {
         const body = bodyFor(t, op);
         if (body === null) continue;
-        const r = await load(t.url, body, CONNECTIONS, perRound, t.child.pid, t.rssPid);
+        const r = await load(t.url, body, CONNECTIONS, perRound, t.child.pid, t.rssPid, backendsOf(t));
         assertAlive(t);
         t.peakRss = Math.max(t.peakRss, r.peakRss);
         const key = `${op.key}|${t.id}`;
@@ -412,7 +432,7 @@ async function main() {
     const body = bodyFor(t, chair);
     if (body === null || !OPERATIONS.includes(chair)) continue;
     await load(t.url, body, 1, WARMUP);
-    const r = await load(t.url, body, 1, SINGLE_DURATION, t.child.pid, t.rssPid);
+    const r = await load(t.url, body, 1, SINGLE_DURATION, t.child.pid, t.rssPid, backendsOf(t));
     assertAlive(t);
     single.set(t.id, r);
     log(`chair x1   ${t.id.padEnd(15)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms`);
@@ -605,7 +625,7 @@ ${coldTable}
 ${rssTable}
 
 RSS: VmRSS from /proc/<pid>/status, sampled every 200 ms during each run.
-CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and every postgres and redis-server process on the machine (PostgreSQL's backends run the server's statements, the idle servers' backends and its background workers add a little; Redis holds the shared copy of the answers in the redis cache mode; the version a hit is checked against comes from PostgreSQL's LISTEN, not Redis). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
+CPU ms/req: user + system time from /proc/<pid>/stat over each run, divided by the requests answered: the server's process group, and the services it uses: a PostgreSQL server's own backends (found by the application_name its connection string gives them; not the other servers' idle backends nor PostgreSQL's background workers), every postgres process for the embedded servers and the ceiling (a little idle noise), and redis-server (which holds the shared copy of the answers in the redis cache mode; the version a hit is checked against comes from PostgreSQL's LISTEN, not Redis). PGlite runs inside the server's process, so its share is in the first figure. The load generator's CPU is in neither, so this cost does not move with the share of the cores it takes, as latency does.
 `;
 }
 

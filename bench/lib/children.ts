@@ -245,3 +245,37 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
   });
 }
+
+/** Redis's processes on this machine (the shared copy of the answers in the redis cache mode). */
+function redisPids(): number[] {
+  return servicePids().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * As sampleCpu, but PostgreSQL's share is that of the server's own backends (`backends()`: their
+ * pids, from pg_stat_activity by the server's application_name) instead of every postgres process
+ * on the machine: the other servers' idle backends, autovacuum and the checkpointer no longer fall
+ * on whichever server happens to run. A backend that connected during the run counts from 0; one
+ * that ended during it is lost (rare under load: pools keep theirs).
+ */
+export async function sampleServerCpu(pgid: number, backends: () => Promise<number[]>) {
+  const atStart = await backends();
+  const before = new Map<number, number>();
+  for (const pid of [...groupPids(pgid), ...redisPids(), ...atStart]) before.set(pid, cpuMs(pid));
+  return {
+    async stop() {
+      const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)), 0);
+      const serverMs = spent(groupPids(pgid));
+      const servicesMs = spent(redisPids()) + spent(atStart);
+      // backends that connected during the run: their whole CPU is this run's
+      const joined = (await backends()).filter((pid) => !before.has(pid));
+      return { serverMs, servicesMs: servicesMs + spent(joined) };
+    },
+  };
+}
