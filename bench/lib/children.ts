@@ -200,14 +200,14 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** The shared services' processes on this machine: PostgreSQL (postmaster, backends, workers) and Redis. */
-function servicePids(): number[] {
+/** The shared services' processes on this machine: PostgreSQL (postmaster, backends, workers) and Redis, or those of `names`. */
+function servicePids(names: readonly string[] = ['postgres', 'redis-server']): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const comm = readFileSync(`/proc/${name}/comm`, 'utf8').trim();
-      if (comm === 'postgres' || comm === 'redis-server') pids.push(Number(name));
+      if (names.includes(comm)) pids.push(Number(name));
     } catch {
       /* gone */
     }
@@ -247,15 +247,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Redis's processes on this machine (the shared copy of the answers in the redis cache mode). */
-function redisPids(): number[] {
-  return servicePids().filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server';
-    } catch {
-      return false;
-    }
-  });
-}
+const redisPids = () => servicePids(['redis-server']);
 
 /**
  * As sampleCpu, but PostgreSQL's share is that of the server's own backends (`backends()`: their
