@@ -13,7 +13,7 @@
 // what node_modules holds (the packages bundled change only with it): a start whose inputs all match
 // runs the build, any other start builds first (`isStale`, ~1 ms). `node src/cli/build-server.mjs`
 // builds unconditionally (postinstall).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -98,6 +98,27 @@ const queryCompilerFromFile = {
 };
 
 /**
+ * One graphql-js in the build, its ES modules. graphql 16 has no `exports` map, so a deep import
+ * (`graphql/language/parser`, as graphql-armor's token limit imports its Parser; graphql-jit's
+ * `graphql/execution/execute.js`) resolved to the CommonJS file, and the build held a second copy
+ * of graphql-js's parser, lexer and errors beside the first (122 kB loaded at every start): every
+ * document was parsed by that copy, and its GraphQLError was another class than the one the rest
+ * of the server checks errors against. Each deep import now resolves to the ES module of the same
+ * path; tests/build.test.ts checks that the build has one copy.
+ */
+const graphqlAsModules = {
+  name: 'graphql-as-es-modules',
+  setup(build) {
+    const root = join(ROOT, 'node_modules', 'graphql');
+    build.onResolve({ filter: /^graphql\/./ }, (args) => {
+      const path = args.path.slice('graphql/'.length).replace(/\.m?js$/, '');
+      for (const file of [join(root, `${path}.mjs`), join(root, path, 'index.mjs')]) if (existsSync(file)) return { path: file };
+      return undefined;
+    });
+  },
+};
+
+/**
  * Builds dist/server. The new chunks are written beside the old ones (their names carry their
  * content's hash), the entry and the manifest last, each by a rename: a server already running
  * from the previous build still finds the chunks it imports lazily, and a start that runs
@@ -131,7 +152,7 @@ export async function buildServer({ prune = false } = {}) {
     // call that names it (+25-35 % CPU per request). meibo's errors carry their names explicitly.
     sourcemap: 'linked',
     metafile: true,
-    plugins: [queryCompilerFromFile],
+    plugins: [queryCompilerFromFile, graphqlAsModules],
     write: false,
     logLevel: 'warning',
   });
