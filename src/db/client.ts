@@ -32,7 +32,6 @@ export interface DbClient {
  * then `prisma.$on('query', …)` to see SQL text.
  */
 export function createPrismaClient(config: DbConfig, options: PrismaClientOptions = {}): DbClient {
-  prefetchQueryCompiler();
   const primary = clientFor(config, options);
   const replicas = config.kind === 'postgres'
     ? (config.replicaUrls ?? []).map((url) => {
@@ -57,32 +56,6 @@ export function createPrismaClient(config: DbConfig, options: PrismaClientOption
   };
 }
 
-/**
- * The modules of Prisma's query compiler, as the generated client imports them on its first query
- * (src/generated/prisma/internal/class.ts, `config.compilerWasm`): its wasm is a 4.5 MB module of
- * base64. tests/db/client.test.ts checks that the generated client still names them.
- */
-export const QUERY_COMPILER_MODULES = [
-  '@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs',
-  '@prisma/client/runtime/query_compiler_fast_bg.postgresql.mjs',
-];
-let compilerPrefetched = false;
-
-/**
- * Imports the query compiler's modules now, so that their files are read while the database opens
- * (PGlite's start runs on this thread meanwhile) rather than after it: the client's first query
- * then finds them loaded. ~0.25 s of each embedded start was spent waiting for that read.
- */
-function prefetchQueryCompiler() {
-  if (compilerPrefetched) return;
-  compilerPrefetched = true;
-  // A failure here is the first query's to report, when Prisma imports the same modules. Named
-  // literally, as the generated client names them, so that the build (src/cli/build-server.mjs)
-  // resolves them as it resolves the client's: the base64 module is the wasm file there.
-  import('@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs').catch(() => {});
-  import('@prisma/client/runtime/query_compiler_fast_bg.postgresql.mjs').catch(() => {});
-}
-
 function clientFor(config: DbConfig, options: PrismaClientOptions) {
   // Prepared statements for the client's queries (not the schema engine's DDL), unless turned off;
   // and the statement timeout, which migrations do without.
@@ -91,28 +64,37 @@ function clientFor(config: DbConfig, options: PrismaClientOptions) {
   // that finds an empty data directory refuses without PGlite creating a cluster in it.
   let release = async () => {};
   let retained = false;
-  // The adapter Prisma connects, for the read layer's direct statements (src/db/raw.ts); forgotten
-  // when Prisma disposes of it.
+  // One connected adapter, for Prisma and for the read layer's direct statements (src/db/raw.ts),
+  // whichever asks first; forgotten when Prisma disposes of it (a later statement connects anew).
   let connected: SqlDriverAdapter | undefined;
+  let connecting: Promise<SqlDriverAdapter> | undefined;
   const connect = adapter.connect.bind(adapter);
-  adapter.connect = async () => {
+  adapter.connect = () => {
     if (config.kind === 'pglite' && !retained) {
       retained = true;
       release = retainPGlite(config.dataDir);
     }
-    const a = await connect();
-    const dispose = a.dispose.bind(a);
-    a.dispose = () => {
-      if (connected === a) connected = undefined;
-      return dispose();
-    };
-    return (connected = a);
+    connecting ??= connect().then(
+      (a) => {
+        const dispose = a.dispose.bind(a);
+        a.dispose = () => {
+          if (connected === a) [connected, connecting] = [undefined, undefined];
+          return dispose();
+        };
+        return (connected = a);
+      },
+      (error: unknown) => {
+        connecting = undefined;
+        throw error;
+      },
+    );
+    return connecting;
   };
   // errorFormat 'minimal': otherwise Prisma builds an Error (a stack trace) on every query, only to
   // point at the calling line should it fail; 20–60 µs of a ~700 µs uncached as-of answer.
   // Clients never see these messages anyway (masked, src/errors.ts).
   const prisma = new PrismaClient({ errorFormat: 'minimal', ...options, adapter } as Prisma.PrismaClientOptions) as PrismaClient;
-  registerDirect(prisma, () => connected);
+  registerDirect(prisma, () => connected ?? adapter.connect());
   let closing: Promise<void> | undefined;
   return {
     prisma,

@@ -3,9 +3,13 @@
 // argument serialization and its typed deserialization of every value were 10–12 % of an uncached
 // request's CPU for one statement (profiles of 2026-12-05, issue 17). The adapter is the same one
 // Prisma holds, with everything meibo wraps it in (src/db/adapter.ts): prepared statements, the
-// request's deadline and cancellation, the statement count. A client this module does not know
-// (a transaction's, a replica picked per request) or one not yet connected goes through
-// $queryRawUnsafe, which gives the same rows.
+// request's deadline and cancellation, the statement count. A client not yet connected is connected
+// here, to the adapter Prisma then takes too (src/db/client.ts), so statements sent this way never
+// start Prisma's engine: the statements of a start and of a dashboard's questions all are, and
+// Prisma's query compiler (a 3.4 MB wasm module, ~60 ms of a start's main thread and its memory
+// after) is loaded on the first request that needs Prisma itself. A client this module does not
+// know (a transaction's, a replica picked per request) goes through $queryRawUnsafe, which gives
+// the same rows.
 import type { SqlDriverAdapter, ArgType } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 
@@ -18,14 +22,15 @@ export interface Statement {
 }
 
 interface Direct {
-  adapter: () => SqlDriverAdapter | undefined;
+  /** the adapter, connecting it first if it is not */
+  adapter: () => SqlDriverAdapter | Promise<SqlDriverAdapter>;
   /** who is told each statement's text (the tests' statement counts, as Prisma's query events) */
   listeners: Array<(sql: string) => void>;
 }
 const direct = new WeakMap<object, Direct>();
 
-/** Lets `client`'s direct statements run on the adapter `adapter()` gives once Prisma has connected it. */
-export function registerDirect(client: object, adapter: () => SqlDriverAdapter | undefined): void {
+/** Lets `client`'s direct statements run on the adapter `adapter()` gives (connected, or connecting). */
+export function registerDirect(client: object, adapter: () => SqlDriverAdapter | Promise<SqlDriverAdapter>): void {
   direct.set(client, { adapter, listeners: [] });
 }
 
@@ -57,14 +62,15 @@ export function dateOf(day: string): Date {
 
 /**
  * The rows of `query` as objects keyed by column name, as $queryRaw gives them: dates (PostgreSQL
- * `date`) as Date at UTC midnight, integers as numbers, text as strings. Arguments may be numbers,
- * strings, booleans, null, or arrays of them; every column read must be of a type converted here
- * (int4, text, boolean, date), else the statement goes through $queryRaw.
+ * `date`) as Date at UTC midnight, integers as numbers, text as strings (text[] as arrays of them).
+ * Arguments may be numbers, strings, booleans, null, or arrays of them; every column read must be of
+ * a type converted here (int4, text, text[], boolean, date): any other is refused with an error.
  */
 export async function queryRows<T>(db: Queryable, query: Statement): Promise<T[]> {
   const entry = direct.get(db);
-  const adapter = entry?.adapter();
-  if (!entry || !adapter) return db.$queryRawUnsafe<T[]>(query.text, ...query.values);
+  if (!entry) return db.$queryRawUnsafe<T[]>(query.text, ...query.values);
+  const connected = entry.adapter();
+  const adapter = connected instanceof Promise ? await connected : connected;
   const args = query.values;
   const set = await adapter.queryRaw({ sql: query.text, args, argTypes: args.map(argType) });
   // once answered, as Prisma emits its query events
@@ -75,8 +81,8 @@ export async function queryRows<T>(db: Queryable, query: Statement): Promise<T[]
   for (let i = 0; i < n; i++) {
     const type = types[i];
     if (type === ColumnTypeEnum.Date) dates.push(i);
-    else if (type !== ColumnTypeEnum.Int32 && type !== ColumnTypeEnum.Text && type !== ColumnTypeEnum.Boolean && type !== ColumnTypeEnum.Enum && type !== ColumnTypeEnum.Character) {
-      throw new Error(`queryRows reads int4, text, boolean and date columns only; ${names[i]} is of column type ${type}`);
+    else if (type !== ColumnTypeEnum.Int32 && type !== ColumnTypeEnum.Text && type !== ColumnTypeEnum.Boolean && type !== ColumnTypeEnum.Enum && type !== ColumnTypeEnum.Character && type !== ColumnTypeEnum.TextArray) {
+      throw new Error(`queryRows reads int4, text, text[], boolean and date columns only; ${names[i]} is of column type ${type}`);
     }
   }
   const rows = new Array<T>(set.rows.length);

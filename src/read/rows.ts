@@ -3,6 +3,7 @@
 // read when a batch runs, so a read-only request moved to a replica (src/app.ts) reads there.
 import DataLoader from 'dataloader';
 import type { IsoDay } from '../domain/dates.js';
+import { queryRows, type Statement } from '../db/raw.js';
 import { decisionDaysSql } from './decisions.js';
 import type { AuditEntry, Body, Instrument, Organization, Post, PrismaClient, Provision, Revision, Seat, Unit } from '../generated/prisma/client.js';
 
@@ -23,6 +24,21 @@ const ids = (keys: readonly number[]) => ({ in: [...keys] });
 
 // Bodies and units never change once seeded (no write path touches them): each client keeps them.
 const staticRows = new WeakMap<object, Promise<{ bodies: Body[]; units: Unit[] }>>();
+// findMany's rows (every column, named as the model names it), by a statement of src/db/raw.ts: a
+// dashboard's first question reads them, and through Prisma they started its engine and query
+// compiler (tests/db/engine-start.test.ts compares the two).
+export const BODIES: Statement = {
+  text: `SELECT id, code, name, name_en AS "nameEn", parent_id AS "parentId", instrument_id AS "instrumentId", clause,
+           instrument_note AS "instrumentNote", coverage_note AS "coverageNote", position
+         FROM body ORDER BY position`,
+  values: [],
+};
+export const UNITS: Statement = {
+  text: `SELECT id, name, name_en AS "nameEn", abbreviation, organization_id AS "organizationId", valid_from AS "validFrom",
+           valid_to AS "validTo", successor_id AS "successorId"
+         FROM unit ORDER BY id`,
+  values: [],
+};
 
 /**
  * The row loaders of one request. Each is built the first time it is asked for: a request uses a
@@ -106,10 +122,7 @@ export class RowLoaders {
     const client = this.db();
     let rows = staticRows.get(client);
     if (!rows) {
-      rows = Promise.all([
-        client.body.findMany({ orderBy: { position: 'asc' } }),
-        client.unit.findMany({ orderBy: { id: 'asc' } }),
-      ]).then(([bodies, units]) => ({ bodies, units }));
+      rows = Promise.all([queryRows<Body>(client, BODIES), queryRows<Unit>(client, UNITS)]).then(([bodies, units]) => ({ bodies, units }));
       // a failed read is not kept: the next request tries again
       rows.catch(() => staticRows.delete(client));
       staticRows.set(client, rows);
