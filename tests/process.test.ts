@@ -1,6 +1,7 @@
 // The process as a process manager and a newcomer meet it: `npm start` stops on SIGTERM sent to
 // npm (and gives the data directory back); a browser at an unknown path gets meibo's own 404;
-// metrics on a port of their own; `npx meibo export …` writes the export alone, no npm banner.
+// metrics on a port of their own; MEIBO_RATE_LIMIT limits (its module is loaded only then);
+// `npx meibo export …` writes the export alone, no npm banner.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, ROOT } from './support/processes.js';
 
 const run = promisify(execFile);
+/** requests per address the server started here answers in 10 minutes */
+const RATE_LIMIT = 40;
 const dir = mkdtempSync(join(tmpdir(), 'meibo-process-'));
 const dataDir = join(dir, 'pglite');
 let npm: ChildProcess;
@@ -26,7 +29,7 @@ beforeAll(async () => {
   metricsBase = `http://127.0.0.1:${metricsPort}`;
   npm = spawn('npm', ['start'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MEIBO_DATA_DIR: dataDir, MEIBO_METRICS: String(metricsPort), MEIBO_LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MEIBO_DATA_DIR: dataDir, MEIBO_METRICS: String(metricsPort), MEIBO_LOG_LEVEL: 'info', MEIBO_RATE_LIMIT: `${RATE_LIMIT}/600` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   exited = new Promise((resolve) => npm.once('exit', resolve));
@@ -69,6 +72,18 @@ describe('npm start', () => {
     expect(text).toMatch(/^meibo_data_version \d+$/m);
     expect(text).toMatch(/^meibo_http_requests_total\{route="\/graphql",method="GET",status="200"\} [1-9]/m);
     expect((await fetch(`${base}/metrics`)).status).toBe(404);
+  });
+
+  it('limits each address to MEIBO_RATE_LIMIT requests, then answers 429 RATE_LIMITED', async () => {
+    const ask = () => fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT + 1; i++) statuses.push((await ask()).status);
+    // the tests before this one asked a few already: some of these were answered, the last one was not
+    expect(statuses[0]).toBe(200);
+    expect(statuses.at(-1)).toBe(429);
+    const refused = await ask();
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('RATE_LIMITED');
   });
 
   it('stops on a SIGTERM sent to npm, as a process manager sends it, and releases the data directory', async () => {
