@@ -224,15 +224,23 @@ function servicePids(names: readonly string[] = ['postgres', 'redis-server']): n
  * process and run.
  */
 export function sampleCpu(pgid: number) {
-  const before = new Map<number, number>();
-  for (const pid of [...groupPids(pgid), ...servicePids()]) before.set(pid, cpuMs(pid));
+  const before = cpuOf([...groupPids(pgid), ...servicePids()]);
   return {
-    stop() {
-      // a process that started during the run counts from 0; one that ended is lost (rare: pools keep theirs)
-      const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)), 0);
-      return { serverMs: spent(groupPids(pgid)), servicesMs: spent(servicePids()) };
-    },
+    stop: () => ({ serverMs: cpuSince(before, groupPids(pgid)), servicesMs: cpuSince(before, servicePids()) }),
   };
+}
+
+/** The CPU ms each of `pids` has used so far. */
+function cpuOf(pids: number[]): Map<number, number> {
+  return new Map(pids.map((pid) => [pid, cpuMs(pid)]));
+}
+
+/**
+ * The CPU ms `pids` have used since `before`: a process that started meanwhile counts from 0; one
+ * that ended is lost (rare under load: pools keep theirs).
+ */
+function cpuSince(before: Map<number, number>, pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)), 0);
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
@@ -258,16 +266,14 @@ const redisPids = () => servicePids(['redis-server']);
  */
 export async function sampleServerCpu(pgid: number, backends: () => Promise<number[]>) {
   const atStart = await backends();
-  const before = new Map<number, number>();
-  for (const pid of [...groupPids(pgid), ...redisPids(), ...atStart]) before.set(pid, cpuMs(pid));
+  const before = cpuOf([...groupPids(pgid), ...redisPids(), ...atStart]);
   return {
     async stop() {
-      const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)), 0);
-      const serverMs = spent(groupPids(pgid));
-      const servicesMs = spent(redisPids()) + spent(atStart);
+      const serverMs = cpuSince(before, groupPids(pgid));
+      const servicesMs = cpuSince(before, redisPids()) + cpuSince(before, atStart);
       // backends that connected during the run: their whole CPU is this run's
       const joined = (await backends()).filter((pid) => !before.has(pid));
-      return { serverMs, servicesMs: servicesMs + spent(joined) };
+      return { serverMs, servicesMs: servicesMs + cpuSince(before, joined) };
     },
   };
 }
