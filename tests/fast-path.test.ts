@@ -4,11 +4,13 @@
 // mutations, bad JSON, big bodies) reaches Yoga intact.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Lexer } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CORS_OPTIONS, createApp } from '../src/app.js';
 import { issueToken, parseTokens } from '../src/auth.js';
 import { createResponseCache, type ResponseCache } from '../src/cache.js';
 import { withFastPath, type NodeHandler } from '../src/http/fast-path.js';
+import { LIMITS } from '../src/limits.js';
 import { openTestDirectory, type TestDirectory } from './support/harness.js';
 
 const editor = issueToken('alice');
@@ -213,6 +215,23 @@ describe('HTTP fast path for cache hits', () => {
     const big = await post(fastUrl, { query: padded });
     expect(big.viaYoga).toBe(1);
     expect(JSON.parse(big.text).data.bodies).toHaveLength(4);
+  });
+
+  it('refuses a document past the token limit having read no more of it than the limit', async () => {
+    // The cache reads a request before Yoga (its key); its parse must stop where graphql-armor's
+    // does, or a 1 MiB document costs a cache-on server the whole parse (0.35–0.9 s) before the refusal.
+    const query = `{ ${'a '.repeat(200_000)}}`;
+    const advance = vi.spyOn(Lexer.prototype, 'advance');
+    try {
+      const refused = await post(fastUrl, { query });
+      expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('MAX_TOKENS_EXCEEDED');
+      expect(refused.viaYoga).toBe(1);
+      // armor's parse and the cache's, each stopped just past LIMITS.tokens (not 200,000)
+      expect(advance.mock.calls.length).toBeGreaterThan(LIMITS.tokens);
+      expect(advance.mock.calls.length).toBeLessThanOrEqual(3 * (LIMITS.tokens + 1));
+    } finally {
+      advance.mockRestore();
+    }
   });
 
   it('hands the request to Yoga, body and all, when the fast path itself fails', async () => {

@@ -17,6 +17,7 @@
 // same for every day of the interval. Errors, which name the day, are never cached at all.
 import { Kind, parse, print, visit, type DocumentNode } from 'graphql';
 import { walkDocument } from './walk.js';
+import { LIMITS } from '../limits.js';
 import { intervalOf, parseDay } from '../domain/dates.js';
 import { decisionDaysSql } from '../read/decisions.js';
 
@@ -74,7 +75,7 @@ interface DocumentDays {
 export function documentDays(query: string, parsed?: DocumentNode): DocumentDays | null {
   let document: DocumentNode;
   try {
-    document = parsed ?? parse(query, { noLocation: true });
+    document = parsed ?? parse(query, { noLocation: true, maxTokens: LIMITS.tokens });
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { dayTemplate, documentDays, intervalsOf, type Boundaries } from './days.js';
+import { LIMITS } from '../limits.js';
 
 export interface CacheableRequest {
   query: string;
@@ -56,11 +57,16 @@ export function operationKinds(document: DocumentNode): Map<string, string> {
   return kinds;
 }
 
-/** What a document's text says for its key, from one parse: its operations' kinds and its days; null when it does not parse. */
+/**
+ * What a document's text says for its key, from one parse: its operations' kinds and its days; null
+ * when it does not parse, or has more tokens than a request may (LIMITS.tokens). The cache reads a
+ * request before Yoga does, so this parse is the first: without the bound, a 1 MiB document of
+ * half a million tokens cost 0.35–0.9 s here before graphql-armor refused it after 2,000.
+ */
 function documentFacts(query: string): { kinds: Map<string, string>; days: ReturnType<typeof documentDays> } | null {
   let document: DocumentNode;
   try {
-    document = parse(query, { noLocation: true });
+    document = parse(query, { noLocation: true, maxTokens: LIMITS.tokens });
   } catch {
     return null;
   }
