@@ -72,9 +72,9 @@ export const createReadLoaders = (db: () => Db): ReadLoaders => new ReadLoaders(
  * (the usual question) is asked with `=`: then PostgreSQL keeps one generic plan for the prepared
  * statement instead of planning it anew each time, as it does for `= ANY(array)`.
  *
- * One row a body, its listings one JSON array of positional arrays (LISTING_COLUMNS): decoding 22
- * columns of every listing through the wire protocol's row parser and the driver adapter, with the
- * revision's 10 repeated on each, was most of a member list's CPU in the read layer (0.40–0.65 ms
+ * One row a body, its revision and listings one JSON array of positional arrays (RevisionTuple,
+ * LISTING_COLUMNS): decoding 22 columns of every listing through the wire protocol's row parser
+ * and the driver adapter, with the revision's 10 repeated on each, was most of a member list's CPU in the read layer (0.40–0.65 ms
  * against 0.20–0.27 ms for the same rows as one JSON text, for the same PostgreSQL time; issue 17).
  */
 async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null, rows: RowLoaders): Promise<Map<number, InForce>> {
@@ -82,13 +82,14 @@ async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoD
   const found = await queryRows<InForceRow>(db, inForceStatement(one, role !== null).bind({ bodies: one ? bodyIds[0] : bodyIds, day, knownAt, role }));
   const byBody = new Map<number, InForce>();
   for (const row of found) {
-    const entry: InForce = { covered: row.r_content_known === true, revisionId: row.r_id, listings: [] };
+    const r = JSON.parse(row.found) as RevisionTuple;
+    const entry: InForce = { covered: r[1] === true, revisionId: r[0], listings: [] };
     byBody.set(row.body_id, entry);
-    if (row.r_id === null) continue;
-    rows.prime('revision', revisionOf(row));
-    if (row.listings === null) continue;
-    for (const l of JSON.parse(row.listings) as ListingTuple[]) {
-      const seat = seatOf(l, row.body_id, row.r_id);
+    if (r[0] === null) continue;
+    rows.prime('revision', revisionOf(r));
+    if (r[9] === null) continue;
+    for (const l of r[9]) {
+      const seat = seatOf(l, row.body_id, r[0]);
       entry.listings.push(seat);
       rows.prime('listing', seat);
       rows.prime('post', { id: seat.postId, title: l[14], organizationId: l[15], isClass: l[16] } satisfies PostRow);
@@ -111,6 +112,14 @@ type InForceParams = { bodies: number | number[]; day: IsoDay; knownAt: IsoDay |
  * The parameter is text, cast in the statement, not `$n::"Role"`: a prepared statement keeps the
  * type of each parameter as the type's id, and a restore with --clean makes "Role" anew under
  * another id, after which every connection's statement failed (tests/faults/data-version.test.ts).
+ *
+ * Two columns a body: its id, and the revision with its listings as one JSON text
+ * (RevisionTuple). Each column of a result costs every execution its description, sent by
+ * PostgreSQL (a type look-up per column) and read by pg and the driver adapter (a parser per
+ * column); with the revision's ten columns beside the listings, that was 11 columns for a chair
+ * question whose answer is one listing. As one JSON text, pg reads a chair question's result in
+ * 40 µs of CPU instead of 68 (medians of 8 × 10,000 prepared executions, the driver adapter not
+ * counted); PostgreSQL's own CPU did not move beyond its noise (90–111 µs either way; issue 17).
  */
 const inForceShapes = new Map<string, StatementShape<InForceParams>>();
 export function inForceStatement(one: boolean, byRole: boolean): StatementShape<InForceParams> {
@@ -118,11 +127,10 @@ export function inForceStatement(one: boolean, byRole: boolean): StatementShape<
   let shape = inForceShapes.get(key);
   if (!shape) {
     shape = statementShape<InForceParams>((p) => Prisma.sql`
-    SELECT b.id AS body_id, r.id AS r_id, r.content_known AS r_content_known, r.instrument_id AS r_instrument_id, r.sequence AS r_sequence,
-      r.title AS r_title, r.decided_on AS r_decided_on, r.effective_on AS r_effective_on, r.in_force_from AS r_in_force_from, r.note AS r_note,
+    SELECT b.id AS body_id, json_build_array(${Prisma.raw(REVISION_COLUMNS.join(', '))},
       (SELECT json_agg(json_build_array(${Prisma.raw(LISTING_COLUMNS.join(', '))}) ORDER BY s.role, s.position)
          FROM seat s JOIN post p ON p.id = s.post_id JOIN organization o ON o.id = p.organization_id
-         WHERE r.content_known AND s.revision_id = r.id AND s.body_id = b.id${byRole ? Prisma.sql` AND s.role = ${p.role}::text::"Role"` : Prisma.empty})::text AS listings
+         WHERE r.content_known AND s.revision_id = r.id AND s.body_id = b.id${byRole ? Prisma.sql` AND s.role = ${p.role}::text::"Role"` : Prisma.empty}))::text AS found
     FROM body b
     LEFT JOIN LATERAL (${revisionInForceSql(Prisma.sql`b.instrument_id`, Prisma.sql`${p.day}::date`, p.knownAt)}) r ON true
     WHERE ${one ? Prisma.sql`b.id = ${p.bodies}::int` : Prisma.sql`b.id = ANY(${p.bodies}::int[])`}`);
@@ -131,11 +139,15 @@ export function inForceStatement(one: boolean, byRole: boolean): StatementShape<
   return shape;
 }
 
-// The revision's columns (r_…), and the body's listings as JSON text: an array of LISTING_COLUMNS tuples.
-type InForceRow = {
-  body_id: number; r_id: number | null; r_content_known: boolean | null; r_instrument_id: number; r_sequence: number; r_title: string | null;
-  r_decided_on: Date; r_effective_on: Date | null; r_in_force_from: Date | null; r_note: string | null; listings: string | null;
-};
+// A body's id, and its revision in force with that revision's listings, as the JSON text of a RevisionTuple.
+type InForceRow = { body_id: number; found: string };
+
+/** The revision in force (all null when none is), then its listings for the body (null when none or its text is unknown). */
+const REVISION_COLUMNS = ['r.id', 'r.content_known', 'r.instrument_id', 'r.sequence', 'r.title', 'r.decided_on', 'r.effective_on', 'r.in_force_from', 'r.note'];
+type RevisionTuple = [
+  id: number | null, contentKnown: boolean | null, instrumentId: number, sequence: number, title: string | null,
+  decidedOn: Day, effectiveOn: Day | null, inForceFrom: Day | null, note: string | null, listings: ListingTuple[] | null,
+];
 
 /** A listing, its post and its organization, in the order of ListingTuple; dates come as YYYY-MM-DD text. */
 const LISTING_COLUMNS = [
@@ -152,9 +164,9 @@ type ListingTuple = [
   name: string, nameEn: string | null, collective: boolean, orgPosition: number,
 ];
 
-const revisionOf = (r: InForceRow): Revision => ({
-  id: r.r_id!, instrumentId: r.r_instrument_id, sequence: r.r_sequence, title: r.r_title, decidedOn: r.r_decided_on,
-  effectiveOn: r.r_effective_on, inForceFrom: r.r_in_force_from, contentKnown: r.r_content_known === true, note: r.r_note,
+const revisionOf = (r: RevisionTuple): Revision => ({
+  id: r[0]!, instrumentId: r[2], sequence: r[3], title: r[4], decidedOn: dateOf(r[5]),
+  effectiveOn: dateOrNull(r[6]), inForceFrom: dateOrNull(r[7]), contentKnown: r[1] === true, note: r[8],
 });
 
 const seatOf = (l: ListingTuple, bodyId: number, revisionId: number): Seat => ({
