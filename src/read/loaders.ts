@@ -74,8 +74,9 @@ export const createReadLoaders = (db: () => Db): ReadLoaders => new ReadLoaders(
  *
  * One row a body, its revision and listings one JSON array of positional arrays (RevisionTuple,
  * LISTING_COLUMNS): decoding 22 columns of every listing through the wire protocol's row parser
- * and the driver adapter, with the revision's 10 repeated on each, was most of a member list's CPU in the read layer (0.40–0.65 ms
- * against 0.20–0.27 ms for the same rows as one JSON text, for the same PostgreSQL time; issue 17).
+ * and the driver adapter, with the revision's 10 repeated on each, was most of a member list's
+ * CPU in the read layer (0.40–0.65 ms against 0.20–0.27 ms for the same rows as one JSON text,
+ * for the same PostgreSQL time; issue 17).
  */
 async function loadInForce(db: Db, bodyIds: number[], day: IsoDay, knownAt: IsoDay | null, role: Seat['role'] | null, rows: RowLoaders): Promise<Map<number, InForce>> {
   const one = bodyIds.length === 1;
