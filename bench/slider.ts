@@ -130,14 +130,6 @@ try {
     rows.push(row);
   }
   // The misses after every slider round: their garbage is collected during the passes after them.
-  // First, 2,000 new documents to each server, untimed: the cache-on server answered nearly all of
-  // the slider from its cache, so it came to the misses having computed few answers, and its first
-  // rounds of misses were V8 optimizing that path (`--trace-opt`: 185 TurboFan compilations in the
-  // first round, 97 in the second; `perf record -s`: TurboFan 15 % of its CPU in the first round),
-  // 1.15–1.61× the uncached server's CPU where the later rounds gave 1.03–1.10× (issue 17, goal 1).
-  // The same documents to both, right before the rounds: the uncached server computes them too.
-  // With it, one run: 1.17×, 1.21×, 0.93× (BENCHMARKS.md, 2026-12-06 (day)); still noisy.
-  for (const s of servers) await pass(s, Array.from({ length: 2_000 }, (_, i) => body(doc(`wn${i}`), { d: '2025-07-01' })));
   const missRows: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // a new knownAt each time, all in the decision step after 2025-06-27; a new document each time (true misses)
