@@ -24,7 +24,7 @@ import { boundariesQuery, type Boundaries } from './days.js';
 import { listenedVersions, type ListenOptions } from './listen.js';
 import { consoleLogger, type CacheLogger } from './log.js';
 import { compact, createStore, type CachedResult } from './store.js';
-import { queryRows } from '../db/raw.js';
+import { queryRows, statementOf } from '../db/raw.js';
 import { readVersions, type VersionReader } from './version.js';
 import { DEFAULT_TTL_MS } from './defaults.js';
 
@@ -143,7 +143,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   let reading: Promise<void> | null = null;
   const boundaries = (version: string | null) => (version && bounds?.version === version ? bounds.days : null);
   const readBoundaries = (): Promise<void> => {
-    reading ??= queryRows<{ version: string; v: string[]; k: string[] }>(options.db, { text: boundariesQuery(options.listen?.schema), values: [] })
+    reading ??= queryRows<{ version: string; v: string[]; k: string[] }>(options.db, statementOf(boundariesQuery(options.listen?.schema)))
       .then(([row]) => {
         if (row && row.version === versions.current()) bounds = { version: row.version, days: { v: row.v, k: row.k } };
       })

@@ -10,7 +10,7 @@
 // backwards included. Readings are only ordered by when they left, since one that left before a
 // write may come back after one that left after it; the later-leaving one wins.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { queryRows } from '../db/raw.js';
+import { queryRows, statementOf } from '../db/raw.js';
 import type { CacheLogger } from './log.js';
 
 /** What the cache needs from the database (the primary's Prisma client will do): the data version. */
@@ -41,7 +41,7 @@ export function versionOfRows(rows: Array<{ epoch: string; n: string }>): Versio
 }
 
 export const readVersion = async (db: VersionReader, schema?: string) =>
-  versionOfRows(await queryRows<{ epoch: string; n: string }>(db, { text: versionQuery(schema), values: [] }));
+  versionOfRows(await queryRows<{ epoch: string; n: string }>(db, statementOf(versionQuery(schema))));
 
 /**
  * The latest reading by departure: `leave()` before a reading is sent, `arrive()` with what it

@@ -9,7 +9,7 @@ import { startMemoryDatabaseFrom } from './adapter.js';
 import { createPrismaClient, type DbClient, type PrismaClientOptions } from './client.js';
 import type { DbConfig } from './config.js';
 import { deployMigrations } from './migrate.js';
-import { queryRows } from './raw.js';
+import { queryRows, statementOf } from './raw.js';
 import { copyTemplateInto, isEmptyDataDir, templateDumpBlob } from './template.js';
 
 export interface OpenOptions {
@@ -86,7 +86,7 @@ export async function openDirectory(config: DbConfig, options: OpenOptions = {})
     // (~100 ms). It and pendingMigrations's are sent by src/db/raw.ts, which starts no Prisma engine.
     const seeded = !options.seed || fromTemplate
       ? null
-      : (await queryRows<{ seeded: boolean }>(client.prisma, { text: 'SELECT EXISTS (SELECT 1 FROM body) AS seeded', values: [] }))[0]!.seeded
+      : (await queryRows<{ seeded: boolean }>(client.prisma, statementOf('SELECT EXISTS (SELECT 1 FROM body) AS seeded')))[0]!.seeded
         ? { seeded: false, counts: {} }
         // the seed and its YAML parser (~0.3 MB of modules) only when there is something to seed
         : await (await import('../../prisma/seed.js')).seedDatabase(client.prisma, options.dataset);
@@ -111,12 +111,10 @@ export async function pendingMigrations(client: DbClient, config?: DbConfig): Pr
   let applied: string[] = [];
   // No _prisma_migrations table: nothing applied yet. Any other failure (a database that cannot be
   // read) is not "lacks migrations", and is thrown as itself.
-  const [{ found }] = await queryRows<{ found: string | null }>(client.prisma, { text: `SELECT to_regclass('_prisma_migrations')::text AS found`, values: [] });
+  const [{ found }] = await queryRows<{ found: string | null }>(client.prisma, statementOf(`SELECT to_regclass('_prisma_migrations')::text AS found`));
   if (found) {
-    const rows = await queryRows<{ migration_name: string }>(client.prisma, {
-      text: 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-      values: [],
-    });
+    const rows = await queryRows<{ migration_name: string }>(client.prisma,
+      statementOf('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL'));
     applied = rows.map((r) => r.migration_name);
   }
   return names.filter((n) => !applied.includes(n)).sort();

@@ -96,6 +96,9 @@ export async function queryRows<T>(db: Queryable, query: Statement): Promise<T[]
   return rows;
 }
 
+/** A statement without parameters. */
+export const statementOf = (text: string): Statement => ({ text, values: [] });
+
 /** A statement whose text is built once; `bind` gives it its values, by name, for each run. */
 export interface StatementShape<P> {
   readonly text: string;

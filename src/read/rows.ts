@@ -3,7 +3,7 @@
 // read when a batch runs, so a read-only request moved to a replica (src/app.ts) reads there.
 import DataLoader from 'dataloader';
 import type { IsoDay } from '../domain/dates.js';
-import { queryRows, type Statement } from '../db/raw.js';
+import { queryRows, statementOf } from '../db/raw.js';
 import { decisionDaysSql } from './decisions.js';
 import type { AuditEntry, Body, Instrument, Organization, Post, PrismaClient, Provision, Revision, Seat, Unit } from '../generated/prisma/client.js';
 
@@ -27,18 +27,12 @@ const staticRows = new WeakMap<object, Promise<{ bodies: Body[]; units: Unit[] }
 // findMany's rows (every column, named as the model names it), by a statement of src/db/raw.ts: a
 // dashboard's first question reads them, and through Prisma they started its engine and query
 // compiler (tests/db/engine-start.test.ts compares the two).
-export const BODIES: Statement = {
-  text: `SELECT id, code, name, name_en AS "nameEn", parent_id AS "parentId", instrument_id AS "instrumentId", clause,
+export const BODIES = statementOf(`SELECT id, code, name, name_en AS "nameEn", parent_id AS "parentId", instrument_id AS "instrumentId", clause,
            instrument_note AS "instrumentNote", coverage_note AS "coverageNote", position
-         FROM body ORDER BY position`,
-  values: [],
-};
-export const UNITS: Statement = {
-  text: `SELECT id, name, name_en AS "nameEn", abbreviation, organization_id AS "organizationId", valid_from AS "validFrom",
+         FROM body ORDER BY position`);
+export const UNITS = statementOf(`SELECT id, name, name_en AS "nameEn", abbreviation, organization_id AS "organizationId", valid_from AS "validFrom",
            valid_to AS "validTo", successor_id AS "successorId"
-         FROM unit ORDER BY id`,
-  values: [],
-};
+         FROM unit ORDER BY id`);
 
 /**
  * The row loaders of one request. Each is built the first time it is asked for: a request uses a
