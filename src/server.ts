@@ -94,7 +94,8 @@ if ('error' in openedOrFailed) {
   throw error;
 }
 const directory = openedOrFailed.opened;
-const pending = await pendingMigrations(directory);
+// asked once: opening has looked already when it was to migrate and found nothing to apply
+const pending = directory.pending ?? (await pendingMigrations(directory));
 if (pending.length > 0) {
   log.fatal(
     `${describeDbConfig(config)} lacks migrations ${pending.join(', ')}. ` +

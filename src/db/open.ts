@@ -27,6 +27,11 @@ export interface Directory extends DbClient {
   seeded: SeedResult | null;
   /** a fresh embedded database made from the prebuilt template (already migrated and seeded) */
   fromTemplate: boolean;
+  /**
+   * The migrations it lacks, when opening found none to apply ([]); null when opening did not look
+   * (not asked to migrate) or applied some: pendingMigrations then tells.
+   */
+  pending: string[] | null;
 }
 
 /** The embedded data directory cannot be written (a read-only mount, another user's files). */
@@ -81,7 +86,8 @@ export async function openDirectory(config: DbConfig, options: OpenOptions = {})
   const client = createPrismaClient(config, options.prismaOptions);
   try {
     // The schema engine (wasm, tens of MB that stay) only when there is something to apply.
-    const applied = options.migrate && (await pendingMigrations(client)).length > 0 ? await deployMigrations(config) : [];
+    const lacking = options.migrate ? await pendingMigrations(client) : null;
+    const applied = lacking && lacking.length > 0 ? await deployMigrations(config) : [];
     // Every later start finds the directory seeded: one statement, not the dataset's YAML parsed
     // (~100 ms). It and pendingMigrations's are sent by src/db/raw.ts, which starts no Prisma engine.
     const seeded = !options.seed || fromTemplate
@@ -90,7 +96,7 @@ export async function openDirectory(config: DbConfig, options: OpenOptions = {})
         ? { seeded: false, counts: {} }
         // the seed and its YAML parser (~0.3 MB of modules) only when there is something to seed
         : await (await import('../../prisma/seed.js')).seedDatabase(client.prisma, options.dataset);
-    return { ...client, applied, seeded, fromTemplate };
+    return { ...client, applied, seeded, fromTemplate, pending: lacking?.length === 0 ? [] : null };
   } catch (error) {
     await client.close();
     throw error;
