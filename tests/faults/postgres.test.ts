@@ -291,8 +291,14 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
       await client?.close();
     });
 
-    const waiting = async () =>
-      (await psql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${APP}' AND state = 'active'`))[0]!.n;
+    // The request's statements running on the server: one or more (a first question reads the
+    // bodies and units beside its own statement), none once it is stopped. A failure says which.
+    const running = () =>
+      psql<{ query: string; wait: string | null }>(`SELECT left(query, 60) AS query, wait_event_type AS wait FROM pg_stat_activity WHERE application_name = '${APP}' AND state = 'active'`);
+    const untilRunning = async (want: (n: number) => boolean, tries = 100) => {
+      let last: Array<{ query: string; wait: string | null }> = [];
+      return (await until(async () => want((last = await running()).length), tries)) ? 'as expected' : `running then: ${JSON.stringify(last)}`;
+    };
 
     it('runs on connections whose statements the server itself bounds', async () => {
       const [settings] = await client.prisma.$queryRaw<Array<{ statement: string; idle: string }>>`
@@ -316,12 +322,12 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
             body: JSON.stringify({ query: CHAIR }),
             signal: controller.signal,
           }))).catch((error: Error) => error);
-        expect(await until(async () => (await waiting()) === 1)).toBe(true);
+        expect(await untilRunning((n) => n >= 1)).toBe('as expected');
         const abortedAt = performance.now();
         controller.abort();
         await asking;
         // cancelled at once, not left to wait for the lock (or the minute's statement timeout)
-        expect(await until(async () => (await waiting()) === 0, 30)).toBe(true);
+        expect(await untilRunning((n) => n === 0, 30)).toBe('as expected');
         figures['client gone → statement stopped'] = `${Math.round(performance.now() - abortedAt)} ms`;
       } finally {
         await locker.query('ROLLBACK');
@@ -342,7 +348,7 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
         expect(response.status).toBe(503);
         const body = (await response.json()) as Seen['body'];
         expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
-        expect(await until(async () => (await waiting()) === 0, 30)).toBe(true);
+        expect(await untilRunning((n) => n === 0, 30)).toBe('as expected');
       } finally {
         await locker.query('ROLLBACK');
       }
@@ -388,12 +394,12 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
         timeoutMs = 60_000;
         await lockBody();
         try {
-          const asking = ask((req) => void until(async () => (await waiting()) === 1).then(() => req.destroy()));
-          expect(await until(async () => (await waiting()) === 1)).toBe(true);
+          const asking = ask((req) => void untilRunning((n) => n >= 1).then(() => req.destroy()));
+          expect(await untilRunning((n) => n >= 1)).toBe('as expected');
           const gone = await asking;
           expect(gone).toBeInstanceOf(Error);
           // cancelled at once, not left to wait for the lock (or the minute's statement timeout)
-          expect(await until(async () => (await waiting()) === 0, 30)).toBe(true);
+          expect(await untilRunning((n) => n === 0, 30)).toBe('as expected');
         } finally {
           await locker.query('ROLLBACK');
         }
@@ -409,7 +415,7 @@ describe.skipIf(!haveServer)('PostgreSQL stopped, frozen and back', () => {
           const answer = (await ask()) as { status: number; body: string };
           expect(answer.status).toBe(503);
           expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
-          expect(await until(async () => (await waiting()) === 0, 30)).toBe(true);
+          expect(await untilRunning((n) => n === 0, 30)).toBe('as expected');
         } finally {
           await locker.query('ROLLBACK');
         }
