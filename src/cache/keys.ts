@@ -5,9 +5,8 @@
 // base64url). A client's If-None-Match is matched as sent: a list of tags or a weak tag is answered
 // in full (200), never wrongly 304.
 import { createHash } from 'node:crypto';
-import { Kind, parse, type DocumentNode } from 'graphql';
-import { dayTemplate, documentDays, intervalsOf, type Boundaries } from './days.js';
-import { LIMITS } from '../limits.js';
+import { Kind, type DocumentNode } from 'graphql';
+import { dayTemplate, documentDays, intervalsOf, parseForKey, type Boundaries } from './days.js';
 
 export interface CacheableRequest {
   query: string;
@@ -59,14 +58,12 @@ export function operationKinds(document: DocumentNode): Map<string, string> {
 
 /**
  * What a document's text says for its key, from one parse: its operations' kinds and its days; null
- * when it does not parse, or has more tokens than a request may (LIMITS.tokens). The cache reads a
- * request before Yoga does, so this parse is the first: without the bound, a 1 MiB document of
- * half a million tokens cost 0.35–0.9 s here before graphql-armor refused it after 2,000.
+ * when it does not parse, or has more tokens than a request may (parseForKey).
  */
 function documentFacts(query: string): { kinds: Map<string, string>; days: ReturnType<typeof documentDays> } | null {
   let document: DocumentNode;
   try {
-    document = parse(query, { noLocation: true, maxTokens: LIMITS.tokens });
+    document = parseForKey(query);
   } catch {
     return null;
   }
